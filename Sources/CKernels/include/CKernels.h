@@ -1,0 +1,39 @@
+#ifndef CKERNELS_H
+#define CKERNELS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Single-precision matrix product on row-major matrices:
+///
+///     C (m×n) = beta·C + op(A) · op(B)
+///
+/// op(A) is m×k: A itself (m×k, row stride lda) or, with transA, the transpose of a k×m A.
+/// op(B) is k×n: B itself (k×n, row stride ldb) or, with transB, the transpose of an n×k B.
+/// beta is 0 (overwrite C; C's old contents, even NaN, are ignored) or 1 (accumulate).
+/// The fastest kernel this CPU supports is chosen on the first call.
+void ck_sgemm(bool transA, bool transB, int m, int n, int k,
+              const float *a, int lda, const float *b, int ldb,
+              float beta, float *c, int ldc);
+
+/// The same product by the plain triple loop: the reference the fast kernels are tested against.
+void ck_sgemm_reference(bool transA, bool transB, int m, int n, int k,
+                        const float *a, int lda, const float *b, int ldb,
+                        float beta, float *c, int ldc);
+
+/// The instruction-set level the fast kernels run at: "avx512", "avx2", or "portable".
+const char *ck_kernel_level(void);
+
+/// Force a kernel level ("avx512", "avx2", "portable") for tests and benchmarks; returns false
+/// when this CPU cannot run it. NULL restores automatic choice.
+bool ck_force_kernel_level(const char *level);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

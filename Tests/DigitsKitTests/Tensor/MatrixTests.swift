@@ -1,0 +1,10 @@
+import Testing
+@testable import DigitsKit
+
+@Suite struct MatrixTests {
+    @Test func productOfSmallMatricesMatchesHandComputation() {
+        let a = Matrix([[5, 6]])
+        let w = Matrix([[2, 2], [1, 3]])
+        #expect(Matrix.product(a, w) == Matrix([[16, 28]]))
+    }
+}
