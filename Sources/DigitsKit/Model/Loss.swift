@@ -1,0 +1,139 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How wrong a batch of predictions is, and the gradient that starts the backward pass.
+///
+/// The network's last layer produces logits `Z` (B×C, C = 10 classes); every loss here first
+/// turns them into probabilities `P = softmax(Z)` row by row and compares `P` with the one-hot
+/// target `Y`. Per example:
+/// - cross-entropy: `−log P[label] = logsumexp(Z) − Z[label]`
+/// - mse: `(1/C) Σ_c (P_c − Y_c)²`
+/// - mae: `(1/C) Σ_c |P_c − Y_c|`
+/// and the batch loss is the mean over examples. Cross-entropy is fused with the softmax: its
+/// gradient with respect to the logits is simply `(P − Y) / B`, and computing it through
+/// log-sum-exp keeps it finite for logits as large as ±1e4.
+public enum Loss: String, CaseIterable, Sendable, Codable {
+    /// Categorical cross-entropy on softmax probabilities (the default, and the right one for classification).
+    case crossEntropy = "cross-entropy"
+    /// Mean squared error between softmax probabilities and the one-hot target.
+    case meanSquaredError = "mse"
+    /// Mean absolute error between softmax probabilities and the one-hot target.
+    case meanAbsoluteError = "mae"
+
+    /// What one batch (or one shard of a batch) contributed.
+    public struct Evaluation: Equatable, Sendable {
+        /// The sum of the per-example losses (divide by the example count for the mean).
+        public var lossSum: Double
+        /// How many rows' largest logit is at their label.
+        public var correct: Int
+    }
+
+    /// The loss of `logits` (B×C) against `labels` (B class indices).
+    public func evaluate(logits: Matrix, labels: [Int]) -> Evaluation {
+        evaluate(logits: logits, labels: labels, scale: 1) { _, _ in }
+    }
+
+    /// The loss of `logits` (B×C) against `labels`, and its gradient dL/dZ written into `gradient`
+    /// (resized to B×C).
+    ///
+    /// The gradient is that of the loss *averaged over `batchSize` examples*: when `logits` is one
+    /// shard of a batch, pass the whole batch's size so that the shards' gradients add up to the
+    /// batch's.
+    public func evaluate(logits: Matrix, labels: [Int], batchSize: Int, gradient: inout Matrix) -> Evaluation {
+        gradient.resize(rows: logits.rows)
+        let classes = logits.columns
+        return gradient.storage.withUnsafeMutableBufferPointer { g in
+            evaluate(logits: logits, labels: labels, scale: 1 / Float(batchSize)) { row, rowGradient in
+                for c in 0 ..< classes { g[row * classes + c] = rowGradient[c] }
+            }
+        }
+    }
+
+    private func evaluate(
+        logits: Matrix, labels: [Int], scale: Float, writeGradient: (Int, [Float]) -> Void
+    ) -> Evaluation {
+        let rows = logits.rows, classes = logits.columns
+        precondition(labels.count >= rows, "need a label per row")
+        var lossSum = 0.0
+        var correct = 0
+        var probabilities = [Float](repeating: 0, count: classes)
+        var rowGradient = [Float](repeating: 0, count: classes)
+        for r in 0 ..< rows {
+            let label = labels[r]
+            precondition(label >= 0 && label < classes, "label \(label) outside 0..<\(classes)")
+            let logSumExp = logits.storage.withUnsafeBufferPointer { z in
+                Softmax.probabilities(of: UnsafeBufferPointer(rebasing: z[r * classes ..< (r + 1) * classes]),
+                                      into: &probabilities)
+            }
+            if Softmax.argmax(probabilities) == label { correct += 1 }
+            switch self {
+            case .crossEntropy:
+                lossSum += Double(logSumExp - logits[r, label])
+                for c in 0 ..< classes { rowGradient[c] = (probabilities[c] - (c == label ? 1 : 0)) * scale }
+            case .meanSquaredError, .meanAbsoluteError:
+                // dL/dP first, then through the softmax Jacobian: dZ_c = P_c (g_c − Σ_k g_k P_k).
+                var exampleLoss = 0.0
+                for c in 0 ..< classes {
+                    let difference = probabilities[c] - (c == label ? 1 : 0)
+                    if self == .meanSquaredError {
+                        exampleLoss += Double(difference * difference)
+                        rowGradient[c] = 2 * difference / Float(classes) * scale
+                    } else {
+                        exampleLoss += Double(abs(difference))
+                        rowGradient[c] = (difference > 0 ? 1 : difference < 0 ? -1 : 0) / Float(classes) * scale
+                    }
+                }
+                lossSum += exampleLoss / Double(classes)
+                var dot: Float = 0
+                for c in 0 ..< classes { dot += rowGradient[c] * probabilities[c] }
+                for c in 0 ..< classes { rowGradient[c] = probabilities[c] * (rowGradient[c] - dot) }
+            }
+            writeGradient(r, rowGradient)
+        }
+        return Evaluation(lossSum: lossSum, correct: correct)
+    }
+}
+
+/// The softmax function, `softmax(z)_i = e^(z_i) / Σ_j e^(z_j)`, computed stably.
+public enum Softmax {
+    /// Writes the softmax of `logits` into `probabilities` and returns `log Σ_j e^(z_j)`.
+    ///
+    /// Subtracting the largest logit before exponentiating keeps every exponent ≤ 0, so nothing
+    /// overflows; the result is exact for logits of any magnitude (±1e4 included). A NaN logit
+    /// gives NaN probabilities.
+    @discardableResult
+    public static func probabilities(of logits: UnsafeBufferPointer<Float>, into probabilities: inout [Float]) -> Float {
+        var largest = -Float.infinity
+        for z in logits where z > largest { largest = z }
+        if largest == -.infinity { largest = 0 }  // all −∞ (or empty): avoid ∞ − ∞
+        var sum: Float = 0
+        for (i, z) in logits.enumerated() {
+            let e = expf(z - largest)
+            probabilities[i] = e
+            sum += e
+        }
+        for i in logits.indices { probabilities[i] /= sum }
+        return largest + logf(sum)
+    }
+
+    /// The softmax of one row of logits.
+    public static func probabilities(of logits: [Float]) -> [Float] {
+        var result = [Float](repeating: 0, count: logits.count)
+        logits.withUnsafeBufferPointer { _ = probabilities(of: $0, into: &result) }
+        return result
+    }
+
+    /// The index of the largest value (the first one on ties); −1 for an empty array.
+    public static func argmax(_ values: [Float]) -> Int {
+        var best = -1
+        var bestValue = -Float.infinity
+        for (i, v) in values.enumerated() where best < 0 || v > bestValue {
+            best = i
+            bestValue = v
+        }
+        return best
+    }
+}
