@@ -76,7 +76,7 @@ public struct TrainingProgress: Sendable {
 
 /// Why training stopped early.
 public enum TrainingError: Error, CustomStringConvertible, Equatable {
-    /// The loss became NaN or infinite.
+    /// The loss became NaN, infinite or absurdly large.
     case diverged(epoch: Int, batch: Int, learningRate: Double)
     /// The configuration cannot be trained.
     case invalidConfiguration(String)
@@ -86,7 +86,7 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .diverged(epoch, batch, learningRate):
-            return "training diverged: the loss became NaN or infinite in epoch \(epoch), batch \(batch) "
+            return "training diverged: the loss blew up (NaN, infinite or above \(Int(Trainer.divergenceLoss))) in epoch \(epoch), batch \(batch) "
                 + "(learning rate \(learningRate)); try a smaller --learning-rate. No model was written."
         case let .invalidConfiguration(reason):
             return "invalid training configuration: \(reason)"
@@ -146,6 +146,11 @@ public struct Trainer {
             stepsPerEpoch: stepsPerEpoch)
     }
 
+    /// A batch's mean loss above which training counts as diverged. A network that guesses scores
+    /// log 10 ≈ 2.3 with cross-entropy; a loss in the thousands means the weights have blown up
+    /// (the fused softmax keeps such a loss finite, so waiting for infinity would take long).
+    public static let divergenceLoss = 1e4
+
     /// Batches per epoch (the last one may be partial).
     public var batchesPerEpoch: Int { schedule.stepsPerEpoch }
 
@@ -155,7 +160,7 @@ public struct Trainer {
     /// Runs one more epoch and returns its metrics (also appended to `history`).
     ///
     /// `progress` is called after every batch (the caller throttles drawing). Throws
-    /// `TrainingError.diverged` as soon as a batch's loss is not finite.
+    /// `TrainingError.diverged` as soon as a batch's loss is not finite or exceeds `divergenceLoss`.
     @discardableResult
     public mutating func runEpoch(progress: (TrainingProgress) -> Void = { _ in }) throws -> EpochMetrics {
         let epoch = history.count + 1
@@ -174,7 +179,7 @@ public struct Trainer {
             let result = engine.step(batch: indices, of: trainingSet, learningRate: Float(learningRate),
                                      transform: transform,
                                      transformSeed: configuration.seed ^ (UInt64(step) &* 0xD1B5_4A32_D192_ED03))
-            guard result.lossSum.isFinite else {
+            guard result.lossSum.isFinite, result.lossSum / Double(indices.count) <= Self.divergenceLoss else {
                 throw TrainingError.diverged(epoch: epoch, batch: batch + 1, learningRate: learningRate)
             }
             lossSum += result.lossSum

@@ -1,0 +1,104 @@
+import Testing
+import DigitsKit
+
+@Suite struct LearningRateScheduleTests {
+    @Test func warmupRisesLinearlyToThePeak() {
+        let schedule = LearningRateSchedule(peak: 0.1, warmupSteps: 4, decay: .constant, totalSteps: 10, stepsPerEpoch: 5)
+        let rates = (0 ..< 5).map { schedule.rate(atStep: $0) }
+        for (rate, expected) in zip(rates, [0.025, 0.05, 0.075, 0.1, 0.1]) {
+            #expect(abs(rate - expected) < 1e-12)
+        }
+    }
+
+    @Test func cosineDecaysFromPeakToZero() {
+        let schedule = LearningRateSchedule(peak: 0.2, warmupSteps: 0, decay: .cosine, totalSteps: 100, stepsPerEpoch: 10)
+        #expect(schedule.rate(atStep: 0) == 0.2)
+        #expect(abs(schedule.rate(atStep: 50) - 0.1) < 1e-12)
+        // The last step still learns a little; the rate would reach 0 one step after the run.
+        #expect(schedule.rate(atStep: 99) > 0 && schedule.rate(atStep: 99) < 1e-3)
+        #expect(schedule.rate(atStep: 100) < 1e-12)
+    }
+
+    @Test func stepDecayMultipliesEveryFewEpochs() {
+        let schedule = LearningRateSchedule(peak: 1, warmupSteps: 0, decay: .step(everyEpochs: 2, factor: 0.5),
+                                            totalSteps: 60, stepsPerEpoch: 10)
+        #expect(schedule.rate(atStep: 19) == 1)
+        #expect(schedule.rate(atStep: 20) == 0.5)
+        #expect(schedule.rate(atStep: 45) == 0.25)
+    }
+}
+
+@Suite struct SGDTests {
+    @Test func momentumAccumulatesVelocityInPyTorchForm() {
+        var parameters: [Float] = [1, 1]
+        var velocity: [Float] = [0, 0]
+        let gradient: [Float] = [1, -2]
+        for _ in 0 ..< 2 {
+            gradient.withUnsafeBufferPointer { g in
+                SGD.update(parameters: &parameters, velocity: &velocity, gradientShards: [g], range: 0 ..< 2,
+                           learningRate: 0.1, momentum: 0.9, weightDecay: 0)
+            }
+        }
+        // v1 = g, v2 = 0.9·g + g = 1.9·g; w = 1 − 0.1·(1 + 1.9)·g.
+        #expect(abs(velocity[0] - 1.9) < 1e-6 && abs(velocity[1] + 3.8) < 1e-6)
+        #expect(abs(parameters[0] - 0.71) < 1e-6 && abs(parameters[1] - 1.58) < 1e-6)
+    }
+
+    @Test func shardGradientsAreSummedAndWeightDecayAdded() {
+        var parameters: [Float] = [2]
+        var velocity: [Float] = [0]
+        let a: [Float] = [0.5], b: [Float] = [0.25]
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                SGD.update(parameters: &parameters, velocity: &velocity, gradientShards: [pa, pb], range: 0 ..< 1,
+                           learningRate: 1, momentum: 0, weightDecay: 0.1)
+            }
+        }
+        #expect(abs(parameters[0] - (2 - (0.75 + 0.2))) < 1e-6)
+    }
+}
+
+@Suite struct RandomTests {
+    @Test func sameSeedGivesSameSequence() {
+        var a = SplitMix64(seed: 42), b = SplitMix64(seed: 42), c = SplitMix64(seed: 43)
+        let first = (0 ..< 5).map { _ in a.next() }
+        #expect(first == (0 ..< 5).map { _ in b.next() })
+        #expect(first != (0 ..< 5).map { _ in c.next() })
+    }
+
+    @Test func shuffleIsAPermutationAndDeterministic() {
+        var g1 = SplitMix64(seed: 1), g2 = SplitMix64(seed: 1)
+        var x = Array(0 ..< 100), y = Array(0 ..< 100)
+        x.deterministicShuffle(using: &g1)
+        y.deterministicShuffle(using: &g2)
+        #expect(x == y)
+        #expect(x != Array(0 ..< 100))
+        #expect(x.sorted() == Array(0 ..< 100))
+    }
+
+    @Test func normalSamplesHaveTheRequestedMoments() {
+        var g = SplitMix64(seed: 9)
+        let samples = (0 ..< 20000).map { _ in g.nextNormal(mean: 1, standardDeviation: 2) }
+        let mean = samples.reduce(0, +) / Double(samples.count)
+        let variance = samples.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(samples.count)
+        #expect(abs(mean - 1) < 0.05)
+        #expect(abs(variance.squareRoot() - 2) < 0.05)
+    }
+}
+
+@Suite struct ParallelRunnerTests {
+    @Test func splitCoversTheRangeEvenly() {
+        let ranges = ParallelRunner(threadCount: 3).split(10)
+        #expect(ranges == [0 ..< 3, 3 ..< 6, 6 ..< 10])
+        #expect(ParallelRunner(threadCount: 4).split(2).map(\.count).reduce(0, +) == 2)
+    }
+
+    @Test func runCallsEveryIndexOnce() {
+        let runner = ParallelRunner(threadCount: 4)
+        var hits = [Int](repeating: 0, count: 4)
+        hits.withUnsafeMutableBufferPointer { buffer in
+            runner.run { buffer[$0] += 1 }
+        }
+        #expect(hits == [1, 1, 1, 1])
+    }
+}
