@@ -1,0 +1,64 @@
+import Foundation
+import DigitsKit
+
+/// Paths and scratch folders shared by the data-layer tests.
+enum DataTestSupport {
+    /// The root of the package checkout: this file is `Tests/DigitsKitTests/Data/DataTestSupport.swift`.
+    static let packageRoot: String = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent()  // Data
+        .deletingLastPathComponent()  // DigitsKitTests
+        .deletingLastPathComponent()  // Tests
+        .deletingLastPathComponent()
+        .path
+
+    /// The bundled 5,000-digit subset.
+    static let subsetDirectory = packageRoot + "/Fixtures/mnist-subset"
+
+    /// Runs `body` with a fresh, empty folder that is removed afterwards.
+    @discardableResult
+    static func withTemporaryDirectory<Result>(_ body: (String) throws -> Result) throws -> Result {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("digits-data-tests-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try body(path)
+    }
+
+    /// Writes `bytes` to `path`, replacing any file there.
+    static func write(_ bytes: [UInt8], to path: String) throws {
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// Deterministic pseudo-random bytes (SplitMix64), so that failures reproduce.
+    static func pseudoRandomBytes(count: Int, seed: UInt64) -> [UInt8] {
+        var state = seed
+        return (0..<count).map { _ in
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return UInt8(truncatingIfNeeded: z ^ (z >> 31))
+        }
+    }
+}
+
+/// Where the full MNIST set is, when this machine has it: `$DIGITS_MNIST`, else `../shared/mnist`
+/// beside the package checkout. Tests that need it are skipped when it is absent.
+enum FullMNIST {
+    static let directory: MNISTDirectory? = {
+        let candidates = [
+            ProcessInfo.processInfo.environment["DIGITS_MNIST"],
+            DataTestSupport.packageRoot + "/../shared/mnist",
+        ]
+        return candidates.compactMap { $0 }.filter { !$0.isEmpty }
+            .map { MNISTDirectory(path: $0) }
+            .first { $0.missingFiles().isEmpty }
+    }()
+
+    static var isAvailable: Bool {
+        if directory == nil {
+            print("Full MNIST not found (set DIGITS_MNIST or place it at ../shared/mnist); skipping its test.")
+        }
+        return directory != nil
+    }
+}
