@@ -1,0 +1,39 @@
+"""Reads the four MNIST IDX files (gzipped or raw) for the reference implementations."""
+
+import gzip
+import os
+import struct
+
+import numpy as np
+
+NAMES = {
+    ("train", "images"): "train-images-idx3-ubyte",
+    ("train", "labels"): "train-labels-idx1-ubyte",
+    ("test", "images"): "t10k-images-idx3-ubyte",
+    ("test", "labels"): "t10k-labels-idx1-ubyte",
+}
+
+
+def read_idx(path):
+    with open(path, "rb") as f:
+        raw = f.read()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    zero, dtype, ndim = struct.unpack(">HBB", raw[:4])
+    if zero != 0 or dtype != 0x08:
+        raise ValueError(f"{path}: not an unsigned-byte IDX file")
+    dims = struct.unpack(">" + "I" * ndim, raw[4 : 4 + 4 * ndim])
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def load(folder, split):
+    """Returns (images as uint8 N×784, labels as int64 N)."""
+    def find(kind):
+        base = os.path.join(folder, NAMES[(split, kind)])
+        for candidate in (base, base + ".gz"):
+            if os.path.exists(candidate):
+                return candidate
+        raise FileNotFoundError(base)
+    images = read_idx(find("images")).reshape(-1, 784)
+    labels = read_idx(find("labels")).astype(np.int64)
+    return images, labels
