@@ -9,7 +9,9 @@ extension SafeTensorsFile {
     /// `init(decoding:file:)` for what is checked).
     public init(contentsOf path: String) throws(SafeTensorsError) {
         let file = try ReadableFile(path: path)
-        self = try Self.decode(file: path, totalLength: file.size) { offset, count throws(SafeTensorsError) in
+        self = try Self.decode(
+            file: path, totalLength: file.size, maximumHeaderLength: Self.maximumHeaderLength
+        ) { offset, count throws(SafeTensorsError) in
             try file.read(offset: offset, count: count)
         }
     }
@@ -24,7 +26,15 @@ extension SafeTensorsFile {
     /// exactly that byte size inside the data section; and the tensors tile the data section
     /// exactly, without gaps or overlaps.
     public init(decoding bytes: [UInt8], file: String) throws(SafeTensorsError) {
-        self = try Self.decode(file: file, totalLength: bytes.count) { offset, count throws(SafeTensorsError) in
+        try self.init(decoding: bytes, file: file, maximumHeaderLength: Self.maximumHeaderLength)
+    }
+
+    /// `init(decoding:file:)` with a different header limit, so the limit can be tested without
+    /// building a file larger than it.
+    init(decoding bytes: [UInt8], file: String, maximumHeaderLength: Int) throws(SafeTensorsError) {
+        self = try Self.decode(
+            file: file, totalLength: bytes.count, maximumHeaderLength: maximumHeaderLength
+        ) { offset, count throws(SafeTensorsError) in
             Array(bytes[offset ..< offset + count])
         }
     }
@@ -41,7 +51,7 @@ extension SafeTensorsFile {
     /// The reading steps shared by files and byte arrays; `read(offset, count)` returns exactly
     /// `count` bytes starting at `offset`, which the caller guarantees lie within `totalLength`.
     private static func decode(
-        file: String, totalLength: Int,
+        file: String, totalLength: Int, maximumHeaderLength: Int,
         read: (_ offset: Int, _ count: Int) throws(SafeTensorsError) -> [UInt8]
     ) throws(SafeTensorsError) -> SafeTensorsFile {
         guard totalLength >= 8 else { throw .fileTooShort(file: file, byteCount: totalLength) }

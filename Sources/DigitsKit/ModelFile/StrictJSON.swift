@@ -293,7 +293,7 @@ enum StrictJSON {
             guard isDigit(position) else { throw error("expected a digit in a number") }
             if bytes[position] == UInt8(ascii: "0") {
                 position += 1
-                if isDigit(position) { throw error("numbers must not have leading zeros") }
+                if isDigit(position) { throw ParseError(offset: start, message: "numbers must not have leading zeros") }
             } else {
                 while isDigit(position) { position += 1 }
             }
