@@ -108,7 +108,9 @@ extension SafeTensorsFile {
         return (entries, metadata)
     }
 
-    private static func parseMetadata(_ value: StrictJSON.Value, file: String) throws(SafeTensorsError) -> [String: String] {
+    private static func parseMetadata(
+        _ value: StrictJSON.Value, file: String
+    ) throws(SafeTensorsError) -> [String: String] {
         switch value {
         case .null:
             return [:]
@@ -116,7 +118,8 @@ extension SafeTensorsFile {
             var metadata: [String: String] = [:]
             for (key, member) in members {
                 guard case .string(let text) = member else {
-                    throw .invalidMetadata(file: file, detail: "value for \"\(key)\" is \(member.kindDescription), not a string")
+                    let detail = "value for \"\(key)\" is \(member.kindDescription), not a string"
+                    throw .invalidMetadata(file: file, detail: detail)
                 }
                 metadata[key] = text
             }
@@ -126,7 +129,9 @@ extension SafeTensorsFile {
         }
     }
 
-    private static func parseEntry(name: String, value: StrictJSON.Value, file: String) throws(SafeTensorsError) -> Entry {
+    private static func parseEntry(
+        name: String, value: StrictJSON.Value, file: String
+    ) throws(SafeTensorsError) -> Entry {
         func invalid(_ detail: String) -> SafeTensorsError {
             .invalidEntry(file: file, tensor: name, detail: detail)
         }

@@ -6,27 +6,14 @@
 /// depth is capped so that a hostile header cannot exhaust the stack.
 enum StrictJSON {
     /// A parsed JSON value. Objects keep their keys in file order.
-    indirect enum Value: Equatable {
+    indirect enum Value {
         case object([(key: String, value: Value)])
         case array([Value])
         case string(String)
-        /// The number's literal text, e.g. `"12"`, `"-1.5e3"`; see `Value.unsignedInteger`.
+        /// The number's literal text, e.g. `"12"`, `"-1.5e3"`; see `nonNegativeInt`.
         case number(String)
         case bool(Bool)
         case null
-
-        static func == (lhs: Value, rhs: Value) -> Bool {
-            switch (lhs, rhs) {
-            case let (.object(a), .object(b)):
-                a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
-            case let (.array(a), .array(b)): a == b
-            case let (.string(a), .string(b)): a == b
-            case let (.number(a), .number(b)): a == b
-            case let (.bool(a), .bool(b)): a == b
-            case (.null, .null): true
-            default: false
-            }
-        }
 
         /// What kind of value this is, for error messages ("expected an array, found a string").
         var kindDescription: String {
@@ -215,7 +202,8 @@ enum StrictJSON {
                     position += 1
                     try parseEscape(into: &utf8)
                 case 0x00 ..< 0x20:
-                    throw error("unescaped control character (byte 0x\(String(byte, radix: 16, uppercase: true))) in a string")
+                    let hex = String(byte, radix: 16, uppercase: true)
+                    throw error("unescaped control character (byte 0x\(hex)) in a string")
                 default:
                     utf8.append(byte)
                     position += 1
@@ -304,7 +292,7 @@ enum StrictJSON {
             }
             if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
                 position += 1
-                if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                if position < bytes.count, [UInt8(ascii: "+"), UInt8(ascii: "-")].contains(bytes[position]) {
                     position += 1
                 }
                 guard isDigit(position) else { throw error("expected a digit in the exponent") }

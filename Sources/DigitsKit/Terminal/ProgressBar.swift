@@ -28,7 +28,8 @@ public struct ProgressBar: Sendable {
     public func render(label: String, done: Int, total: Int, fields: [String] = []) -> String {
         let totalText = String(total)
         let doneText = String(min(max(done, 0), max(total, 0)))
-        let counter = String(repeating: " ", count: max(totalText.count - doneText.count, 0)) + doneText + "/" + totalText
+        let padding = String(repeating: " ", count: max(totalText.count - doneText.count, 0))
+        let counter = padding + doneText + "/" + totalText
         let fraction = total > 0 ? Double(min(max(done, 0), total)) / Double(total) : 1
 
         var fields = fields

@@ -66,7 +66,8 @@ public struct TextTable: Sendable {
         var lines: [String] = []
         if let header {
             lines.append(line(header))
-            lines.append(Self.trimmingTrailingSpaces(widths.map { String(repeating: "─", count: $0) }.joined(separator: gap)))
+            let rules = widths.map { String(repeating: "─", count: $0) }
+            lines.append(Self.trimmingTrailingSpaces(rules.joined(separator: gap)))
         }
         lines.append(contentsOf: rows.map(line))
         return lines.joined(separator: "\n")

@@ -107,7 +107,8 @@ import Testing
     }
 
     @Test func readerKeepsOtherWholeByteDTypesAsRawBytes() throws {
-        let header = #"{"ids":{"dtype":"I32","shape":[2],"data_offsets":[0,8]},"mask":{"dtype":"BOOL","shape":[3],"data_offsets":[8,11]}}"#
+        let header = #"{"ids":{"dtype":"I32","shape":[2],"data_offsets":[0,8]},"#
+            + #""mask":{"dtype":"BOOL","shape":[3],"data_offsets":[8,11]}}"#
         let data: [UInt8] = [7, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 1, 0, 1]
         let file = try SafeTensorsFile(decoding: Bytes.file(header: header, data: data), file: "ints")
         #expect(file.tensors["ids"]?.dtype == .i32)
