@@ -1,0 +1,151 @@
+/// One tensor of a safetensors file: its element type, its shape and its raw bytes.
+///
+/// The bytes are kept exactly as stored (little-endian, row-major, no padding), so a file that
+/// is read and written again is reproduced bit for bit, NaN payloads included. Float32 tensors,
+/// the only kind the model uses, are built from and read back as `[Float]` with
+/// `init(shape:floats:)` and `floats`.
+public struct SafeTensor: Equatable, Sendable {
+    /// The element types of the safetensors format that take a whole number of bytes.
+    ///
+    /// The raw values are the names used in the file header.
+    public enum DType: String, CaseIterable, Equatable, Sendable {
+        /// Boolean, one byte per element.
+        case bool = "BOOL"
+        /// Unsigned 8-bit integer.
+        case u8 = "U8"
+        /// Signed 8-bit integer.
+        case i8 = "I8"
+        /// 8-bit float with 5 exponent and 2 mantissa bits.
+        case f8E5M2 = "F8_E5M2"
+        /// 8-bit float with 4 exponent and 3 mantissa bits.
+        case f8E4M3 = "F8_E4M3"
+        /// 8-bit exponent-only float (a scale factor).
+        case f8E8M0 = "F8_E8M0"
+        /// Signed 16-bit integer.
+        case i16 = "I16"
+        /// Unsigned 16-bit integer.
+        case u16 = "U16"
+        /// IEEE half-precision float.
+        case f16 = "F16"
+        /// bfloat16 (the top half of a float32).
+        case bf16 = "BF16"
+        /// Signed 32-bit integer.
+        case i32 = "I32"
+        /// Unsigned 32-bit integer.
+        case u32 = "U32"
+        /// IEEE single-precision float: the type of every tensor `digits` writes.
+        case f32 = "F32"
+        /// IEEE double-precision float.
+        case f64 = "F64"
+        /// Signed 64-bit integer.
+        case i64 = "I64"
+        /// Unsigned 64-bit integer.
+        case u64 = "U64"
+
+        /// Bytes per element.
+        public var byteCount: Int {
+            switch self {
+            case .bool, .u8, .i8, .f8E5M2, .f8E4M3, .f8E8M0: 1
+            case .i16, .u16, .f16, .bf16: 2
+            case .i32, .u32, .f32: 4
+            case .f64, .i64, .u64: 8
+            }
+        }
+
+        /// Element types of the format that pack several elements into a byte; this reader
+        /// recognises their names but cannot address their elements.
+        static let subByteNames: Set<String> = ["F4", "F6_E2M3", "F6_E3M2"]
+    }
+
+    /// The element type.
+    public let dtype: DType
+    /// The size of each dimension, outermost first; `[]` is a scalar (one element).
+    public let shape: [Int]
+    /// The elements, `elementCount × dtype.byteCount` bytes, little-endian, row-major.
+    public let bytes: [UInt8]
+
+    /// A tensor over raw little-endian bytes.
+    ///
+    /// Throws `SafeTensorsError.invalidShape` if a dimension is negative or the element count
+    /// overflows, and `.byteCountMismatch` unless `bytes.count` is the shape's element count
+    /// times the dtype's size.
+    public init(dtype: DType, shape: [Int], bytes: [UInt8]) throws(SafeTensorsError) {
+        guard let count = SafeTensor.elementCount(of: shape) else { throw .invalidShape(shape: shape) }
+        let (byteCount, overflow) = count.multipliedReportingOverflow(by: dtype.byteCount)
+        guard !overflow else { throw .invalidShape(shape: shape) }
+        guard bytes.count == byteCount else {
+            throw .byteCountMismatch(shape: shape, dtype: dtype.rawValue, expected: byteCount, actual: bytes.count)
+        }
+        self.dtype = dtype
+        self.shape = shape
+        self.bytes = bytes
+    }
+
+    /// A float32 tensor of the given shape over `floats`, given in row-major order.
+    ///
+    /// Throws `SafeTensorsError.invalidShape` or `.byteCountMismatch` unless `floats.count` is
+    /// the product of `shape`.
+    public init(shape: [Int], floats: [Float]) throws(SafeTensorsError) {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(floats.count * 4)
+        for value in floats {
+            let bits = value.bitPattern
+            bytes.append(UInt8(truncatingIfNeeded: bits))
+            bytes.append(UInt8(truncatingIfNeeded: bits >> 8))
+            bytes.append(UInt8(truncatingIfNeeded: bits >> 16))
+            bytes.append(UInt8(truncatingIfNeeded: bits >> 24))
+        }
+        try self.init(dtype: .f32, shape: shape, bytes: bytes)
+    }
+
+    /// A tensor whose shape and byte count are already known to agree (checked by the reader).
+    init(uncheckedDType dtype: DType, shape: [Int], bytes: [UInt8]) {
+        self.dtype = dtype
+        self.shape = shape
+        self.bytes = bytes
+    }
+
+    /// The number of elements: the product of `shape` (1 for a scalar).
+    public var elementCount: Int {
+        bytes.count / dtype.byteCount
+    }
+
+    /// The elements as `Float`s in row-major order if the dtype is `F32`, otherwise `nil`.
+    ///
+    /// Decodes the bytes on every call; keep the result rather than calling it in a loop.
+    public var floats: [Float]? {
+        guard dtype == .f32 else { return nil }
+        let count = bytes.count / 4
+        return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            bytes.withUnsafeBytes { raw in
+                for index in 0 ..< count {
+                    let bits = raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)
+                    buffer[index] = Float(bitPattern: UInt32(littleEndian: bits))
+                }
+            }
+            initialized = count
+        }
+    }
+
+    /// The product of `shape`, or `nil` if a dimension is negative or the product overflows `Int`.
+    ///
+    /// A shape with a zero dimension has no elements whatever its other dimensions are.
+    static func elementCount(of shape: [Int]) -> Int? {
+        guard shape.allSatisfy({ $0 >= 0 }) else { return nil }
+        if shape.contains(0) { return 0 }
+        var count = 1
+        for dimension in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            if overflow { return nil }
+            count = product
+        }
+        return count
+    }
+}
+
+extension SafeTensor: CustomStringConvertible {
+    /// The dtype and shape, e.g. `F32[784, 128]`.
+    public var description: String {
+        "\(dtype.rawValue)[\(shape.map(String.init).joined(separator: ", "))]"
+    }
+}
