@@ -5,6 +5,6 @@ import DigitsKit
 struct Digits: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train and use a handwritten-digit classifier (an MLP on MNIST).",
-        subcommands: [Walkthrough.self]
+        subcommands: [Train.self, Evaluate.self, Walkthrough.self]
     )
 }
