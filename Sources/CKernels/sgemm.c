@@ -1,24 +1,268 @@
+// The blocked single-precision product and the run-time choice of instruction-set level.
+//
+// Every product is computed as D = X·Y by one driver:
+//   - X, the "broadcast" operand, is read in place through a row stride and a k stride, so
+//     a transposed A costs nothing (its k-th row holds the k-th element of every row of op(A)).
+//   - Y, the "vector" operand, is packed one panel (≤ 32 columns × ≤ CK_KC rows of k) at a
+//     time into a thread-local buffer, contiguous in k, zero-padded to the panel width.
+//   - A product with transB is computed transposed, Cᵀ = op(B)ᵀ·op(A)ᵀ, so that the large
+//     n×k matrix B becomes X (read in place) and only the small A needs packing; the tile
+//     store writes the transpose back into C.
 #include "CKernels.h"
+#include "sgemm_internal.h"
+
+#include <stdatomic.h>
 #include <string.h>
 
-// Temporary portable implementation; replaced by the blocked SIMD kernels.
-void ck_sgemm(bool transA, bool transB, int m, int n, int k,
-              const float *a, int lda, const float *b, int ldb,
-              float beta, float *c, int ldc) {
-    for (int i = 0; i < m; i++) {
-        float *crow = &c[(size_t)i * ldc];
-        if (beta == 0) memset(crow, 0, sizeof(float) * (size_t)n);
-        for (int p = 0; p < k; p++) {
-            float aip = transA ? a[(size_t)p * lda + i] : a[(size_t)i * lda + p];
-            if (!transB) {
-                const float *brow = &b[(size_t)p * ldb];
-                for (int j = 0; j < n; j++) crow[j] += aip * brow[j];
-            } else {
-                for (int j = 0; j < n; j++) crow[j] += aip * b[(size_t)j * ldb + p];
-            }
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
+// MARK: - Portable level
+
+void ck_store_tile(const float *acc, int acc_stride, const ck_tile *t) {
+    for (int r = 0; r < t->rows; r++) {
+        for (int j = 0; j < t->cols; j++) {
+            float *d = t->transposed_out ? &t->c[(ptrdiff_t)j * t->ldc + r] : &t->c[(ptrdiff_t)r * t->ldc + j];
+            float v = acc[r * acc_stride + j];
+            if (t->accumulate) v = *d + v;
+            if (t->bias) v += t->bias[t->transposed_out ? r : j];
+            if (t->relu && v < 0) v = 0; // NaN passes through
+            *d = v;
         }
     }
 }
 
-const char *ck_kernel_level(void) { return "portable"; }
-bool ck_force_kernel_level(const char *level) { return level == NULL || strcmp(level, "portable") == 0; }
+void ck_pack_rows_portable(int kc, int cols, const float *src, ptrdiff_t ld, float *panel, int stride) {
+    for (int p = 0; p < kc; p++) {
+        float *dst = panel + (ptrdiff_t)p * stride;
+        memcpy(dst, src + (ptrdiff_t)p * ld, sizeof(float) * (size_t)cols);
+        for (int j = cols; j < stride; j++) dst[j] = 0;
+    }
+}
+
+void ck_pack_columns_portable(int kc, int cols, const float *src, ptrdiff_t ld, float *panel, int stride) {
+    for (int j = 0; j < cols; j++) {
+        const float *s = src + (ptrdiff_t)j * ld;
+        for (int p = 0; p < kc; p++) panel[(ptrdiff_t)p * stride + j] = s[p];
+    }
+    for (int p = 0; p < kc; p++) {
+        for (int j = cols; j < stride; j++) panel[(ptrdiff_t)p * stride + j] = 0;
+    }
+}
+
+#define CK_PORTABLE_MR 4
+#define CK_PORTABLE_NR 16
+
+// Plain loops over a small accumulator block; an optimising compiler vectorises the inner
+// loop for whatever SIMD the target has (SSE2, NEON).
+static inline void portable_tile(const int rows, const int width, const ck_tile *t) {
+    float acc[CK_PORTABLE_MR][CK_PORTABLE_NR];
+    for (int r = 0; r < rows; r++) {
+        for (int j = 0; j < width; j++) acc[r][j] = 0;
+    }
+    const float *x = t->x;
+    const float *y = t->panel;
+    for (int p = 0; p < t->kc; p++) {
+        for (int r = 0; r < rows; r++) {
+            const float a = x[r * t->xrs];
+            for (int j = 0; j < width; j++) acc[r][j] += a * y[j];
+        }
+        x += t->xks;
+        y += t->panel_stride;
+    }
+    ck_store_tile(&acc[0][0], CK_PORTABLE_NR, t);
+}
+
+#define CK_PORTABLE_TILES(rows) \
+    static void portable_tile_##rows##_narrow(const ck_tile *t) { portable_tile(rows, CK_PORTABLE_NR / 2, t); } \
+    static void portable_tile_##rows##_wide(const ck_tile *t) { portable_tile(rows, CK_PORTABLE_NR, t); }
+CK_PORTABLE_TILES(1)
+CK_PORTABLE_TILES(2)
+CK_PORTABLE_TILES(3)
+CK_PORTABLE_TILES(4)
+
+static const ck_level ck_level_portable = {
+    .name = "portable",
+    .mr_max = CK_PORTABLE_MR,
+    .lanes = CK_PORTABLE_NR / 2,
+    .nr = CK_PORTABLE_NR,
+    .tiles = {
+        {NULL, portable_tile_1_narrow, portable_tile_2_narrow, portable_tile_3_narrow, portable_tile_4_narrow},
+        {NULL, portable_tile_1_wide, portable_tile_2_wide, portable_tile_3_wide, portable_tile_4_wide},
+    },
+    .pack_rows = ck_pack_rows_portable,
+    .pack_columns = ck_pack_columns_portable,
+};
+
+// MARK: - Driver
+
+// One panel of Y per thread: the caller runs one product per thread, and a panel is refilled
+// for every (k block, column panel) pair, so it never outlives a call. 48 KiB at CK_KC = 384.
+static _Thread_local float ck_panel[CK_KC * CK_NR_MAX] __attribute__((aligned(64)));
+
+// C = act(beta·C + bias) when k is 0: no product, only the epilogue.
+static void store_without_product(int m, int n, float *c, ptrdiff_t ldc, bool accumulate,
+                                  const float *bias, bool relu) {
+    for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+            float *d = &c[(ptrdiff_t)i * ldc + j];
+            float v = accumulate ? *d : 0.0f;
+            if (bias) v += bias[j];
+            if (relu && v < 0) v = 0;
+            *d = v;
+        }
+    }
+}
+
+// D (rows × cols) = X·Y, X read in place, Y packed panel by panel; see ck_tile for the layout.
+static void drive(const ck_level *level, int rows, int cols, int k,
+                  const float *x, ptrdiff_t xrs, ptrdiff_t xks,
+                  const float *y, ptrdiff_t yld, bool y_columns,
+                  float *c, ptrdiff_t ldc, bool transposed_out, bool accumulate,
+                  const float *bias, bool relu) {
+    float *panel = ck_panel;
+    const int row_tiles = (rows + level->mr_max - 1) / level->mr_max;
+    const int k_blocks = (k + CK_KC - 1) / CK_KC;
+    int p0 = 0;
+    for (int kb = 0; kb < k_blocks; kb++) {
+        // Even blocks, so a k just over CK_KC does not leave a sliver.
+        const int kc = (k - p0) / (k_blocks - kb) + ((k - p0) % (k_blocks - kb) != 0);
+        const bool last = kb == k_blocks - 1;
+        ck_tile t = {
+            .kc = kc,
+            .xrs = xrs,
+            .xks = xks,
+            .panel = panel,
+            .ldc = ldc,
+            .transposed_out = transposed_out,
+            .accumulate = accumulate || kb > 0,
+            .relu = relu && last,
+        };
+        for (int j0 = 0; j0 < cols; j0 += level->nr) {
+            const int width = cols - j0 < level->nr ? cols - j0 : level->nr;
+            const int wide = width > level->lanes;
+            const int stride = wide ? level->nr : level->lanes;
+            if (y_columns) {
+                level->pack_columns(kc, width, y + (ptrdiff_t)j0 * yld + p0, yld, panel, stride);
+            } else {
+                level->pack_rows(kc, width, y + (ptrdiff_t)p0 * yld + j0, yld, panel, stride);
+            }
+            t.cols = width;
+            t.panel_stride = stride;
+            // Near-equal row tiles: 32 rows at 12 per tile become 11 + 11 + 10, not 12 + 12 + 8.
+            int r0 = 0;
+            for (int ti = 0; ti < row_tiles; ti++) {
+                const int tile_rows = (rows - r0) / (row_tiles - ti) + ((rows - r0) % (row_tiles - ti) != 0);
+                t.rows = tile_rows;
+                t.x = x + (ptrdiff_t)r0 * xrs + (ptrdiff_t)p0 * xks;
+                t.c = transposed_out ? c + (ptrdiff_t)j0 * ldc + r0 : c + (ptrdiff_t)r0 * ldc + j0;
+                t.bias = !(bias && last) ? NULL : transposed_out ? bias + r0 : bias + j0;
+                level->tiles[wide][tile_rows](&t);
+                r0 += tile_rows;
+            }
+        }
+        p0 += kc;
+    }
+}
+
+static void sgemm_at(const ck_level *level, bool transA, bool transB, int m, int n, int k,
+                     const float *a, int lda, const float *b, int ldb,
+                     float beta, float *c, int ldc, const float *bias, bool relu) {
+    if (m <= 0 || n <= 0) return;
+    const bool accumulate = beta != 0;
+    if (k <= 0) {
+        store_without_product(m, n, c, ldc, accumulate, bias, relu);
+        return;
+    }
+    if (!transB) {
+        // C = op(A)·B: X = op(A) in place, Y = B packed.
+        drive(level, m, n, k, a, transA ? 1 : lda, transA ? lda : 1, b, ldb, false,
+              c, ldc, false, accumulate, bias, relu);
+    } else {
+        // Cᵀ = B·op(A)ᵀ: X = B (n×k, in place), Y = op(A)ᵀ (k×m) packed, stored transposed.
+        drive(level, n, m, k, b, ldb, 1, a, lda, !transA,
+              c, ldc, true, accumulate, bias, relu);
+    }
+}
+
+// MARK: - Choosing a level
+
+#if defined(__x86_64__)
+static unsigned long long read_xcr0(void) {
+    unsigned int lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return ((unsigned long long)hi << 32) | lo;
+}
+
+// Both the CPU and the operating system (which must save the wider registers on a context
+// switch) have to support a level.
+static bool cpu_has(const char *name) {
+    unsigned int a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return false;
+    const bool fma = c & (1u << 12), osxsave = c & (1u << 27), avx = c & (1u << 28);
+    if (!(fma && osxsave && avx)) return false;
+    const unsigned long long xcr0 = read_xcr0();
+    if ((xcr0 & 0x6) != 0x6) return false;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return false;
+    const bool avx2 = b & (1u << 5);
+    if (strcmp(name, "avx2") == 0) return avx2;
+    if (strcmp(name, "avx512") == 0) {
+        const bool f = b & (1u << 16), dq = b & (1u << 17), bw = b & (1u << 30), vl = b & (1u << 31);
+        return avx2 && f && dq && bw && vl && (xcr0 & 0xE6) == 0xE6;
+    }
+    return false;
+}
+#endif
+
+static const ck_level *level_named(const char *name) {
+    if (strcmp(name, "portable") == 0) return &ck_level_portable;
+#if defined(__x86_64__)
+    if (strcmp(name, "avx512") == 0 && cpu_has("avx512")) return &ck_level_avx512;
+    if (strcmp(name, "avx2") == 0 && cpu_has("avx2")) return &ck_level_avx2;
+#endif
+    return NULL;
+}
+
+// The automatic choice is computed once and cached; a forced level overrides it. Both are
+// atomics, so concurrent callers see either the old or the new level, never a torn value.
+static _Atomic(const ck_level *) automatic_level;
+static _Atomic(const ck_level *) forced_level;
+
+static const ck_level *current_level(void) {
+    const ck_level *level = atomic_load_explicit(&forced_level, memory_order_acquire);
+    if (level) return level;
+    level = atomic_load_explicit(&automatic_level, memory_order_acquire);
+    if (level) return level;
+    static const char *const preference[] = {"avx512", "avx2", "portable"};
+    for (size_t i = 0; !level; i++) level = level_named(preference[i]);
+    // Racing first callers compute the same answer, so whichever store lands is right.
+    atomic_store_explicit(&automatic_level, level, memory_order_release);
+    return level;
+}
+
+// MARK: - Public entry points
+
+void ck_sgemm(bool transA, bool transB, int m, int n, int k,
+              const float *a, int lda, const float *b, int ldb,
+              float beta, float *c, int ldc) {
+    sgemm_at(current_level(), transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc, NULL, false);
+}
+
+void ck_sgemm_bias_act(bool transA, bool transB, int m, int n, int k,
+                       const float *a, int lda, const float *b, int ldb,
+                       float beta, float *c, int ldc, const float *bias, bool relu) {
+    sgemm_at(current_level(), transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc, bias, relu);
+}
+
+const char *ck_kernel_level(void) { return current_level()->name; }
+
+bool ck_force_kernel_level(const char *level) {
+    if (level == NULL) {
+        atomic_store_explicit(&forced_level, NULL, memory_order_release);
+        return true;
+    }
+    const ck_level *found = level_named(level);
+    if (found) atomic_store_explicit(&forced_level, found, memory_order_release);
+    return found != NULL;
+}

@@ -20,6 +20,16 @@ void ck_sgemm(bool transA, bool transB, int m, int n, int k,
               const float *a, int lda, const float *b, int ldb,
               float beta, float *c, int ldc);
 
+/// The same product with a fused epilogue, for a dense layer's forward pass:
+///
+///     C = act(beta·C + op(A)·op(B) + bias)
+///
+/// `bias` holds n floats, one per column of C (NULL adds nothing); with `relu`, negative results
+/// become 0 (NaN stays NaN). Saves a second pass over C for the bias and the activation.
+void ck_sgemm_bias_act(bool transA, bool transB, int m, int n, int k,
+                       const float *a, int lda, const float *b, int ldb,
+                       float beta, float *c, int ldc, const float *bias, bool relu);
+
 /// The same product by the plain triple loop: the reference the fast kernels are tested against.
 void ck_sgemm_reference(bool transA, bool transB, int m, int n, int k,
                         const float *a, int lda, const float *b, int ldb,

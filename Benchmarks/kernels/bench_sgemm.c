@@ -1,0 +1,107 @@
+// Single-threaded throughput of ck_sgemm on the products of one MLP training step
+// (784-256-128-10, 32 rows per thread) and on a large square product, at every kernel level
+// this CPU runs. See README.md for how to build it.
+#include "CKernels.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct {
+    const char *name;
+    bool transA, transB;
+    int m, n, k;
+} shape;
+
+static const shape shapes[] = {
+    {"forward   32x784 * 784x256", false, false, 32, 256, 784},
+    {"forward   32x256 * 256x128", false, false, 32, 128, 256},
+    {"forward   32x128 * 128x10 ", false, false, 32, 10, 128},
+    {"dW      (32x784)T * 32x256", true, false, 784, 256, 32},
+    {"dW      (32x256)T * 32x128", true, false, 256, 128, 32},
+    {"dW      (32x128)T * 32x10 ", true, false, 128, 10, 32},
+    {"dI    32x256 * (784x256)T ", false, true, 32, 784, 256},
+    {"dI    32x128 * (256x128)T ", false, true, 32, 256, 128},
+    {"forward   64x784 * 784x256", false, false, 64, 256, 784},
+    {"square    1024^3          ", false, false, 1024, 1024, 1024},
+};
+
+static double now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static float *random_floats(size_t count, unsigned *state) {
+    float *v = aligned_alloc(64, ((count * sizeof(float)) + 63) / 64 * 64 + 64);
+    for (size_t i = 0; i < count; i++) {
+        *state = *state * 1664525u + 1013904223u;
+        v[i] = (float)(*state >> 8) / 16777216.0f - 0.5f;
+    }
+    return v;
+}
+
+// Returns the best GFLOP/s over `reps` timed runs of ~`seconds` each, or -1 on a wrong result.
+static double measure(const shape *s, int reps, double seconds) {
+    unsigned state = 12345;
+    const int lda = s->transA ? s->m : s->k, ldb = s->transB ? s->k : s->n, ldc = s->n;
+    float *a = random_floats((size_t)s->m * s->k, &state);
+    float *b = random_floats((size_t)s->k * s->n, &state);
+    float *c = random_floats((size_t)s->m * s->n, &state);
+    float *ref = random_floats((size_t)s->m * s->n, &state);
+
+    ck_sgemm(s->transA, s->transB, s->m, s->n, s->k, a, lda, b, ldb, 0, c, ldc);
+    ck_sgemm_reference(s->transA, s->transB, s->m, s->n, s->k, a, lda, b, ldb, 0, ref, ldc);
+    double worst = 0;
+    for (size_t i = 0; i < (size_t)s->m * s->n; i++) worst = fmax(worst, fabs((double)c[i] - ref[i]));
+    if (worst > 1e-3 * s->k) {
+        fprintf(stderr, "%s: wrong result (max error %g)\n", s->name, worst);
+        return -1;
+    }
+
+    const double flops = 2.0 * s->m * s->n * s->k;
+    // Calibrate the number of calls per run.
+    int calls = 1;
+    for (;;) {
+        const double t0 = now();
+        for (int i = 0; i < calls; i++) ck_sgemm(s->transA, s->transB, s->m, s->n, s->k, a, lda, b, ldb, 0, c, ldc);
+        if (now() - t0 > seconds / 4 || calls > (1 << 24)) break;
+        calls *= 2;
+    }
+    calls *= 4;
+    double best = 0;
+    for (int rep = 0; rep < reps; rep++) {
+        const double t0 = now();
+        for (int i = 0; i < calls; i++) ck_sgemm(s->transA, s->transB, s->m, s->n, s->k, a, lda, b, ldb, 0, c, ldc);
+        const double elapsed = now() - t0;
+        best = fmax(best, flops * calls / elapsed * 1e-9);
+    }
+    free(a);
+    free(b);
+    free(c);
+    free(ref);
+    return best;
+}
+
+int main(int argc, char **argv) {
+    const char *only = argc > 1 ? argv[1] : NULL;
+    const int reps = argc > 2 ? atoi(argv[2]) : 7;
+    static const char *const levels[] = {"avx512", "avx2", "portable"};
+    for (size_t l = 0; l < sizeof levels / sizeof *levels; l++) {
+        if (only && strcmp(only, "all") != 0 && strcmp(only, levels[l]) != 0) continue;
+        if (!ck_force_kernel_level(levels[l])) {
+            printf("%s: not supported on this CPU\n", levels[l]);
+            continue;
+        }
+        printf("level %s (best of %d, GFLOP/s)\n", ck_kernel_level(), reps);
+        for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++) {
+            const bool big = shapes[i].m * shapes[i].n > 500000;
+            const double gflops = measure(&shapes[i], big ? 3 : reps, big ? 0.3 : 0.05);
+            printf("  %s  %7.1f\n", shapes[i].name, gflops);
+            fflush(stdout);
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,80 @@
+// Shared between the blocked driver (sgemm.c) and the instruction-set specific micro-kernels
+// (sgemm_avx512.c, sgemm_avx2.c). Not part of the public interface.
+#ifndef CK_SGEMM_INTERNAL_H
+#define CK_SGEMM_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/// Largest number of rows a micro-kernel tile has at any level.
+#define CK_MR_MAX 12
+/// Widest packed panel (columns) at any level.
+#define CK_NR_MAX 32
+
+/// The driver splits k into blocks of at most this many steps, so that a packed panel
+/// (CK_KC × CK_NR_MAX floats = 48 KiB) stays in L1/L2 while every row tile walks over it.
+#ifndef CK_KC
+#define CK_KC 384
+#endif
+
+/// One micro-kernel call: a `rows × cols` tile of D = X·Y over `kc` steps of k.
+///
+/// X, the broadcast operand, is read in place: element (r, p) is `x[r*xrs + p*xks]`, which
+/// covers A (xrs = lda, xks = 1), a transposed A (xrs = 1, xks = lda) and B when the
+/// product is computed transposed. Y is a packed panel: `kc` rows of `panel_stride` floats,
+/// zero-padded past `cols`.
+///
+/// Tile element (r, j) goes to `c[r*ldc + j]`, or with `transposed_out` to `c[j*ldc + r]`.
+/// `accumulate` adds to what is there (never read otherwise, so NaN there does not leak);
+/// `bias`, when not NULL, is indexed by the destination column (j, or r when transposed);
+/// `relu` clamps negatives to zero after the bias.
+typedef struct {
+    int kc;
+    int rows, cols;
+    const float *x;
+    ptrdiff_t xrs, xks;
+    const float *panel;
+    int panel_stride;
+    float *c;
+    ptrdiff_t ldc;
+    bool transposed_out;
+    bool accumulate;
+    const float *bias;
+    bool relu;
+} ck_tile;
+
+typedef void (*ck_tile_fn)(const ck_tile *tile);
+
+/// Copies a `kc × cols` block of a row-major matrix (row stride `ld`) into a panel of
+/// `kc` rows of `stride` floats, zero-filling columns `cols ..< stride`.
+typedef void (*ck_pack_fn)(int kc, int cols, const float *src, ptrdiff_t ld, float *panel, int stride);
+
+/// One instruction-set level: its micro-kernels and packing routines.
+typedef struct {
+    const char *name;
+    /// Rows of the tallest tile.
+    int mr_max;
+    /// Columns of one SIMD vector; a panel is one vector wide (narrow) or `nr` wide.
+    int lanes;
+    int nr;
+    /// `tiles[wide][rows]`: the kernel for a `rows`-row tile over a narrow (0) or wide (1) panel.
+    ck_tile_fn tiles[2][CK_MR_MAX + 1];
+    /// Packs Y[p][j] = src[p*ld + j].
+    ck_pack_fn pack_rows;
+    /// Packs Y[p][j] = src[j*ld + p] (the transpose of a row-major block).
+    ck_pack_fn pack_columns;
+} ck_level;
+
+/// Writes a finished `rows × cols` tile held in `acc` (row stride `acc_stride`) to its
+/// destination, honouring every option of `tile`; the path for edges and odd layouts.
+void ck_store_tile(const float *acc, int acc_stride, const ck_tile *tile);
+
+void ck_pack_rows_portable(int kc, int cols, const float *src, ptrdiff_t ld, float *panel, int stride);
+void ck_pack_columns_portable(int kc, int cols, const float *src, ptrdiff_t ld, float *panel, int stride);
+
+#if defined(__x86_64__)
+extern const ck_level ck_level_avx512;
+extern const ck_level ck_level_avx2;
+#endif
+
+#endif
