@@ -4,6 +4,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "CKernelsElementwise.h"
+#include "CKernelsPool.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -8,6 +8,10 @@ import Darwin
 ///
 /// Each derivative is written in terms of the layer's *output* `A`, which is all the backward
 /// pass keeps: ReLU' = (A > 0), sigmoid' = A(1 − A), tanh' = 1 − A², identity' = 1.
+///
+/// `apply` and `derivative` state the math one value at a time; the layers run the same formulas
+/// over whole matrices in the C kernels (`ck_bias_activation`, `ck_activation_backward`), which
+/// the tests check against these.
 public enum Activation: String, CaseIterable, Sendable, Codable {
     /// `max(0, z)`: the default for hidden layers.
     case relu
@@ -37,35 +41,6 @@ public enum Activation: String, CaseIterable, Sendable, Codable {
         case .sigmoid: return a * (1 - a)
         case .tanh: return 1 - a * a
         case .identity: return 1
-        }
-    }
-
-    /// Applies `f` to every element of `values` in place (turning Z into A).
-    public func apply(inPlace values: inout Matrix) {
-        if self == .identity { return }
-        values.storage.withUnsafeMutableBufferPointer { buffer in
-            switch self {
-            case .relu: for i in buffer.indices where buffer[i] < 0 { buffer[i] = 0 }
-            case .sigmoid: for i in buffer.indices { buffer[i] = 1 / (1 + expf(-buffer[i])) }
-            case .tanh: for i in buffer.indices { buffer[i] = tanhf(buffer[i]) }
-            case .identity: break
-            }
-        }
-    }
-
-    /// Turns dL/dA into dL/dZ in place: `gradient[i] *= f'(Z[i])`, with `f'` taken from `output` (A).
-    public func backward(output: Matrix, gradient: inout Matrix) {
-        precondition(output.rows == gradient.rows && output.columns == gradient.columns)
-        if self == .identity { return }
-        output.storage.withUnsafeBufferPointer { a in
-            gradient.storage.withUnsafeMutableBufferPointer { g in
-                switch self {
-                case .relu: for i in g.indices where !(a[i] > 0) { g[i] = 0 }
-                case .sigmoid: for i in g.indices { g[i] *= a[i] * (1 - a[i]) }
-                case .tanh: for i in g.indices { g[i] *= 1 - a[i] * a[i] }
-                case .identity: break
-                }
-            }
         }
     }
 }

@@ -65,13 +65,16 @@ public struct MLP: Equatable, Sendable {
 
     /// The class probabilities (softmax of the logits) for a batch of inputs, one row per example.
     public func probabilities(_ input: Matrix) -> Matrix {
-        var result = logits(input)
-        var row = [Float](repeating: 0, count: result.columns)
-        for r in 0 ..< result.rows {
-            result.storage.withUnsafeBufferPointer { z in
-                _ = Softmax.probabilities(of: UnsafeBufferPointer(rebasing: z[r * result.columns ..< (r + 1) * result.columns]), into: &row)
+        let logits = logits(input)
+        var result = logits
+        let classes = logits.columns
+        logits.storage.withUnsafeBufferPointer { z in
+            result.storage.withUnsafeMutableBufferPointer { p in
+                for r in 0 ..< logits.rows {
+                    Softmax.probabilities(of: UnsafeBufferPointer(rebasing: z[r * classes ..< (r + 1) * classes]),
+                                          into: UnsafeMutableBufferPointer(rebasing: p[r * classes ..< (r + 1) * classes]))
+                }
             }
-            for c in 0 ..< result.columns { result[r, c] = row[c] }
         }
         return result
     }

@@ -53,26 +53,27 @@ public struct Evaluator: Sendable {
     {
         let classes = model.outputCount
         let parts = runner.split(data.count)
-        let workspaces = parts.map { ShardWorkspace(model: model, capacity: min(chunkSize, max(1, $0.count))) }
-        let all = Array(0 ..< data.count)
         var partial = [(loss: Double, confusion: [Int])](repeating: (0, []), count: parts.count)
         partial.withUnsafeMutableBufferPointer { results in
             runner.run { t in
-                let workspace = workspaces[t]
                 var lossSum = 0.0
                 var confusion = [Int](repeating: 0, count: classes * classes)
+                var batch = MNISTBatch(capacity: chunkSize)
+                var outputs = model.layers.map { Matrix(rows: chunkSize, columns: $0.outputCount) }
                 var start = parts[t].lowerBound
                 while start < parts[t].upperBound {
                     let end = min(start + chunkSize, parts[t].upperBound)
-                    workspace.load(all[start ..< end], from: data)
-                    workspace.forward(model)
-                    let logits = workspace.outputs[workspace.outputs.count - 1]
-                    lossSum += loss.evaluate(logits: logits, labels: workspace.labels).lossSum
-                    for row in 0 ..< logits.rows {
-                        let predicted = logits.storage.withUnsafeBufferPointer { z in
-                            Softmax.argmax(Array(z[row * classes ..< (row + 1) * classes]))
+                    batch.load(start ..< end, from: data)
+                    for l in model.layers.indices {
+                        model.layers[l].forward(l == 0 ? batch.inputs : outputs[l - 1], into: &outputs[l])
+                    }
+                    let logits = outputs[outputs.count - 1]
+                    lossSum += loss.evaluate(logits: logits, labels: batch.labels).lossSum
+                    logits.storage.withUnsafeBufferPointer { z in
+                        for row in 0 ..< logits.rows {
+                            let predicted = Softmax.argmax(UnsafeBufferPointer(rebasing: z[row * classes ..< (row + 1) * classes]))
+                            confusion[batch.labels[row] * classes + predicted] += 1
                         }
-                        confusion[workspace.labels[row] * classes + predicted] += 1
                     }
                     start = end
                 }

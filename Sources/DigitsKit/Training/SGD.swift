@@ -1,3 +1,5 @@
+import CKernels
+
 /// Stochastic gradient descent with momentum and optional weight decay, in PyTorch's form:
 ///
 ///     v ← μ·v + (g + λ·w)
@@ -40,31 +42,20 @@ public struct SGD: Equatable, Sendable {
     /// The update rule over `range` of one parameter array, with the gradient given as the sum of
     /// `gradientShards` (one per thread, added in order so the result never depends on timing).
     ///
-    /// The parallel trainer calls this with disjoint ranges from several threads.
-    public static func update(
-        parameters: UnsafeMutableBufferPointer<Float>, velocity: UnsafeMutableBufferPointer<Float>,
-        gradientShards: [UnsafeBufferPointer<Float>], range: Range<Int>,
-        learningRate: Float, momentum: Float, weightDecay: Float
-    ) {
-        for i in range {
-            var g: Float = 0
-            for shard in gradientShards { g += shard[i] }
-            g += weightDecay * parameters[i]
-            let v = momentum * velocity[i] + g
-            velocity[i] = v
-            parameters[i] -= learningRate * v
-        }
-    }
-
-    /// The same update on arrays.
+    /// The arithmetic is the C kernel `ck_sgd_update`, the same one the training engine runs.
     public static func update(
         parameters: inout [Float], velocity: inout [Float], gradientShards: [UnsafeBufferPointer<Float>],
         range: Range<Int>, learningRate: Float, momentum: Float, weightDecay: Float
     ) {
+        precondition(range.upperBound <= parameters.count && parameters.count == velocity.count)
+        precondition(gradientShards.allSatisfy { $0.count >= range.upperBound })
+        let table: [UnsafePointer<Float>?] = gradientShards.map(\.baseAddress)
         parameters.withUnsafeMutableBufferPointer { p in
             velocity.withUnsafeMutableBufferPointer { v in
-                update(parameters: p, velocity: v, gradientShards: gradientShards, range: range,
-                       learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
+                table.withUnsafeBufferPointer { shards in
+                    ck_sgd_update(p.baseAddress, v.baseAddress, shards.baseAddress, Int32(shards.count),
+                                  range.lowerBound, range.upperBound, learningRate, momentum, weightDecay)
+                }
             }
         }
     }

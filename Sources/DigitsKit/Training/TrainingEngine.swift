@@ -1,38 +1,81 @@
-/// Runs training steps and evaluations of an `MLP` on several threads.
+import CKernels
+
+/// Runs training steps of an `MLP` on several threads, with no allocation and one barrier per step.
 ///
-/// A step splits its batch into one contiguous shard per thread. Each thread runs its shard
-/// forward and backward with its own scratch memory, producing its own gradients; then the
-/// parameters are split into ranges and each thread sums the shards' gradients for its range (in
-/// shard order, so the sum never depends on timing) and applies the optimiser's update. The same
-/// seed and thread count therefore always give a bit-identical model.
+/// The network's parameters live in one flat vector (see `ParameterLayout`), as do the
+/// optimiser's velocities and each thread's gradient. A step is one run of the thread pool:
+///
+/// 1. each thread loads its contiguous shard of the batch and runs it forward and backward
+///    (`Dense.forward` / `Dense.backward` on raw buffers), producing its own gradient;
+/// 2. all threads meet at a barrier;
+/// 3. each thread takes its own range of every parameter array, sums the shards' gradients there
+///    in shard order, and applies the SGD update.
+///
+/// Because the shards and the ranges depend only on the thread count, and sums are always taken
+/// in the same order, the same seed and thread count always give a bit-identical model.
 public final class TrainingEngine {
-    /// The network being trained.
-    public private(set) var model: MLP
-    /// The optimiser and its state (the momentum buffers).
-    public private(set) var optimizer: SGD
     /// The loss being minimised.
     public let loss: Loss
-    /// The threads steps and evaluations run on.
-    public let runner: ParallelRunner
+    /// SGD momentum μ.
+    public let momentum: Float
+    /// L2 weight decay λ on weights.
+    public let weightDecay: Float
+    /// Threads per step.
+    public var threadCount: Int { pool.threadCount }
 
-    private var workspaces: [ShardWorkspace]
-    private var shardCapacity: Int
+    private let pool: ThreadPool
+    private let layout: ParameterLayout
+    private let parameters: UnsafeMutableBufferPointer<Float>
+    private let velocity: UnsafeMutableBufferPointer<Float>
+    private var workspaces: [ShardWorkspace] = []
+    /// One pointer per workspace to its gradient, in shard order, for the update kernel.
+    private var gradientTable: UnsafeMutableBufferPointer<UnsafePointer<Float>?>
 
-    /// An engine that trains `model` with `optimizer` on `threadCount` threads.
+    /// An engine that trains `model` with `optimizer`'s settings and state on `threadCount` threads.
     public init(model: MLP, optimizer: SGD, loss: Loss, threadCount: Int) {
-        self.model = model
-        self.optimizer = optimizer
         self.loss = loss
-        runner = ParallelRunner(threadCount: threadCount)
-        shardCapacity = 0
-        workspaces = []
+        momentum = optimizer.momentum
+        weightDecay = optimizer.weightDecay
+        pool = ThreadPool(threadCount: threadCount)
+        layout = ParameterLayout(model: model)
+        parameters = .allocate(capacity: layout.count)
+        velocity = .allocate(capacity: layout.count)
+        layout.flatten(model.layers.map { ($0.weight, $0.bias) }, into: parameters)
+        layout.flatten(optimizer.velocities.map { ($0.weight, $0.bias) }, into: velocity)
+        gradientTable = .allocate(capacity: pool.threadCount)
+        gradientTable.initialize(repeating: nil)
+    }
+
+    deinit {
+        parameters.deallocate()
+        velocity.deallocate()
+        gradientTable.deallocate()
+    }
+
+    /// The network as trained so far (a copy).
+    public var model: MLP {
+        MLP(layers: zip(layout.layers, layout.unflatten(parameters)).map { layer, values in
+            Dense(weight: values.weight, bias: values.bias, activation: layer.activation)
+        })
+    }
+
+    /// The optimiser's settings and state — its velocities — as they are now (a copy).
+    public var optimizer: SGD {
+        var sgd = SGD(for: model, momentum: momentum, weightDecay: weightDecay)
+        for (l, values) in layout.unflatten(velocity).enumerated() {
+            sgd.velocities[l].weight = values.weight
+            sgd.velocities[l].bias = values.bias
+        }
+        return sgd
     }
 
     /// Makes sure every thread has scratch memory for a shard of `rows` examples.
     private func reserve(shardRows rows: Int) {
-        guard rows > shardCapacity else { return }
-        shardCapacity = rows
-        workspaces = (0 ..< runner.threadCount).map { _ in ShardWorkspace(model: model, capacity: rows) }
+        guard rows > (workspaces.first?.capacity ?? 0) else { return }
+        workspaces = (0 ..< pool.threadCount).map { _ in ShardWorkspace(layout: layout, capacity: rows) }
+        for (t, workspace) in workspaces.enumerated() {
+            gradientTable[t] = UnsafePointer(workspace.parameterGradient.baseAddress!)
+        }
     }
 
     /// One optimisation step on the examples `batch` of `data`.
@@ -46,90 +89,43 @@ public final class TrainingEngine {
         batch: ArraySlice<Int>, of data: MNISTDataSet, learningRate: Float,
         transform: (any BatchTransform)? = nil, transformSeed: UInt64 = 0
     ) -> Loss.Evaluation {
-        let shards = runner.split(batch.count)
-        reserve(shardRows: shards.map(\.count).max() ?? 0)
-        let model = self.model, loss = self.loss, batchSize = batch.count, workspaces = self.workspaces
-        runner.run { t in
+        let threads = pool.threadCount
+        let largestShard = (batch.count + threads - 1) / threads
+        reserve(shardRows: largestShard)
+        let (pool, layout, workspaces, loss) = (self.pool, self.layout, self.workspaces, self.loss)
+        let (parameters, velocity, gradients) = (self.parameters, self.velocity, UnsafePointer(gradientTable.baseAddress!))
+        let (momentum, weightDecay, batchSize) = (self.momentum, self.weightDecay, batch.count)
+
+        pool.run { t in
             let workspace = workspaces[t]
-            let indices = batch[batch.startIndex + shards[t].lowerBound ..< batch.startIndex + shards[t].upperBound]
-            workspace.load(indices, from: data)
+            let shard = (batchSize * t / threads) ..< (batchSize * (t + 1) / threads)
+            workspace.batch.load(batch[batch.startIndex + shard.lowerBound ..< batch.startIndex + shard.upperBound],
+                                 from: data)
             if let transform {
                 var generator = SplitMix64(seed: transformSeed &+ UInt64(t) &* 0x9E37_79B9_7F4A_7C15)
-                transform.apply(to: &workspace.input, generator: &generator)
+                transform.apply(to: &workspace.batch.inputs, generator: &generator)
             }
-            if indices.isEmpty {
-                workspace.evaluation = Loss.Evaluation(lossSum: 0, correct: 0)
-                for l in workspace.gradients.indices {
-                    workspace.gradients[l].weight.fill(0)
-                    workspace.gradients[l].bias.fill(0)
+            workspace.forwardBackward(parameters: parameters, loss: loss, batchSize: batchSize)
+
+            pool.barrier()
+
+            for layer in layout.layers {
+                for (range, decay) in [(layer.weight, weightDecay), (layer.bias, 0)] {
+                    let mine = (range.lowerBound + range.count * t / threads) ..< (range.lowerBound + range.count * (t + 1) / threads)
+                    ck_sgd_update(parameters.baseAddress!, velocity.baseAddress!, gradients, Int32(threads),
+                                  mine.lowerBound, mine.upperBound, learningRate, momentum, decay)
                 }
-            } else {
-                workspace.forwardBackward(model, loss: loss, batchSize: batchSize)
             }
         }
-        applyUpdate(learningRate: learningRate)
         return workspaces.reduce(Loss.Evaluation(lossSum: 0, correct: 0)) {
             Loss.Evaluation(lossSum: $0.lossSum + $1.evaluation.lossSum, correct: $0.correct + $1.evaluation.correct)
         }
     }
 
-    /// Sums the shards' gradients and applies the optimiser, each thread over its own range of
-    /// every parameter array.
-    private func applyUpdate(learningRate: Float) {
-        let momentum = optimizer.momentum, decay = optimizer.weightDecay
-        for l in model.layers.indices {
-            for isWeight in [true, false] {
-                let shards = workspaces.map { isWeight ? $0.gradients[l].weight.storage : $0.gradients[l].bias.storage }
-                let ranges = runner.split(shards[0].count)
-                withParameterBuffers(layer: l, weight: isWeight) { parameters, velocity in
-                    withGradientPointers(shards) { gradientShards in
-                        runner.run { t in
-                            SGD.update(parameters: parameters, velocity: velocity, gradientShards: gradientShards,
-                                       range: ranges[t], learningRate: learningRate,
-                                       momentum: momentum, weightDecay: isWeight ? decay : 0)
-                        }
-                    }
-                }
-            }
-        }
+    /// Evaluates the model on every example of `data`.
+    public func evaluate(on data: MNISTDataSet) -> EvaluationReport {
+        Evaluator(runner: ParallelRunner(threadCount: threadCount)).evaluate(model, on: data, loss: loss)
     }
-
-    private func withParameterBuffers(
-        layer l: Int, weight: Bool,
-        _ body: (UnsafeMutableBufferPointer<Float>, UnsafeMutableBufferPointer<Float>) -> Void
-    ) {
-        if weight {
-            model.layers[l].weight.storage.withUnsafeMutableBufferPointer { p in
-                optimizer.velocities[l].weight.storage.withUnsafeMutableBufferPointer { v in body(p, v) }
-            }
-        } else {
-            model.layers[l].bias.storage.withUnsafeMutableBufferPointer { p in
-                optimizer.velocities[l].bias.storage.withUnsafeMutableBufferPointer { v in body(p, v) }
-            }
-        }
-    }
-
-    /// Evaluates `model` on every example of `data`, in chunks of `chunkSize` per thread.
-    public func evaluate(on data: MNISTDataSet, chunkSize: Int = 256) -> EvaluationReport {
-        Evaluator(runner: runner).evaluate(model, on: data, loss: loss, chunkSize: chunkSize)
-    }
-}
-
-/// Calls `body` with buffer pointers to each array (for summing gradient shards).
-func withGradientPointers(_ arrays: [[Float]], _ body: ([UnsafeBufferPointer<Float>]) -> Void) {
-    func nest(_ index: Int, _ collected: inout [UnsafeBufferPointer<Float>]) {
-        if index == arrays.count {
-            body(collected)
-            return
-        }
-        arrays[index].withUnsafeBufferPointer { pointer in
-            collected.append(pointer)
-            nest(index + 1, &collected)
-        }
-    }
-    var collected: [UnsafeBufferPointer<Float>] = []
-    collected.reserveCapacity(arrays.count)
-    nest(0, &collected)
 }
 
 /// Rewrites a shard of a batch's inputs before the forward pass — the place for data

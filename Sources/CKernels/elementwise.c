@@ -1,0 +1,90 @@
+// The elementwise passes of a training step. They are memory-bound, so plain loops that the
+// compiler vectorises at the baseline instruction set are as fast as hand-written SIMD here.
+#include "CKernelsElementwise.h"
+
+#include <math.h>
+
+static inline float apply_activation(float z, int activation) {
+    switch (activation) {
+    case CK_ACTIVATION_RELU: return z > 0 ? z : 0;
+    case CK_ACTIVATION_SIGMOID: return 1 / (1 + expf(-z));
+    case CK_ACTIVATION_TANH: return tanhf(z);
+    default: return z;
+    }
+}
+
+void ck_bias_activation(float *z, int rows, int cols, int ldz, const float *bias, int activation) {
+    for (int r = 0; r < rows; r++) {
+        float *row = z + (size_t)r * ldz;
+        if (bias) {
+            for (int j = 0; j < cols; j++) row[j] += bias[j];
+        }
+        switch (activation) {
+        case CK_ACTIVATION_IDENTITY:
+            break;
+        case CK_ACTIVATION_RELU:
+            // NaN stays NaN (the comparison is false), so a diverging run is still detected.
+            for (int j = 0; j < cols; j++) row[j] = row[j] < 0 ? 0 : row[j];
+            break;
+        default:
+            for (int j = 0; j < cols; j++) row[j] = apply_activation(row[j], activation);
+        }
+    }
+}
+
+void ck_activation_backward(const float *a, float *g, size_t n, int activation) {
+    switch (activation) {
+    case CK_ACTIVATION_RELU:
+        for (size_t i = 0; i < n; i++) g[i] = a[i] > 0 ? g[i] : 0;
+        break;
+    case CK_ACTIVATION_SIGMOID:
+        for (size_t i = 0; i < n; i++) g[i] *= a[i] * (1 - a[i]);
+        break;
+    case CK_ACTIVATION_TANH:
+        for (size_t i = 0; i < n; i++) g[i] *= 1 - a[i] * a[i];
+        break;
+    default:
+        break;
+    }
+}
+
+void ck_column_sums(const float *x, int rows, int cols, int ldx, float *sums) {
+    for (int j = 0; j < cols; j++) sums[j] = 0;
+    for (int r = 0; r < rows; r++) {
+        const float *row = x + (size_t)r * ldx;
+        for (int j = 0; j < cols; j++) sums[j] += row[j];
+    }
+}
+
+void ck_bytes_to_unit_floats(const uint8_t *src, float *dst, size_t n) {
+    const float scale = 1.0f / 255.0f;
+    for (size_t i = 0; i < n; i++) dst[i] = (float)src[i] * scale;
+}
+
+void ck_sgd_update(float *w, float *v, const float *const *shards, int shardCount,
+                   size_t begin, size_t end, float rate, float momentum, float decay) {
+    // The common shard counts get their own loops so the compiler can vectorise them.
+    if (shardCount == 1) {
+        const float *g0 = shards[0];
+        for (size_t i = begin; i < end; i++) {
+            float vi = momentum * v[i] + (g0[i] + decay * w[i]);
+            v[i] = vi;
+            w[i] -= rate * vi;
+        }
+    } else if (shardCount == 2) {
+        const float *g0 = shards[0], *g1 = shards[1];
+        for (size_t i = begin; i < end; i++) {
+            float vi = momentum * v[i] + ((g0[i] + g1[i]) + decay * w[i]);
+            v[i] = vi;
+            w[i] -= rate * vi;
+        }
+    } else {
+        for (size_t i = begin; i < end; i++) {
+            float g = 0;
+            for (int s = 0; s < shardCount; s++) g += shards[s][i];
+            float vi = momentum * v[i] + (g + decay * w[i]);
+            v[i] = vi;
+            w[i] -= rate * vi;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+#ifndef CKERNELS_ELEMENTWISE_H
+#define CKERNELS_ELEMENTWISE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Activation codes shared with Swift's `Activation`.
+enum {
+    CK_ACTIVATION_IDENTITY = 0,
+    CK_ACTIVATION_RELU = 1,
+    CK_ACTIVATION_SIGMOID = 2,
+    CK_ACTIVATION_TANH = 3,
+};
+
+/// z (rows×cols, row stride ldz) ← f(z + bias) with bias one float per column (NULL for none).
+void ck_bias_activation(float *z, int rows, int cols, int ldz, const float *bias, int activation);
+
+/// g ← g ⊙ f'(z), with f' written through the activation's output a = f(z); n elements.
+/// Turns dL/dA into dL/dZ in place.
+void ck_activation_backward(const float *a, float *g, size_t n, int activation);
+
+/// sums[j] ← Σ_i x[i][j] over rows×cols (row stride ldx): dL/db from dL/dZ. Rows are added in
+/// order, so the result does not depend on anything but the data.
+void ck_column_sums(const float *x, int rows, int cols, int ldx, float *sums);
+
+/// dst[i] ← src[i] / 255 for n bytes: pixels to inputs in [0, 1].
+void ck_bytes_to_unit_floats(const uint8_t *src, float *dst, size_t n);
+
+/// SGD with momentum over elements [begin, end) of one parameter vector, PyTorch's form:
+///     g = Σ_s shards[s][i] (+ decay·w[i]);  v[i] = momentum·v[i] + g;  w[i] -= rate·v[i]
+/// The shards are added in index order, so the sum does not depend on timing.
+void ck_sgd_update(float *w, float *v, const float *const *shards, int shardCount,
+                   size_t begin, size_t end, float rate, float momentum, float decay);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
