@@ -6,6 +6,7 @@
 
 #include "CKernelsElementwise.h"
 #include "CKernelsPool.h"
+#include "CKernelsSignals.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -67,3 +67,22 @@ extension MutableCollection where Self: RandomAccessCollection, Index == Int {
         }
     }
 }
+
+extension SplitMix64: Codable {
+    /// Encoded as 16 hex digits, because JSON numbers lose the low bits of large 64-bit integers.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        let digits = String(state, radix: 16)
+        try container.encode(String(repeating: "0", count: 16 - digits.count) + digits)
+    }
+
+    /// Decodes the 16 hex digits `encode(to:)` writes.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard text.count == 16, let state = UInt64(text, radix: 16) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected 16 hex digits, got '\(text)'")
+        }
+        self.init(seed: state)
+    }
+}

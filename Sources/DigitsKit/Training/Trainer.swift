@@ -82,6 +82,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case invalidConfiguration(String)
     /// The training set holds no examples.
     case emptyTrainingSet
+    /// The caller asked to stop (Ctrl-C) before batch `batchesDone + 1` of `epoch`.
+    case interrupted(epoch: Int, batchesDone: Int)
 
     public var description: String {
         switch self {
@@ -92,6 +94,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
             return "invalid training configuration: \(reason)"
         case .emptyTrainingSet:
             return "the training set holds no examples"
+        case let .interrupted(epoch, batchesDone):
+            return "training was interrupted in epoch \(epoch) after \(batchesDone) batches"
         }
     }
 }
@@ -112,38 +116,68 @@ public struct Trainer {
     public var transform: (any BatchTransform)?
     /// Metrics of every finished epoch.
     public private(set) var history: [EpochMetrics] = []
-    /// The generator that shuffles; its state moves on every epoch.
-    public private(set) var generator: SplitMix64
+    /// Where the epoch in progress (or the next one) stands; a checkpoint saves it.
+    public private(set) var position: EpochPosition
 
     private let trainingSet: MNISTDataSet
     private let testSet: MNISTDataSet
 
     /// A trainer for a freshly initialised network.
     public init(configuration: TrainingConfiguration, trainingSet: MNISTDataSet, testSet: MNISTDataSet) throws {
-        guard configuration.epochs > 0 else { throw TrainingError.invalidConfiguration("epochs must be at least 1") }
-        guard configuration.batchSize > 0 else { throw TrainingError.invalidConfiguration("batch size must be at least 1") }
-        guard configuration.hidden.allSatisfy({ $0 > 0 }) else {
-            throw TrainingError.invalidConfiguration("hidden layer sizes must be positive")
-        }
-        guard trainingSet.count > 0 else { throw TrainingError.emptyTrainingSet }
-        self.configuration = configuration
-        self.trainingSet = trainingSet
-        self.testSet = testSet
+        try Self.check(configuration, trainingSet: trainingSet)
         var generator = SplitMix64(seed: configuration.seed)
         let model = MLP(inputCount: MNISTDataSet.pixelsPerImage, hidden: configuration.hidden, outputCount: 10,
                         activation: configuration.activation, generator: &generator)
-        self.generator = generator
-        engine = TrainingEngine(
-            model: model,
-            optimizer: SGD(for: model, momentum: Float(configuration.momentum),
-                           weightDecay: Float(configuration.weightDecay)),
-            loss: configuration.loss, threadCount: configuration.threads)
+        let optimizer = SGD(for: model, momentum: Float(configuration.momentum),
+                            weightDecay: Float(configuration.weightDecay))
+        self.init(configuration: configuration, model: model, optimizer: optimizer, history: [],
+                  position: EpochPosition(generator: generator), trainingSet: trainingSet, testSet: testSet)
+    }
+
+    /// A trainer that continues the run `checkpoint` was taken from, exactly where it stopped:
+    /// with the same data and thread count, the finished model is bit-identical to that of an
+    /// uninterrupted run.
+    public init(resuming checkpoint: TrainingCheckpoint, trainingSet: MNISTDataSet, testSet: MNISTDataSet) throws {
+        try Self.check(checkpoint.configuration, trainingSet: trainingSet)
+        guard checkpoint.trainingExamples == trainingSet.count else {
+            throw TrainingError.invalidConfiguration(
+                "the checkpoint was taken training on \(checkpoint.trainingExamples) images, but this data set has "
+                    + "\(trainingSet.count); resume with the same --data")
+        }
+        var optimizer = SGD(for: checkpoint.model, momentum: Float(checkpoint.configuration.momentum),
+                            weightDecay: Float(checkpoint.configuration.weightDecay))
+        optimizer.velocities = checkpoint.velocities
+        self.init(configuration: checkpoint.configuration, model: checkpoint.model, optimizer: optimizer,
+                  history: checkpoint.history, position: checkpoint.position, trainingSet: trainingSet, testSet: testSet)
+    }
+
+    private init(
+        configuration: TrainingConfiguration, model: MLP, optimizer: SGD, history: [EpochMetrics],
+        position: EpochPosition, trainingSet: MNISTDataSet, testSet: MNISTDataSet
+    ) {
+        self.configuration = configuration
+        self.trainingSet = trainingSet
+        self.testSet = testSet
+        self.history = history
+        self.position = position
+        engine = TrainingEngine(model: model, optimizer: optimizer, loss: configuration.loss,
+                                threadCount: configuration.threads)
         let stepsPerEpoch = (trainingSet.count + configuration.batchSize - 1) / configuration.batchSize
         schedule = LearningRateSchedule(
             peak: configuration.learningRate,
             warmupSteps: Int((configuration.warmupEpochs * Double(stepsPerEpoch)).rounded()),
             decay: configuration.decay, totalSteps: stepsPerEpoch * configuration.epochs,
             stepsPerEpoch: stepsPerEpoch)
+    }
+
+    private static func check(_ configuration: TrainingConfiguration, trainingSet: MNISTDataSet) throws {
+        guard configuration.epochs > 0 else { throw TrainingError.invalidConfiguration("epochs must be at least 1") }
+        guard configuration.batchSize > 0 else { throw TrainingError.invalidConfiguration("batch size must be at least 1") }
+        guard configuration.threads > 0 else { throw TrainingError.invalidConfiguration("threads must be at least 1") }
+        guard configuration.hidden.allSatisfy({ $0 > 0 }) else {
+            throw TrainingError.invalidConfiguration("hidden layer sizes must be positive")
+        }
+        guard trainingSet.count > 0 else { throw TrainingError.emptyTrainingSet }
     }
 
     /// A batch's mean loss above which training counts as diverged. A network that guesses scores
@@ -154,27 +188,52 @@ public struct Trainer {
     /// Batches per epoch (the last one may be partial).
     public var batchesPerEpoch: Int { schedule.stepsPerEpoch }
 
+    /// Epochs finished so far.
+    public var epochsDone: Int { history.count }
+
+    /// Whether every configured epoch has run.
+    public var isFinished: Bool { epochsDone >= configuration.epochs }
+
     /// The model as trained so far.
     public var model: MLP { engine.model }
 
-    /// Runs one more epoch and returns its metrics (also appended to `history`).
+    /// Everything needed to continue this run later, exactly.
+    public func checkpoint() -> TrainingCheckpoint {
+        let optimizer = engine.optimizer
+        return TrainingCheckpoint(configuration: configuration, model: engine.model, velocities: optimizer.velocities,
+                                  history: history, position: position, trainingExamples: trainingSet.count)
+    }
+
+    /// Runs the epoch in progress (or the next one) to its end and returns its metrics (also
+    /// appended to `history`).
     ///
-    /// `progress` is called after every batch (the caller throttles drawing). Throws
-    /// `TrainingError.diverged` as soon as a batch's loss is not finite or exceeds `divergenceLoss`.
+    /// - Parameters:
+    ///   - progress: called after every batch (the caller throttles drawing).
+    ///   - shouldStop: asked before every batch; when it says yes, the epoch stops there with
+    ///     `TrainingError.interrupted`, and `checkpoint()` then saves a state that resumes at
+    ///     that very batch.
+    /// - Throws: `TrainingError.diverged` as soon as a batch's loss is not finite or exceeds
+    ///   `divergenceLoss`; `TrainingError.interrupted` when `shouldStop` asks.
     @discardableResult
-    public mutating func runEpoch(progress: (TrainingProgress) -> Void = { _ in }) throws -> EpochMetrics {
+    public mutating func runEpoch(
+        progress: (TrainingProgress) -> Void = { _ in }, shouldStop: () -> Bool = { false }
+    ) throws -> EpochMetrics {
         let epoch = history.count + 1
         let batchSize = configuration.batchSize
+        // The order is drawn from the generator as it stood when the epoch began, so a resumed
+        // epoch visits the examples in the same order as the interrupted one.
+        var generator = position.generator
         var order = Array(0 ..< trainingSet.count)
         order.deterministicShuffle(using: &generator)
 
         let clock = ContinuousClock()
         let started = clock.now
-        var lossSum = 0.0, correct = 0, seen = 0
-        var learningRate = schedule.peak
-        for batch in 0 ..< batchesPerEpoch {
+        let earlierSeconds = position.trainSeconds
+        let firstBatch = position.batchesDone
+        for batch in firstBatch ..< batchesPerEpoch {
+            if shouldStop() { throw TrainingError.interrupted(epoch: epoch, batchesDone: batch) }
             let step = (epoch - 1) * batchesPerEpoch + batch
-            learningRate = schedule.rate(atStep: step)
+            let learningRate = schedule.rate(atStep: step)
             let indices = order[batch * batchSize ..< min(order.count, (batch + 1) * batchSize)]
             let result = engine.step(batch: indices, of: trainingSet, learningRate: Float(learningRate),
                                      transform: transform,
@@ -182,27 +241,63 @@ public struct Trainer {
             guard result.lossSum.isFinite, result.lossSum / Double(indices.count) <= Self.divergenceLoss else {
                 throw TrainingError.diverged(epoch: epoch, batch: batch + 1, learningRate: learningRate)
             }
-            lossSum += result.lossSum
-            correct += result.correct
-            seen += indices.count
+            position.record(result, examples: indices.count, learningRate: learningRate,
+                            trainSeconds: earlierSeconds + (clock.now - started).seconds)
             let elapsed = (clock.now - started).seconds
+            let doneHere = batch + 1 - firstBatch
             progress(TrainingProgress(
                 epoch: epoch, epochs: configuration.epochs, batch: batch + 1, batches: batchesPerEpoch,
-                loss: lossSum / Double(seen), accuracy: Double(correct) / Double(seen),
-                imagesPerSecond: Double(seen) / max(elapsed, 1e-9),
-                secondsRemaining: elapsed / Double(batch + 1) * Double(batchesPerEpoch - batch - 1)))
+                loss: position.meanLoss, accuracy: position.accuracy,
+                imagesPerSecond: Double(position.examplesSeen) / max(position.trainSeconds, 1e-9),
+                secondsRemaining: elapsed / Double(doneHere) * Double(batchesPerEpoch - batch - 1)))
         }
-        let trainSeconds = (clock.now - started).seconds
         let evaluationStarted = clock.now
         let report = engine.evaluate(on: testSet)
         let metrics = EpochMetrics(
-            epoch: epoch, trainLoss: lossSum / Double(seen), trainAccuracy: Double(correct) / Double(seen),
-            testLoss: report.loss, testAccuracy: report.accuracy, learningRate: learningRate,
-            trainSeconds: trainSeconds, evaluationSeconds: (clock.now - evaluationStarted).seconds,
-            imagesPerSecond: Double(seen) / max(trainSeconds, 1e-9))
+            epoch: epoch, trainLoss: position.meanLoss, trainAccuracy: position.accuracy,
+            testLoss: report.loss, testAccuracy: report.accuracy, learningRate: position.learningRate,
+            trainSeconds: position.trainSeconds, evaluationSeconds: (clock.now - evaluationStarted).seconds,
+            imagesPerSecond: Double(position.examplesSeen) / max(position.trainSeconds, 1e-9))
         history.append(metrics)
+        position = EpochPosition(generator: generator)
         return metrics
     }
+}
+
+/// Where a run stands inside an epoch: what a checkpoint needs beyond the weights to resume at
+/// the very next batch.
+public struct EpochPosition: Equatable, Sendable, Codable {
+    /// The shuffling generator as it stood when the epoch began.
+    public var generator: SplitMix64
+    /// Batches of the epoch already done.
+    public var batchesDone = 0
+    /// The running sums behind the epoch's training loss and accuracy.
+    public var lossSum = 0.0
+    public var correct = 0
+    public var examplesSeen = 0
+    /// The learning rate of the last batch done.
+    public var learningRate = 0.0
+    /// Seconds spent training in this epoch so far.
+    public var trainSeconds = 0.0
+
+    /// The start of an epoch whose order `generator` will draw.
+    public init(generator: SplitMix64) {
+        self.generator = generator
+    }
+
+    mutating func record(_ result: Loss.Evaluation, examples: Int, learningRate: Double, trainSeconds: Double) {
+        batchesDone += 1
+        lossSum += result.lossSum
+        correct += result.correct
+        examplesSeen += examples
+        self.learningRate = learningRate
+        self.trainSeconds = trainSeconds
+    }
+
+    /// Mean training loss over the batches done.
+    public var meanLoss: Double { examplesSeen == 0 ? 0 : lossSum / Double(examplesSeen) }
+    /// Training accuracy over the batches done.
+    public var accuracy: Double { examplesSeen == 0 ? 0 : Double(correct) / Double(examplesSeen) }
 }
 
 extension Duration {
