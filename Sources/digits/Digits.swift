@@ -1,10 +1,34 @@
 import ArgumentParser
 import DigitsKit
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @main
 struct Digits: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train and use a handwritten-digit classifier (an MLP on MNIST).",
+        discussion: """
+            Start with `digits classify Fixtures/digits/seven.png` to classify a picture with the \
+            shipped model, `digits train` to train your own, and `digits walkthrough` to follow \
+            the math of one training step through the code.
+            """,
+        version: "0.1.0",
         subcommands: [Train.self, Evaluate.self, Walkthrough.self]
     )
+
+    /// Runs the command; failures that carry their own exit status (an interrupted training run
+    /// exits with 130, as interrupted programs do) keep it.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as CommandFailure {
+            printError("Error: \(failure.description)")
+            Glibc.exit(failure.exitCode)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CKernels
 import DigitsKit
 
 #if canImport(FoundationEssentials)
@@ -12,13 +13,18 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a multi-layer perceptron on MNIST.",
         discussion: """
-            Trains with mini-batch SGD with momentum, a linear warmup and a cosine (or step) \
-            decay of the learning rate, evaluating on the test set after every epoch. The model \
-            is written atomically as a .safetensors file: an interrupted run never leaves a \
-            half-written file or damages an existing one.
+            Trains with mini-batch SGD with momentum, an optional linear warmup and a cosine (or \
+            step) decay of the learning rate, evaluating on the test set after every epoch. The \
+            defaults reach about 98% test accuracy on full MNIST in 5 epochs.
 
-            The defaults reach about 98% test accuracy on full MNIST in 5 epochs. Without full \
-            MNIST at hand, train on the bundled 5,000-digit subset:
+            Nothing is lost: the model is written atomically (an interrupted run never leaves a \
+            half-written file or damages an existing one), and after every epoch a checkpoint \
+            goes to the --checkpoint folder. Ctrl-C stops at the end of the current batch and \
+            saves a checkpoint there (a second Ctrl-C quits at once); `digits train --resume \
+            FOLDER` continues the run and ends with exactly the model an uninterrupted run \
+            would have made (same data and thread count).
+
+            Without full MNIST at hand, train on the bundled 5,000-digit subset:
 
               digits train --data Fixtures/mnist-subset --epochs 10
             """
@@ -26,49 +32,63 @@ struct Train: ParsableCommand {
 
     @OptionGroup var dataOptions: DataOptions
 
-    @Option(help: "Passes over the training set.")
-    var epochs = 5
+    @Option(help: "Passes over the training set. (default: 5)")
+    var epochs: Int?
 
-    @Option(help: "Examples per SGD step.")
-    var batchSize = 64
+    @Option(help: "Examples per SGD step. (default: 64)")
+    var batchSize: Int?
 
-    @Option(help: "Peak learning rate (after warmup).")
-    var learningRate = 0.05
+    @Option(help: "Peak learning rate, reached after warmup. (default: 0.05)")
+    var learningRate: Double?
 
-    @Option(help: "SGD momentum, in [0, 1).")
-    var momentum = 0.9
+    @Option(help: "SGD momentum, in [0, 1). (default: 0.9)")
+    var momentum: Double?
 
-    @Option(help: "L2 weight decay on weights (0 for none).")
-    var weightDecay = 0.0
+    @Option(help: "L2 weight decay on weights. (default: 0)")
+    var weightDecay: Double?
 
-    @Option(help: ArgumentHelp("Hidden layer sizes, comma-separated (\"none\" for a linear model).", valueName: "sizes"))
-    var hidden = LayerSizes(argument: "256,128")!
+    @Option(help: ArgumentHelp("Hidden layer sizes, comma-separated, or \"none\". (default: 256,128)", valueName: "sizes"))
+    var hidden: LayerSizes?
 
-    @Option(help: "Hidden-layer activation: relu, sigmoid or tanh.")
-    var activation: Activation = .relu
+    @Option(help: "Hidden-layer activation: relu, sigmoid or tanh. (default: relu)")
+    var activation: Activation?
 
-    @Option(help: "Loss: cross-entropy, mse or mae (all on softmax probabilities).")
-    var loss: Loss = .crossEntropy
+    @Option(help: "Loss: cross-entropy, mse or mae, all on softmax probabilities. (default: cross-entropy)")
+    var loss: Loss?
 
-    @Option(help: "Learning-rate decay after warmup: cosine, step or constant.")
-    var schedule: ScheduleKind = .cosine
+    @Option(help: "Learning-rate decay after warmup: cosine, step or constant. (default: cosine)")
+    var schedule: ScheduleKind?
 
-    @Option(help: ArgumentHelp("Linear warmup length in epochs (may be fractional).", valueName: "epochs"))
-    var warmup = 0.0
+    @Option(help: ArgumentHelp("Linear warmup length in epochs, may be fractional. (default: 0)", valueName: "epochs"))
+    var warmup: Double?
 
-    @Option(help: "With --schedule step: epochs between decays.")
-    var stepEvery = 2
+    @Option(help: "With --schedule step: epochs between decays. (default: 2)")
+    var stepEvery: Int?
 
-    @Option(help: "With --schedule step: factor applied at each decay.")
-    var stepFactor = 0.5
+    @Option(help: "With --schedule step: factor applied at each decay. (default: 0.5)")
+    var stepFactor: Double?
 
-    @Option(help: "Seed for initialisation and shuffling.")
-    var seed: UInt64 = 1
+    @Option(help: "Seed for initialisation and shuffling. (default: 1)")
+    var seed: UInt64?
 
-    @OptionGroup var threadOptions: ThreadOptions
+    @Option(help: ArgumentHelp(
+        "Threads to compute on; the same seed and thread count always give the same model. (default: all cores)",
+        valueName: "n"))
+    var threads: Int?
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Where to write the model.", valueName: "path"))
-    var output = "model.safetensors"
+    @Option(name: [.short, .long], help: ArgumentHelp("Where to write the model. (default: model.safetensors)",
+                                                      valueName: "path"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Folder for the per-epoch checkpoint. (default: the output path with .checkpoint)",
+                               valueName: "dir"))
+    var checkpoint: String?
+
+    @Flag(help: "Write no checkpoints.")
+    var noCheckpoint = false
+
+    @Option(help: ArgumentHelp("Continue the run whose checkpoint is in this folder.", valueName: "dir"))
+    var resume: String?
 
     @Flag(help: "Print one JSON object per epoch and a final summary instead of text.")
     var json = false
@@ -78,67 +98,139 @@ struct Train: ParsableCommand {
     }
 
     mutating func validate() throws {
-        guard (1 ... 10_000).contains(epochs) else { throw ValidationError("--epochs must be between 1 and 10000.") }
-        guard (1 ... 60_000).contains(batchSize) else { throw ValidationError("--batch-size must be between 1 and 60000.") }
-        guard learningRate.isFinite, learningRate > 0 else { throw ValidationError("--learning-rate must be a positive number.") }
-        guard (0 ..< 1).contains(momentum) else { throw ValidationError("--momentum must be in [0, 1).") }
-        guard weightDecay.isFinite, weightDecay >= 0 else { throw ValidationError("--weight-decay must be 0 or positive.") }
-        guard warmup.isFinite, warmup >= 0, warmup <= Double(epochs) else {
+        if let epochs, !(1 ... 10_000).contains(epochs) { throw ValidationError("--epochs must be between 1 and 10000.") }
+        if let batchSize, !(1 ... 60_000).contains(batchSize) {
+            throw ValidationError("--batch-size must be between 1 and 60000.")
+        }
+        if let learningRate, !(learningRate.isFinite && learningRate > 0) {
+            throw ValidationError("--learning-rate must be a positive number.")
+        }
+        if let momentum, !(0 ..< 1).contains(momentum) { throw ValidationError("--momentum must be in [0, 1).") }
+        if let weightDecay, !(weightDecay.isFinite && weightDecay >= 0) {
+            throw ValidationError("--weight-decay must be 0 or positive.")
+        }
+        if let warmup, !(warmup.isFinite && warmup >= 0 && warmup <= Double(epochs ?? 5)) {
             throw ValidationError("--warmup must be between 0 and the number of epochs.")
         }
-        guard stepEvery >= 1 else { throw ValidationError("--step-every must be at least 1.") }
-        guard stepFactor.isFinite, stepFactor > 0, stepFactor <= 1 else {
+        if let stepEvery, stepEvery < 1 { throw ValidationError("--step-every must be at least 1.") }
+        if let stepFactor, !(stepFactor.isFinite && stepFactor > 0 && stepFactor <= 1) {
             throw ValidationError("--step-factor must be in (0, 1].")
         }
-        guard activation != .identity else { throw ValidationError("--activation must be relu, sigmoid or tanh.") }
-        guard !output.isEmpty else { throw ValidationError("--output must name a file.") }
+        if activation == .identity { throw ValidationError("--activation must be relu, sigmoid or tanh.") }
+        if let threads, !(1 ... 256).contains(threads) { throw ValidationError("--threads must be between 1 and 256.") }
+        if output?.isEmpty == true { throw ValidationError("--output must name a file.") }
+        if noCheckpoint && checkpoint != nil { throw ValidationError("--checkpoint and --no-checkpoint contradict each other.") }
+        if resume != nil {
+            let settings: [(String, Bool)] = [
+                ("--epochs", epochs != nil), ("--batch-size", batchSize != nil), ("--learning-rate", learningRate != nil),
+                ("--momentum", momentum != nil), ("--weight-decay", weightDecay != nil), ("--hidden", hidden != nil),
+                ("--activation", activation != nil), ("--loss", loss != nil), ("--schedule", schedule != nil),
+                ("--warmup", warmup != nil), ("--step-every", stepEvery != nil), ("--step-factor", stepFactor != nil),
+                ("--seed", seed != nil), ("--threads", threads != nil),
+            ]
+            if let given = settings.first(where: \.1) {
+                throw ValidationError("--resume continues a run exactly as it was configured, so \(given.0) cannot "
+                                      + "change it; drop \(given.0).")
+            }
+        }
     }
 
+    /// The configuration the flags describe, defaults filled in.
     var trainingConfiguration: TrainingConfiguration {
         var configuration = TrainingConfiguration()
-        configuration.hidden = hidden.sizes
-        configuration.activation = activation
-        configuration.loss = loss
-        configuration.epochs = epochs
-        configuration.batchSize = batchSize
-        configuration.learningRate = learningRate
-        configuration.momentum = momentum
-        configuration.weightDecay = weightDecay
-        configuration.warmupEpochs = warmup
-        configuration.decay = switch schedule {
-        case .cosine: .cosine
-        case .constant: .constant
-        case .step: .step(everyEpochs: stepEvery, factor: stepFactor)
+        if let hidden { configuration.hidden = hidden.sizes }
+        if let activation { configuration.activation = activation }
+        if let loss { configuration.loss = loss }
+        if let epochs { configuration.epochs = epochs }
+        if let batchSize { configuration.batchSize = batchSize }
+        if let learningRate { configuration.learningRate = learningRate }
+        if let momentum { configuration.momentum = momentum }
+        if let weightDecay { configuration.weightDecay = weightDecay }
+        if let warmup { configuration.warmupEpochs = warmup }
+        switch schedule ?? .cosine {
+        case .cosine: configuration.decay = .cosine
+        case .constant: configuration.decay = .constant
+        case .step: configuration.decay = .step(everyEpochs: stepEvery ?? 2, factor: stepFactor ?? 0.5)
         }
-        configuration.seed = seed
-        configuration.threads = threadOptions.threads
+        if let seed { configuration.seed = seed }
+        if let threads { configuration.threads = threads }
         return configuration
     }
 
     func run() throws {
+        let output = output ?? "model.safetensors"
+        let checkpointFolder = noCheckpoint ? nil : (checkpoint ?? resume ?? Self.checkpointFolder(for: output))
         // Report an unwritable destination now, not after minutes of training.
         try AtomicFile.checkWritable(output)
+        if let checkpointFolder {
+            // The folder is made when the first checkpoint is written, so check where it will go.
+            let exists = FileManager.default.fileExists(atPath: checkpointFolder)
+            try AtomicFile.checkWritable(exists ? TrainingCheckpoint.path(inFolder: checkpointFolder) : checkpointFolder)
+        }
+
         let directory = try MNISTDirectory.locate(dataOption: dataOptions.data, environment: Environment.current)
         let trainingSet = try directory.load(.train)
         let testSet = try directory.load(.test)
-        let configuration = trainingConfiguration
-        var trainer = try Trainer(configuration: configuration, trainingSet: trainingSet, testSet: testSet)
+        var trainer: Trainer
+        if let resume {
+            trainer = try Trainer(resuming: TrainingCheckpoint(contentsOfFolder: resume), trainingSet: trainingSet,
+                                  testSet: testSet)
+        } else {
+            trainer = try Trainer(configuration: trainingConfiguration, trainingSet: trainingSet, testSet: testSet)
+        }
         var report = TrainingReport(json: json)
         report.start(trainer: trainer, trainingSet: trainingSet, testSet: testSet, dataPath: directory.path)
 
-        for _ in 1 ... epochs {
-            let metrics = try trainer.runEpoch { report.progress($0) }
-            report.epochEnded(metrics, of: epochs)
+        ck_interrupts_catch()
+        while !trainer.isFinished {
+            let metrics: EpochMetrics
+            do {
+                metrics = try trainer.runEpoch(progress: { report.progress($0) },
+                                               shouldStop: { ck_interrupts_received() != 0 })
+            } catch let TrainingError.interrupted(epoch, batchesDone) {
+                report.interrupted()
+                guard let checkpointFolder else {
+                    throw CommandFailure("interrupted in epoch \(epoch) after \(batchesDone) batches; "
+                                         + "no checkpoint was kept (--no-checkpoint).", exitCode: 130)
+                }
+                try trainer.checkpoint().write(toFolder: checkpointFolder)
+                throw CommandFailure(
+                    "interrupted in epoch \(epoch) after \(batchesDone) of \(trainer.batchesPerEpoch) batches. "
+                        + "The run so far is saved in \(checkpointFolder); continue it with:\n"
+                        + "  digits train --resume \(checkpointFolder)"
+                        + (dataOptions.data.map { " --data \($0)" } ?? "") + " --output \(output)",
+                    exitCode: 130)
+            }
+            report.epochEnded(metrics, of: trainer.configuration.epochs)
+            if let checkpointFolder, !trainer.isFinished {
+                try trainer.checkpoint().write(toFolder: checkpointFolder)
+            }
         }
 
         let last = trainer.history[trainer.history.count - 1]
         let summary = TrainingSummary(
-            configuration: configuration, epochs: epochs, testAccuracy: last.testAccuracy, testLoss: last.testLoss,
-            trainingExamples: trainingSet.count, testExamples: testSet.count,
+            configuration: trainer.configuration, epochs: trainer.epochsDone, testAccuracy: last.testAccuracy,
+            testLoss: last.testLoss, trainingExamples: trainingSet.count, testExamples: testSet.count,
             command: (["digits"] + CommandLine.arguments.dropFirst()).joined(separator: " "))
-        let file = try ModelFile(model: trainer.model, training: summary, history: trainer.history).safeTensors()
-        let bytes = try file.encoded()
+        let bytes = try ModelFile(model: trainer.model, training: summary, history: trainer.history)
+            .safeTensors().encoded()
         try AtomicFile.write(bytes, to: output)
+        // The model holds everything the checkpoint did; a finished run's checkpoint is not needed.
+        if let checkpointFolder { Self.removeCheckpoint(in: checkpointFolder) }
         report.finished(history: trainer.history, output: output, bytes: bytes.count)
+    }
+
+    /// `model.safetensors` → `model.checkpoint`.
+    static func checkpointFolder(for output: String) -> String {
+        let base = output.hasSuffix(".safetensors") ? String(output.dropLast(".safetensors".count)) : output
+        return base + ".checkpoint"
+    }
+
+    private static func removeCheckpoint(in folder: String) {
+        try? FileManager.default.removeItem(atPath: TrainingCheckpoint.path(inFolder: folder))
+        // Remove the folder only if nothing else is in it.
+        if (try? FileManager.default.contentsOfDirectory(atPath: folder))?.isEmpty == true {
+            try? FileManager.default.removeItem(atPath: folder)
+        }
     }
 }

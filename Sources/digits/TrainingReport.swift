@@ -56,6 +56,11 @@ struct TrainingReport {
         fflush(nil)
     }
 
+    /// Takes the progress bar off the screen before the interruption is reported.
+    mutating func interrupted() {
+        status.clear()
+    }
+
     func finished(history: [EpochMetrics], output: String, bytes: Int) {
         let last = history[history.count - 1]
         let seconds = history.reduce(0) { $0 + $1.trainSeconds + $1.evaluationSeconds }
