@@ -4,17 +4,14 @@ Full MNIST, pixels/255, MLP 784-256-128-10 with ReLU, He-normal init, softmax + 
 SGD with momentum 0.9 and learning rate 0.05 in PyTorch's form (v = 0.9 v + g; w -= lr v),
 batch 64 (the last batch partial), reshuffled every epoch. Prints one JSON object.
 
-    python3 mlp_numpy.py --data DIR [--epochs 5] [--seed 1]
+    python3 mlp_numpy.py --data DIR [--epochs 5] [--seed 1] [--threads 2]
 """
 
 import argparse
 import json
+import os
 import resource
 import time
-
-import numpy as np
-
-from mnist_io import load
 
 
 def main():
@@ -25,7 +22,12 @@ def main():
     parser.add_argument("--learning-rate", type=float, default=0.05)
     parser.add_argument("--momentum", type=float, default=0.9)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
+    # OpenBLAS reads its thread count when it loads, so set it before numpy is imported.
+    os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
+    import numpy as np
+    from mnist_io import load
 
     train_x, train_y = load(args.data, "train")
     test_x, test_y = load(args.data, "test")

@@ -1,0 +1,164 @@
+"""Runs the reference training workload with digits, numpy and (when installed) PyTorch in one
+invocation, and prints their figures side by side with ratios.
+
+The workload (the same for all three): full MNIST, pixels/255, MLP 784-256-128-10 with ReLU,
+He-normal init, softmax + cross-entropy, SGD with momentum 0.9 and learning rate 0.05 in
+PyTorch's form, batch 64 reshuffled every epoch, 2 threads. Seconds per epoch are the median of
+epochs 2..N (the first epoch warms caches and page-faults memory in).
+
+    python3 Benchmarks/bench.py --data DIR [--epochs 5] [--skip-torch] [--digits PATH]
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+SIZES = [784, 256, 128, 10]
+
+
+def step_flops_per_image():
+    """Floating-point operations of the matrix products per training image: the forward I·W,
+    the weight gradients Iᵀ·dZ, and the input gradients dZ·Wᵀ of every layer but the first."""
+    pairs = list(zip(SIZES, SIZES[1:]))
+    forward = sum(2 * n * m for n, m in pairs)
+    weight_gradients = forward
+    input_gradients = sum(2 * n * m for n, m in pairs[1:])
+    return forward + weight_gradients + input_gradients
+
+
+def run_measured(command, env=None):
+    """Runs `command`, returning (stdout, peak RSS in bytes, wall seconds)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, env=env, cwd=ROOT)
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(command)} failed with status {process.returncode}")
+    return output.decode(), usage.ru_maxrss * 1024, time.perf_counter() - started
+
+
+def run_digits(binary, data, epochs, threads):
+    with tempfile.TemporaryDirectory() as scratch:
+        output, rss, _ = run_measured([
+            binary, "train", "--data", data, "--epochs", str(epochs), "--hidden", "256,128",
+            "--batch-size", "64", "--learning-rate", "0.05", "--momentum", "0.9",
+            "--schedule", "constant", "--threads", str(threads), "--seed", "1", "--json",
+            "--no-checkpoint", "--output", os.path.join(scratch, "model.safetensors")])
+    records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    epochs_seen = [r["metrics"] for r in records if r.get("event") == "epoch"]
+    return {
+        "name": "digits",
+        "epoch_seconds": [m["trainSeconds"] for m in epochs_seen],
+        "test_accuracy": epochs_seen[-1]["testAccuracy"],
+        "peak_rss_bytes": rss,
+        "train_images": 60000,
+    }
+
+
+def run_reference(script, data, epochs, threads):
+    env = dict(os.environ)
+    # OpenBLAS is told its core type on some machines here for older builds' sake; a current
+    # numpy runs its best kernels without it.
+    env.pop("OPENBLAS_CORETYPE", None)
+    env.pop("OPENBLAS_L2_SIZE", None)
+    env["OPENBLAS_NUM_THREADS"] = str(threads)
+    env["OMP_NUM_THREADS"] = str(threads)
+    output, rss, _ = run_measured([sys.executable, os.path.join(HERE, "reference", script), "--data", data,
+                                   "--epochs", str(epochs), "--threads", str(threads)], env=env)
+    result = json.loads(output.strip().splitlines()[-1])
+    result["peak_rss_bytes"] = rss
+    return result
+
+
+def summarise(result):
+    seconds = result["epoch_seconds"]
+    steady = seconds[1:] if len(seconds) > 1 else seconds
+    per_epoch = statistics.median(steady)
+    images = result["train_images"]
+    result["seconds_per_epoch"] = per_epoch
+    result["images_per_second"] = images / per_epoch
+    result["gflops"] = step_flops_per_image() * images / per_epoch / 1e9
+    return result
+
+
+def classify_latency(binary, image, runs=20):
+    """The best wall time of a fresh `digits classify` process, in seconds."""
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([binary, "classify", image], cwd=ROOT, stdout=subprocess.DEVNULL, check=True)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def kernel_report():
+    """Builds and runs the sgemm micro-benchmark (the engine's products at the workload's shapes
+    against a large product), returning its output."""
+    source = os.path.join(HERE, "kernels", "bench_sgemm.c")
+    if not os.path.exists(source):
+        return None
+    kernels = os.path.join(ROOT, "Sources", "CKernels")
+    with tempfile.TemporaryDirectory() as scratch:
+        binary = os.path.join(scratch, "bench_sgemm")
+        c_files = [os.path.join(kernels, f) for f in sorted(os.listdir(kernels)) if f.endswith(".c")]
+        subprocess.run(["clang", "-O2", "-I", os.path.join(kernels, "include"), "-I", kernels, *c_files, source,
+                        "-o", binary, "-lm", "-lpthread"], check=True)
+        return subprocess.run([binary], capture_output=True, text=True, check=True).stdout
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--digits", default=os.path.join(ROOT, ".build", "release", "digits"))
+    parser.add_argument("--skip-torch", action="store_true")
+    parser.add_argument("--skip-kernels", action="store_true")
+    args = parser.parse_args()
+
+    results = [summarise(run_digits(args.digits, args.data, args.epochs, args.threads))]
+    results.append(summarise(run_reference("mlp_numpy.py", args.data, args.epochs, args.threads)))
+    try:
+        import importlib.util
+        has_torch = importlib.util.find_spec("torch") is not None
+    except ImportError:
+        has_torch = False
+    if has_torch and not args.skip_torch:
+        results.append(summarise(run_reference("mlp_torch.py", args.data, args.epochs, args.threads)))
+    elif not args.skip_torch:
+        print("bench: PyTorch is not installed (pip install torch==2.13.0+cpu); leaving it out\n")
+
+    digits = results[0]
+    print(f"Reference workload: full MNIST, 784-256-128-10 ReLU MLP, SGD momentum 0.9, lr 0.05, batch 64, "
+          f"{args.epochs} epochs, {args.threads} threads ({step_flops_per_image() * 60000 / 1e9:.1f} GFLOP "
+          f"of matrix products per epoch)\n")
+    header = f"{'':<22}{'s/epoch':>9}{'images/s':>11}{'GFLOP/s':>9}{'peak RSS':>11}{'accuracy':>10}{"digits is":>14}"
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        ratio = "" if r is digits else f"{r['seconds_per_epoch'] / digits['seconds_per_epoch']:.2f}× faster"
+        print(f"{r['name']:<22}{r['seconds_per_epoch']:>9.3f}{r['images_per_second']:>11,.0f}{r['gflops']:>9.1f}"
+              f"{r['peak_rss_bytes'] / 2**20:>7.0f} MiB{r["test_accuracy"] * 100:>9.2f}%{ratio:>14}")
+    print()
+
+    sample = os.path.join(ROOT, "Fixtures", "digits", "seven.png")
+    if os.path.exists(sample):
+        latency = classify_latency(args.digits, sample)
+        print(f"digits classify Fixtures/digits/seven.png in a fresh process: {latency * 1000:.1f} ms (best of 20)")
+    if not args.skip_kernels:
+        report = kernel_report()
+        if report:
+            print("\nThe engine's matrix products at the workload's shapes (one thread, best of many runs):")
+            print(report)
+
+
+if __name__ == "__main__":
+    main()
