@@ -46,7 +46,7 @@ public enum PNGDecoder {
     /// Throws `PNGError` when the path is missing, is a directory or other non-file, is empty or
     /// larger than `maximumFileSize`, or does not hold a complete, valid PNG within `maximumPixelCount`.
     public static func decode(contentsOfFile path: String) throws(PNGError) -> GrayAlphaImage {
-        let bytes = try BoundedFileReader.contents(ofFile: path, limit: maximumFileSize)
+        let bytes = try FileAccess.contents(ofFile: path, limit: maximumFileSize)
         return try decode(bytes, name: path)
     }
 

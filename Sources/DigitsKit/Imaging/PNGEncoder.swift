@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import CPNG
 
 /// Encodes 8-bit pixels as PNG through libpng's simplified write API.
@@ -114,12 +109,10 @@ public enum PNGEncoder {
         try writeBytes(encode(image), toFile: path)
     }
 
-    /// Writes finished PNG bytes to `path`.
+    /// Writes finished PNG bytes to `path`, replacing it atomically.
     private static func writeBytes(_ bytes: [UInt8], toFile path: String) throws(PNGError) {
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw .encodingFailed(name: path, detail: "\(error)")
+        if let reason = FileAccess.replaceContents(ofFile: path, with: bytes) {
+            throw .encodingFailed(name: path, detail: reason)
         }
     }
 }

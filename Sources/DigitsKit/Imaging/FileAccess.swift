@@ -6,14 +6,15 @@ import Musl
 import Darwin
 #endif
 
-/// Reads a whole regular file into memory, refusing anything that could hang or exhaust memory.
-///
-/// The file is opened non-blocking, so a FIFO with no writer cannot stall the open, and then
-/// checked with `fstat` on the open descriptor (not the path, which could be swapped in between):
-/// directories, FIFOs, devices and sockets are refused, and so is a file larger than `limit`.
-/// Only then is a buffer of the file's size allocated and filled.
-enum BoundedFileReader {
-    /// The bytes of the regular file at `path`; throws a `PNGError` that names `path` otherwise.
+/// Whole-file reads and writes for image files, in POSIX terms so that failures carry the
+/// system's own reason and special files cannot block.
+enum FileAccess {
+    /// Reads a whole regular file into memory, refusing anything that could hang or exhaust memory.
+    ///
+    /// The file is opened non-blocking, so a FIFO with no writer cannot stall the open, and then
+    /// checked with `fstat` on the open descriptor (not the path, which could be swapped in between):
+    /// directories, FIFOs, devices and sockets are refused, and so is a file larger than `limit`.
+    /// Only then is a buffer of the file's size allocated and filled. Throws a `PNGError` naming `path`.
     static func contents(ofFile path: String, limit: Int) throws(PNGError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         if descriptor < 0 {
@@ -63,6 +64,40 @@ enum BoundedFileReader {
             bytes.removeLast(size - filled)
         }
         return bytes
+    }
+
+    /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so a reader
+    /// (or a crash) never sees half a file. Returns nil on success, else the system's reason.
+    static func replaceContents(ofFile path: String, with bytes: [UInt8]) -> String? {
+        let temporary = path + ".partial-\(getpid())"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            return describe(errno)
+        }
+        var failure: Int32?
+        bytes.withUnsafeBytes { buffer in
+            var written = 0
+            while written < buffer.count {
+                let count = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                if count >= 0 {
+                    written += count
+                } else if errno != EINTR {
+                    failure = errno
+                    return
+                }
+            }
+        }
+        if close(descriptor) != 0 && failure == nil {
+            failure = errno
+        }
+        if failure == nil && rename(temporary, path) != 0 {
+            failure = errno
+        }
+        if let failure {
+            unlink(temporary)
+            return describe(failure)
+        }
+        return nil
     }
 
     /// Maps an `open` failure to the error a user can act on.
