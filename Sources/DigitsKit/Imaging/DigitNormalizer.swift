@@ -99,27 +99,27 @@ extension DigitNormalizer {
     /// Chooses the channel that carries the ink and builds its level table (step 1).
     func inkMap(of image: GrayAlphaImage) -> InkMap {
         let band = max(1, min(image.width, image.height) / 32)
-        let alphaLevels = LevelHistogram(image.alpha)
-        if alphaLevels.lowest != alphaLevels.highest {
-            let borderAlpha = LevelHistogram(borderOf: image.alpha, width: image.width, height: image.height, thickness: band)
-            if borderAlpha.median < 128 {
-                // Transparent background: whatever is opaque was drawn.
-                return inkMap(plane: image.alpha, width: image.width, height: image.height,
-                              levels: alphaLevels, border: borderAlpha, forcedSource: .opacity)
-            }
-            // Opaque background with some transparent pixels: what shows through a hole is the
-            // background, so flatten onto the background colour and read brightness.
-            let borderGray = LevelHistogram(borderOf: image.gray, width: image.width, height: image.height, thickness: band)
-            let flattened = Self.flatten(image, onto: borderGray.median)
-            return inkMap(plane: flattened, width: image.width, height: image.height,
-                          levels: LevelHistogram(flattened),
-                          border: LevelHistogram(borderOf: flattened, width: image.width, height: image.height, thickness: band),
-                          forcedSource: nil)
+        func border(_ plane: [UInt8]) -> LevelHistogram {
+            LevelHistogram(borderOf: plane, width: image.width, height: image.height, thickness: band)
         }
-        return inkMap(plane: image.gray, width: image.width, height: image.height,
-                      levels: LevelHistogram(image.gray),
-                      border: LevelHistogram(borderOf: image.gray, width: image.width, height: image.height, thickness: band),
-                      forcedSource: nil)
+        func map(_ plane: [UInt8], levels: LevelHistogram, border: LevelHistogram, source: InkSource?) -> InkMap {
+            inkMap(plane: plane, width: image.width, height: image.height, levels: levels, border: border,
+                   forcedSource: source)
+        }
+
+        let alphaLevels = LevelHistogram(image.alpha)
+        guard alphaLevels.lowest != alphaLevels.highest else {
+            return map(image.gray, levels: LevelHistogram(image.gray), border: border(image.gray), source: nil)
+        }
+        let borderAlpha = border(image.alpha)
+        if borderAlpha.median < 128 {
+            // Transparent background: whatever is opaque was drawn.
+            return map(image.alpha, levels: alphaLevels, border: borderAlpha, source: .opacity)
+        }
+        // Opaque background with some transparent pixels: what shows through a hole is the
+        // background, so flatten onto the background colour and read brightness.
+        let flattened = Self.flatten(image, onto: border(image.gray).median)
+        return map(flattened, levels: LevelHistogram(flattened), border: border(flattened), source: nil)
     }
 
     /// Builds the level table of one plane: background, noise floor, polarity, contrast stretch.
@@ -271,7 +271,8 @@ extension DigitNormalizer {
                             let sourceRow = (region.y + y) * ink.width + region.x
                             let outputRow = y * outputWidth
                             for part in contributions {
-                                narrowed[outputRow + part.target] += table[Int(plane[sourceRow + part.source])] * part.weight
+                                let ink = table[Int(plane[sourceRow + part.source])]
+                                narrowed[outputRow + part.target] += ink * part.weight
                             }
                         }
                     }

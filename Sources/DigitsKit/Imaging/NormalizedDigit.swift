@@ -17,7 +17,8 @@ public struct NormalizedDigit: Equatable, Sendable {
 
     /// A digit from its parts; `pixels` must hold 784 values.
     public init(pixels: [Float], inkFound: Bool, inkSource: InkSource, inkBounds: PixelBox?) {
-        precondition(pixels.count == Self.side * Self.side, "expected \(Self.side * Self.side) pixels, got \(pixels.count)")
+        let count = Self.side * Self.side
+        precondition(pixels.count == count, "expected \(count) pixels, got \(pixels.count)")
         self.pixels = pixels
         self.inkFound = inkFound
         self.inkSource = inkSource

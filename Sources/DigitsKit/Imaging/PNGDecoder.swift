@@ -85,7 +85,8 @@ public enum PNGDecoder {
         if bytes.starts(with: signature.prefix(4)) {
             // "\x89PNG" followed by the wrong bytes: the CR LF / LF / Ctrl-Z guard bytes were
             // altered, which is what a text-mode transfer does to a binary file.
-            throw .corrupt(name: name, detail: "PNG signature altered, as by a text-mode transfer that converted line endings")
+            throw .corrupt(
+                name: name, detail: "PNG signature altered, as by a text-mode transfer that converted line endings")
         }
         throw .notPNG(name: name, looksLike: guessFormat(bytes))
     }
@@ -95,7 +96,9 @@ public enum PNGDecoder {
         func startsWith(_ text: String) -> Bool { bytes.starts(with: Array(text.utf8)) }
         if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return "a JPEG image" }
         if startsWith("GIF87a") || startsWith("GIF89a") { return "a GIF image" }
-        if startsWith("RIFF") && bytes.count >= 12 && bytes[8 ..< 12].elementsEqual("WEBP".utf8) { return "a WebP image" }
+        if startsWith("RIFF") && bytes.count >= 12 && bytes[8 ..< 12].elementsEqual("WEBP".utf8) {
+            return "a WebP image"
+        }
         if bytes.starts(with: [0x49, 0x49, 0x2A, 0x00]) || bytes.starts(with: [0x4D, 0x4D, 0x00, 0x2A]) {
             return "a TIFF image"
         }
@@ -106,7 +109,9 @@ public enum PNGDecoder {
             byte == 0x09 || byte == 0x0A || byte == 0x0D || (byte >= 0x20 && byte != 0x7F)
         }
         if isText {
-            let trimmed = head.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF }
+            // Skip leading white space and a UTF-8 byte-order mark before looking for markup.
+            let skippable: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF]
+            let trimmed = head.drop { skippable.contains($0) }
             if trimmed.starts(with: Array("<svg".utf8)) || trimmed.starts(with: Array("<?xml".utf8)) {
                 return "an SVG or XML document"
             }
@@ -137,15 +142,17 @@ public enum PNGDecoder {
             }
             let length = bytes[offset ..< offset + 4].reduce(0) { $0 << 8 | Int($1) }
             let typeBytes = bytes[offset + 4 ..< offset + 8]
-            let type = String(decoding: typeBytes.map { $0 >= 0x20 && $0 < 0x7F ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
+            let printable = typeBytes.map { $0 >= 0x20 && $0 < 0x7F ? $0 : UInt8(ascii: "?") }
+            let type = String(decoding: printable, as: UTF8.self)
             if length > Int(Int32.max) {
-                throw .corrupt(name: name, detail: "chunk \(type) at byte \(offset) declares an impossible length of \(length) bytes")
+                let detail = "chunk \(type) at byte \(offset) declares an impossible length of \(length) bytes"
+                throw .corrupt(name: name, detail: detail)
             }
             let chunkEnd = offset + 8 + length + 4  // header, data, CRC
             if chunkEnd > bytes.count {
-                throw .truncated(
-                    name: name,
-                    detail: "ends inside the \(type) chunk, \(bytes.count - offset) of its \(chunkEnd - offset) bytes present")
+                let present = bytes.count - offset
+                let detail = "ends inside the \(type) chunk, \(present) of its \(chunkEnd - offset) bytes present"
+                throw .truncated(name: name, detail: detail)
             }
             chunkCount += 1
             if type == "IEND" {
@@ -194,11 +201,11 @@ public enum PNGDecoder {
 
     /// Decodes an Adam7-interlaced 16-bit PNG by way of libpng's 16-bit linear output.
     ///
-    /// libpng's simplified API mis-assembles the rows of some interlaced 16-bit images when it
-    /// reduces them to 8 bits itself (1.6.39 does so for files with a tRNS colour key, and later 1.6
-    /// releases have been reported to for others), while its 16-bit linear output is correct. So for these files we take the
-    /// linear, alpha-premultiplied values and do the last step ourselves: divide out the alpha and
-    /// re-encode the luminance for 8 bits.
+    /// When libpng's simplified API reduces an interlaced 16-bit image to 8 bits itself, it
+    /// mis-assembles the rows (1.6.39 overwrites pixels of earlier Adam7 passes; later 1.6 releases
+    /// have a similar reported defect), while its 16-bit linear output is correct. So for these
+    /// files we take the linear, alpha-premultiplied values and do the last step ourselves: divide
+    /// out the alpha and re-encode the luminance for 8 bits.
     static func decodeInterlaced16Bit(_ image: inout png_image, name: String) throws(PNGError) -> GrayAlphaImage {
         let width = Int(image.width)
         let height = Int(image.height)

@@ -42,14 +42,19 @@ public enum PNGEncoder {
     ///
     /// Throws `PNGError.invalidPixelBuffer` when the buffer size does not match the dimensions or a
     /// dimension is zero or beyond what PNG can hold.
-    public static func encode(pixels: [UInt8], width: Int, height: Int, layout: ChannelLayout) throws(PNGError) -> [UInt8] {
+    public static func encode(
+        pixels: [UInt8], width: Int, height: Int, layout: ChannelLayout
+    ) throws(PNGError) -> [UInt8] {
         guard width > 0, height > 0, width <= Int(Int32.max) / 4, height <= Int(Int32.max) else {
             throw .invalidPixelBuffer(detail: "\(width)×\(height) is not a valid PNG size")
         }
         let (expected, overflow) = width.multipliedReportingOverflow(by: height * layout.channelCount)
-        guard !overflow, pixels.count == expected else {
+        guard !overflow else {
+            throw .invalidPixelBuffer(detail: "\(width)×\(height) is too large to hold in memory")
+        }
+        guard pixels.count == expected else {
             throw .invalidPixelBuffer(
-                detail: "\(width)×\(height) \(layout) pixels need \(width * height * layout.channelCount) bytes, got \(pixels.count)")
+                detail: "\(width)×\(height) \(layout) pixels need \(expected) bytes, got \(pixels.count)")
         }
 
         var image = png_image()
@@ -66,7 +71,8 @@ public enum PNGEncoder {
             var written = png_alloc_size_t(capacity)
             let succeeded = output.withUnsafeMutableBytes { destination in
                 pixels.withUnsafeBytes { source in
-                    png_image_write_to_memory(&image, destination.baseAddress, &written, 0, source.baseAddress, rowStride, nil)
+                    png_image_write_to_memory(
+                        &image, destination.baseAddress, &written, 0, source.baseAddress, rowStride, nil)
                 }
             }
             png_image_free(&image)
@@ -100,7 +106,9 @@ public enum PNGEncoder {
 
     /// Encodes pixels as in `encode(pixels:width:height:layout:)` and writes the PNG to `path`,
     /// replacing any file there atomically (a reader never sees half a file).
-    public static func write(pixels: [UInt8], width: Int, height: Int, layout: ChannelLayout, toFile path: String) throws(PNGError) {
+    public static func write(
+        pixels: [UInt8], width: Int, height: Int, layout: ChannelLayout, toFile path: String
+    ) throws(PNGError) {
         try writeBytes(encode(pixels: pixels, width: width, height: height, layout: layout), toFile: path)
     }
 

@@ -147,7 +147,8 @@ import Testing
     }
 
     @Test func signatureAloneIsTruncated() throws {
-        let error = try #require(throws: PNGError.self) { try PNGDecoder.decode(Array(PNGDecoder.signature.prefix(5)), name: "a.png") }
+        let partial = Array(PNGDecoder.signature.prefix(5))
+        let error = try #require(throws: PNGError.self) { try PNGDecoder.decode(partial, name: "a.png") }
         guard case .truncated = error else {
             Issue.record("expected .truncated, got \(error)")
             return
@@ -184,7 +185,8 @@ import Testing
         let error = try #require(throws: PNGError.self) { try PNGDecoder.decode(bytes, name: "huge.png") }
         let elapsed = ContinuousClock.now - start
 
-        #expect(error == .imageTooLarge(name: "huge.png", width: 100_000, height: 100_000, limit: PNGDecoder.maximumPixelCount))
+        let limit = PNGDecoder.maximumPixelCount
+        #expect(error == .imageTooLarge(name: "huge.png", width: 100_000, height: 100_000, limit: limit))
         #expect(error.description.contains("100000×100000"))
         #expect(elapsed < .seconds(1))
     }
@@ -204,7 +206,8 @@ import Testing
         try handle.close()
 
         let error = try #require(Self.decodeError(path))
-        #expect(error == .fileTooLarge(name: path, bytes: PNGDecoder.maximumFileSize + 1, limit: PNGDecoder.maximumFileSize))
+        let limit = PNGDecoder.maximumFileSize
+        #expect(error == .fileTooLarge(name: path, bytes: limit + 1, limit: limit))
     }
 }
 
