@@ -7,10 +7,13 @@
 /// same way, so `normalize(_:)` repeats those steps on an arbitrary picture:
 ///
 /// 1. **Ink map.** Decide what is ink and how much, as a value in `0...1` per pixel.
-///    - A picture with real transparency on a transparent background (a canvas export, a layer)
-///      has its ink in the opacity: ink = alpha. This works whatever the ink colour — dark ink and
-///      white ink on a transparent canvas both read correctly, and anti-aliased edges (partial
-///      alpha) become partial ink.
+///    - A picture that is mostly transparent (a drawing exported from a canvas or a layer) has its
+///      ink in the opacity: ink = alpha. This works whatever the ink colour — dark ink and white
+///      ink on a transparent canvas both read correctly, and anti-aliased edges (partial alpha)
+///      become partial ink.
+///    - A mostly opaque picture with some transparent parts (a page with transparent margins or
+///      holes) is first flattened onto its own paper colour, the median gray of its opaque pixels,
+///      so that what shows through reads as paper; then it is treated like any opaque picture.
 ///    - Otherwise ink is read from brightness. The background level is the median of a band
 ///      along the picture's edges (digits are drawn in the middle, and a median ignores strokes
 ///      that touch the edge). Ink is on the side of the background that reaches further: dark
@@ -32,8 +35,12 @@
 ///
 /// 3. **Scale.** Resize the box so its longer side is 20 pixels, keeping the aspect ratio (a
 ///    10×40 stroke becomes 5×20), by area-averaging: each output pixel is the exact average of the
-///    source area it covers. Shrinking a thin stroke makes it fainter, so the result is stretched
-///    again to bring its strongest pixel back to 1, as every MNIST digit reaches full ink.
+///    source area it covers. A large picture is reduced in two exact steps, first to 80 pixels
+///    (four times the box), where strokes are measured: MNIST's strokes are about 2 pixels wide
+///    in the 20-pixel box, while a digit drawn with a fine pen, or photographed large, would
+///    shrink to a faint hairline. If the strokes would end up thinner than `minimumStrokeWidth`,
+///    they are thickened (dilated) just enough at that resolution. Finally the result is
+///    stretched so its strongest pixel is 1, as every MNIST digit reaches full ink.
 ///
 /// 4. **Centre.** Compute the centre of mass of the 20-pixel digit (pixel centres at whole
 ///    coordinates, MNIST's convention) and paste the digit into the 28×28 canvas at the whole-pixel
@@ -41,10 +48,13 @@
 ///    held inside the canvas rather than cut.
 ///
 /// An MNIST digit fed back in comes out practically unchanged: its box already has a longer side
-/// of 20 (so scaling is the identity) and its centre of mass is already at (14, 14).
+/// of 20 (so scaling is the identity; at that size no stroke can be thickened by a whole pixel)
+/// and its centre of mass is already at (14, 14).
 public struct DigitNormalizer: Sendable {
     /// Side of the box the digit is scaled into, in pixels (MNIST's 20).
     public static let boxSide = 20
+    /// Longer side of the intermediate image where strokes are measured and thickened (4 × `boxSide`).
+    static let workingSide = 80
 
     /// Ink at or below this fraction of the strongest ink does not count towards the bounding box.
     /// MNIST's own faintest edge pixels sit above it, so MNIST boxes are kept whole.
@@ -59,6 +69,10 @@ public struct DigitNormalizer: Sendable {
     public var speckMassFraction: Float = 0.05
     /// …and is one if the empty gap before it is at least this fraction of the remaining ink's extent.
     public var speckGapFraction: Float = 0.1
+    /// The thinnest strokes the digit may have, in pixels of the 20-pixel box, measured as ink area
+    /// over half the outline length at four times that resolution. With 2, hairlines from a fine
+    /// pen or a large photo come out about as thick as a typical MNIST stroke.
+    public var minimumStrokeWidth: Float = 2
 
     /// A normaliser with the default settings described on each property.
     public init() {}
@@ -73,7 +87,8 @@ public struct DigitNormalizer: Sendable {
                 inkFound: false, inkSource: ink.source, inkBounds: nil)
         }
         let digit = scaledToBox(ink, region: bounds)
-        return NormalizedDigit(pixels: centredOnCanvas(digit), inkFound: true, inkSource: ink.source, inkBounds: bounds)
+        return NormalizedDigit(
+            pixels: centredOnCanvas(digit), inkFound: true, inkSource: ink.source, inkBounds: bounds)
     }
 }
 
@@ -107,19 +122,26 @@ extension DigitNormalizer {
                    forcedSource: source)
         }
 
-        let alphaLevels = LevelHistogram(image.alpha)
-        guard alphaLevels.lowest != alphaLevels.highest else {
+        // Uniform opacity (most pictures are fully opaque) carries no information: read brightness.
+        let firstAlpha = image.alpha.first ?? 255
+        if image.alpha.allSatisfy({ $0 == firstAlpha }) {
             return map(image.gray, levels: LevelHistogram(image.gray), border: border(image.gray), source: nil)
         }
-        let borderAlpha = border(image.alpha)
-        if borderAlpha.median < 128 {
-            // Transparent background: whatever is opaque was drawn.
-            return map(image.alpha, levels: alphaLevels, border: borderAlpha, source: .opacity)
+        let alphaLevels = LevelHistogram(image.alpha)
+        let opaqueCount = alphaLevels.counts[128...].reduce(0, +)
+        if 2 * opaqueCount < image.pixelCount {
+            // Mostly transparent: a drawing on a transparent canvas, whatever is opaque was drawn.
+            return map(image.alpha, levels: alphaLevels, border: border(image.alpha), source: .opacity)
         }
-        // Opaque background with some transparent pixels: what shows through a hole is the
-        // background, so flatten onto the background colour and read brightness.
-        let flattened = Self.flatten(image, onto: border(image.gray).median)
-        return map(flattened, levels: LevelHistogram(flattened), border: border(flattened), source: nil)
+        // Mostly opaque with transparent parts: what shows through is paper, so flatten onto the
+        // paper colour and read brightness. Should that find nothing (a bold digit filling most
+        // of a transparent canvas), the opacity is all there is to go by.
+        let flattened = Self.flatten(image, onto: Self.medianOpaqueGray(of: image))
+        let fromBrightness = map(flattened, levels: LevelHistogram(flattened), border: border(flattened), source: nil)
+        if fromBrightness.found {
+            return fromBrightness
+        }
+        return map(image.alpha, levels: alphaLevels, border: border(image.alpha), source: .opacity)
     }
 
     /// Builds the level table of one plane: background, noise floor, polarity, contrast stretch.
@@ -152,6 +174,24 @@ extension DigitNormalizer {
             }
         }
         return InkMap(width: width, height: height, plane: plane, table: table, source: source, found: found)
+    }
+
+    /// The median gray of the pixels that are at least half opaque: the colour of the paper.
+    static func medianOpaqueGray(of image: GrayAlphaImage) -> Int {
+        var counts = [Int](repeating: 0, count: 256)
+        var total = 0
+        for index in 0 ..< image.pixelCount where image.alpha[index] >= 128 {
+            counts[Int(image.gray[index])] += 1
+            total += 1
+        }
+        var seen = 0
+        for (level, count) in counts.enumerated() {
+            seen += count
+            if 2 * seen >= total && seen > 0 {
+                return level
+            }
+        }
+        return 255
     }
 
     /// The gray plane as it would look composited over a uniform `background` level (straight alpha).
@@ -241,26 +281,24 @@ extension DigitNormalizer {
 
 // MARK: - Step 3: scaling into the 20×20 box
 
-/// The digit after scaling: at most 20×20 ink values, row after row.
-struct ScaledDigit {
-    /// Columns (20 for a wide digit, fewer for a narrow one).
-    var width: Int
-    /// Rows (20 for a tall digit, fewer for a flat one).
-    var height: Int
-    /// `width × height` ink values in `0...1`.
-    var values: [Float]
-}
-
 extension DigitNormalizer {
-    /// Area-averages `region` of the ink map so its longer side becomes `boxSide`, then stretches
-    /// the result so its strongest pixel is 1 (step 3).
-    func scaledToBox(_ ink: InkMap, region: PixelBox) -> ScaledDigit {
-        let scale = Double(Self.boxSide) / Double(max(region.width, region.height))
+    /// Area-averages `region` of the ink map so its longer side becomes `boxSide`, thickening
+    /// hairlines on the way, then stretches the result so its strongest pixel is 1 (step 3).
+    func scaledToBox(_ ink: InkMap, region: PixelBox) -> InkImage {
+        let longer = max(region.width, region.height)
+        let working = reduced(ink, region: region, scale: min(1, Double(Self.workingSide) / Double(longer)))
+        let thick = thickened(working)
+        var digit = thick.resampled(scale: Double(Self.boxSide) / Double(max(thick.width, thick.height)))
+        digit.stretchPeakToOne()
+        return digit
+    }
+
+    /// `region` of the ink map resized by `scale`: the one pass over the full-size picture, reading
+    /// ink through the level table as it goes.
+    func reduced(_ ink: InkMap, region: PixelBox, scale: Double) -> InkImage {
         let columns = AreaResampling(sourceCount: region.width, scale: scale)
         let rows = AreaResampling(sourceCount: region.height, scale: scale)
         let outputWidth = columns.outputCount
-        let outputHeight = rows.outputCount
-
         // Pass 1: every source row of the region, resampled horizontally to `outputWidth` values.
         var narrowed = [Float](repeating: 0, count: region.height * outputWidth)
         ink.plane.withUnsafeBufferPointer { plane in
@@ -279,21 +317,38 @@ extension DigitNormalizer {
                 }
             }
         }
+        // Pass 2: the narrowed rows, resampled vertically.
+        return InkImage.resampledRows(narrowed, width: outputWidth, rows: rows)
+    }
 
-        // Pass 2: the narrowed rows, resampled vertically to `outputHeight` rows.
-        var values = [Float](repeating: 0, count: outputHeight * outputWidth)
-        for part in rows.contributions {
-            for x in 0 ..< outputWidth {
-                values[part.target * outputWidth + x] += narrowed[part.source * outputWidth + x] * part.weight
-            }
+    /// The working image with hairline strokes redrawn `minimumStrokeWidth` wide (in final
+    /// pixels); unchanged when the strokes are already at least that wide.
+    ///
+    /// A stroke much thinner than a working pixel is not faint ink: its pixels are gray only
+    /// because the stroke covers part of each. So hairlines are first made solid — every pixel
+    /// holding at least a quarter of the strongest ink becomes full ink, as in the bilevel scans
+    /// MNIST was made from — and then dilated by a disc. Dilating by a radius r widens each stroke
+    /// by 2r and the digit by 2r too, so with stroke width w and longer side L (working pixels) the
+    /// final width is (w + 2r) · 20 / (L + 2r); setting that to the minimum m gives
+    /// r = (m·L − 20·w) / (2·20 − 2·m).
+    func thickened(_ image: InkImage) -> InkImage {
+        let longer = Double(max(image.width, image.height))
+        func radius(forStrokeWidth width: Double) -> Double {
+            let minimum = Double(minimumStrokeWidth)
+            let box = Double(Self.boxSide)
+            return (minimum * longer - box * width) / (2 * box - 2 * minimum)
         }
-
-        if let peak = values.max(), peak > 0 {
-            for index in values.indices {
-                values[index] = min(1, values[index] / peak)
-            }
+        // Strokes that would need a disc under one working pixel are close enough to the minimum
+        // and left alone. At MNIST's own size (a working pixel is a final pixel) that leaves every
+        // MNIST digit untouched: even the thinnest measure 0.76, needing a radius of only 0.69.
+        guard let width = image.strokeWidth(), radius(forStrokeWidth: width) >= 1,
+              let peak = image.values.max() else {
+            return image
         }
-        return ScaledDigit(width: outputWidth, height: outputHeight, values: values)
+        let solid = InkImage(width: image.width, height: image.height,
+                             values: image.values.map { $0 >= peak / 4 ? 1 : 0 })
+        let solidRadius = radius(forStrokeWidth: solid.strokeWidth() ?? 0)
+        return solidRadius > 0 ? solid.dilated(radius: solidRadius) : solid
     }
 }
 
@@ -302,7 +357,7 @@ extension DigitNormalizer {
 extension DigitNormalizer {
     /// The scaled digit pasted into a blank 28×28 canvas with its centre of mass at (14, 14),
     /// to the nearest whole pixel, and kept inside the canvas (step 4).
-    func centredOnCanvas(_ digit: ScaledDigit) -> [Float] {
+    func centredOnCanvas(_ digit: InkImage) -> [Float] {
         let side = NormalizedDigit.side
         var mass = 0.0, momentX = 0.0, momentY = 0.0
         for y in 0 ..< digit.height {

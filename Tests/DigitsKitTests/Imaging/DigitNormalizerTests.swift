@@ -168,6 +168,39 @@ import Testing
         #expect(digit.pixels == normalizer.normalize(clean).pixels)
     }
 
+    @Test func pageWithTransparentMarginsIsReadFromItsBrightness() {
+        // A white card with a dark digit, exported with wide transparent margins: the margins are
+        // outside the picture, not ink, and not paper-coloured ink either.
+        let shape = { (x: Int, y: Int) in Self.isOnRing(x - 20, y - 20, side: 60) }
+        var card = Support.drawing(width: 100, height: 100, background: 255, ink: 0, isInk: shape)
+        for y in 0 ..< 100 {
+            for x in 0 ..< 100 where !(10 ..< 90).contains(x) || !(10 ..< 90).contains(y) {
+                card.gray[y * 100 + x] = 0
+                card.alpha[y * 100 + x] = 0
+            }
+        }
+        let plain = Support.drawing(width: 100, height: 100, background: 255, ink: 0, isInk: shape)
+        let digit = normalizer.normalize(card)
+        #expect(digit.inkSource == .darkOnLight)
+        #expect(digit.pixels == normalizer.normalize(plain).pixels)
+    }
+
+    @Test func boldDigitFillingATransparentCanvasIsReadFromOpacity() {
+        // More than half of the canvas is ink, so the picture looks "mostly opaque"; its opaque
+        // part is one colour, so brightness shows nothing and the opacity is used after all.
+        var canvas = GrayAlphaImage(width: 40, height: 40, gray: 0, alpha: 0)
+        for y in 2 ..< 38 {
+            for x in 2 ..< 38 where !(14 ..< 26).contains(x) || !(14 ..< 26).contains(y) {
+                canvas.gray[y * 40 + x] = 30
+                canvas.alpha[y * 40 + x] = 255
+            }
+        }
+        let digit = normalizer.normalize(canvas)
+        #expect(digit.inkFound)
+        #expect(digit.inkSource == .opacity)
+        #expect(digit.inkBounds == PixelBox(x: 2, y: 2, width: 36, height: 36))
+    }
+
     // MARK: Cropping
 
     @Test func farAwaySpecksAreIgnored() {
@@ -242,14 +275,76 @@ import Testing
         #expect(partial.contributions.filter { $0.target == 2 }.map(\.weight) == [0.5])
     }
 
-    @Test func thinStrokesStayAtFullInkAfterShrinking() {
-        // A 1-pixel line 200 pixels long shrinks by 10: its area-average is 0.1, restored to 1.
+    @Test(arguments: [1.0, 2.0, 6.0])
+    func fourDrawnWithAFinePenNormalisesLikeOneDrawnWithABrush(pen: Double) {
+        // The same "4" on a 500-pixel canvas, drawn with a hairline pen and with a 40-pixel brush
+        // (2 pixels once scaled, a typical MNIST stroke). Without thickening the fine one would
+        // shrink to a faint tenth-of-a-pixel trace.
+        let four: [((Double, Double), (Double, Double))] = [((300, 60), (120, 330)), ((120, 330), (380, 330)),
+                                                           ((300, 60), (300, 460))]
+        let fine = normalizer.normalize(Support.penDrawing(side: 500, pen: pen, segments: four))
+        let brush = normalizer.normalize(Support.penDrawing(side: 500, pen: 40, segments: four))
+
+        let meanDifference = zip(fine.pixels, brush.pixels).map { abs($0 - $1) }.reduce(0, +) / 784
+        #expect(meanDifference < 0.05, "\n\(Support.picture(fine.pixels))\nvs\n\(Support.picture(brush.pixels))")
+        // Every stroke is solid: the vertical one (columns 15…16) holds full ink on most rows.
+        let solidRows = (0 ..< 28).filter { y in (14 ... 17).contains { fine[$0, y] > 0.9 } }
+        #expect(solidRows.count >= 18)
+    }
+
+    @Test func hairlineComesOutAsAFullStrengthStroke() throws {
+        // A 1-pixel line 200 pixels long would shrink to a tenth of a pixel at 0.1 ink.
         let line = Support.drawing(width: 300, height: 300, background: 255, ink: 0) { x, y in
             x == 150 && y >= 50 && y < 250
         }
         let digit = normalizer.normalize(line)
-        #expect(digit.pixels.max() == 1)
-        #expect(digit.pixels.filter { $0 > 0 }.count == 20)
+        let extent = try #require(Self.inkExtent(digit))
+        #expect(extent.rows.count == 20)
+        let interior = extent.rows.dropFirst().dropLast()
+        let solid = interior.allSatisfy { y in extent.columns.contains { digit[$0, y] > 0.99 } }
+        #expect(solid, "\n\(Support.picture(digit.pixels))")
+        let width = try #require(InkImage(width: 28, height: 28, values: digit.pixels).strokeWidth())
+        #expect(width > 1.5 && width < 2.5, "stroke width \(width)")
+    }
+
+    @Test func strokesAlreadyWideEnoughAreNotThickened() throws {
+        // Four bars in an 80-pixel working image, which the box will shrink by 4: 16-pixel bars
+        // end up 4 pixels wide and are left alone; 2-pixel bars would end up half a pixel wide.
+        func bars(width barWidth: Int) -> InkImage {
+            var values = [Float](repeating: 0, count: 80 * 80)
+            for y in 0 ..< 80 {
+                for bar in 0 ..< 4 {
+                    for x in bar * 20 ..< bar * 20 + barWidth { values[y * 80 + x] = 1 }
+                }
+            }
+            return InkImage(width: 80, height: 80, values: values)
+        }
+        // Width estimate: area over half the outline, 2 · (16 · 80) / (2 · 80 + 2 · 16) per bar.
+        #expect(abs(try #require(bars(width: 16).strokeWidth()) - 2560.0 / 192) < 1e-9)
+        #expect(normalizer.thickened(bars(width: 16)) == bars(width: 16))
+
+        // Thickened so that, measured before the last 4:1 reduction and expressed in final pixels,
+        // the strokes are the minimum width.
+        let thickened = normalizer.thickened(bars(width: 2))
+        let finalPixelsPerWorkingPixel = 20 / Double(max(thickened.width, thickened.height))
+        let width = try #require(thickened.strokeWidth()) * finalPixelsPerWorkingPixel
+        // (Within a quarter pixel: the estimate counts the bars' rounded ends as outline too.)
+        #expect(abs(width - Double(normalizer.minimumStrokeWidth)) < 0.25, "stroke width \(width)")
+    }
+
+    @Test func twoStepReductionEqualsAOneStepReduction() throws {
+        // Reducing to 80 pixels and then by 4 averages exactly the same source areas as reducing
+        // straight to 20, when no thickening intervenes.
+        let ring = Support.drawing(width: 437, height: 391, background: 255, ink: 0) {
+            Self.isOnRing($0, $1, side: 391)
+        }
+        let ink = normalizer.inkMap(of: ring)
+        let region = try #require(normalizer.inkBounds(of: ink))
+        var direct = normalizer.reduced(ink, region: region, scale: 20 / Double(max(region.width, region.height)))
+        direct.stretchPeakToOne()
+        let twoStep = normalizer.scaledToBox(ink, region: region)
+        #expect(twoStep.width == direct.width && twoStep.height == direct.height)
+        #expect(Self.largestDifference(twoStep.values, direct.values) < 1e-5)
     }
 
     @Test func smallDigitsAreEnlargedToFillTheBox() throws {

@@ -70,6 +70,26 @@ enum ImagingTestSupport {
         return GrayAlphaImage(width: width, height: height, gray: gray)
     }
 
+    /// A white `side × side` picture with black straight strokes of `pen` pixels' width along
+    /// `segments` (end points in pixels), anti-aliased by distance to the nearest segment.
+    static func penDrawing(side: Int, pen: Double, segments: [((Double, Double), (Double, Double))]) -> GrayAlphaImage {
+        func distance(_ x: Double, _ y: Double, _ a: (Double, Double), _ b: (Double, Double)) -> Double {
+            let (dx, dy) = (b.0 - a.0, b.1 - a.1)
+            let t = max(0, min(1, ((x - a.0) * dx + (y - a.1) * dy) / (dx * dx + dy * dy)))
+            let (ex, ey) = (x - (a.0 + t * dx), y - (a.1 + t * dy))
+            return (ex * ex + ey * ey).squareRoot()
+        }
+        var gray = [UInt8](repeating: 255, count: side * side)
+        for y in 0 ..< side {
+            for x in 0 ..< side {
+                let nearest = segments.map { distance(Double(x) + 0.5, Double(y) + 0.5, $0.0, $0.1) }.min() ?? .infinity
+                let coverage = max(0, min(1, pen / 2 - nearest + 0.5))
+                gray[y * side + x] = UInt8((255 * (1 - coverage)).rounded())
+            }
+        }
+        return GrayAlphaImage(width: side, height: side, gray: gray)
+    }
+
     /// The 28×28 digit as rows of characters, for failure messages.
     static func picture(_ pixels: [Float]) -> String {
         let shades = Array(" .:-=+*#%@")
