@@ -22,7 +22,8 @@
 ///      absolute deviation measures noise (paper grain, sensor noise); a few times that is
 ///      subtracted as a noise floor. Finally the contrast is stretched so the strongest ink is 1:
 ///      photos and scans have gray paper and gray ink, MNIST has 0 and 255.
-///    - A picture whose edge changes less than `minimumContrast` of full scale has no ink.
+///    - A picture whose strongest ink differs from the background by less than `minimumContrast`
+///      of full scale (after the noise floor) has no ink.
 ///
 ///    Because every one of these is a function of one 8-bit level, the ink map is a 256-entry
 ///    table over an 8-bit plane, so no per-pixel floating-point image is ever stored.
@@ -39,8 +40,8 @@
 ///    (four times the box), where strokes are measured: MNIST's strokes are about 2 pixels wide
 ///    in the 20-pixel box, while a digit drawn with a fine pen, or photographed large, would
 ///    shrink to a faint hairline. If the strokes would end up thinner than `minimumStrokeWidth`,
-///    they are thickened (dilated) just enough at that resolution. Finally the result is
-///    stretched so its strongest pixel is 1, as every MNIST digit reaches full ink.
+///    they are made solid and thickened (dilated) just enough at that resolution. Finally the
+///    result is stretched so its strongest pixel is 1, as every MNIST digit reaches full ink.
 ///
 /// 4. **Centre.** Compute the centre of mass of the 20-pixel digit (pixel centres at whole
 ///    coordinates, MNIST's convention) and paste the digit into the 28×28 canvas at the whole-pixel
@@ -48,8 +49,8 @@
 ///    held inside the canvas rather than cut.
 ///
 /// An MNIST digit fed back in comes out practically unchanged: its box already has a longer side
-/// of 20 (so scaling is the identity; at that size no stroke can be thickened by a whole pixel)
-/// and its centre of mass is already at (14, 14).
+/// of 20 (so scaling is the identity, and none of its strokes is thin enough to be thickened at
+/// that size) and its centre of mass already rounds to (14, 14).
 public struct DigitNormalizer: Sendable {
     /// Side of the box the digit is scaled into, in pixels (MNIST's 20).
     public static let boxSide = 20
