@@ -126,15 +126,23 @@ public enum PNGDecoder {
     /// Walks the chunk list (length, type, data, CRC) up to `IEND` using only the lengths, so a
     /// file cut short is reported as truncated with the chunk it ends in. CRCs and contents are
     /// left to libpng.
+    ///
+    /// A stream that ends cleanly after its image data without the closing `IEND` chunk is let
+    /// through, as browsers and libpng accept it; if the image data itself is incomplete, libpng
+    /// reports that.
     static func checkChunkLayout(_ bytes: UnsafeRawBufferPointer, name: String) throws(PNGError) {
         var offset = signature.count
         var chunkCount = 0
+        var sawImageData = false
         while true {
             let remaining = bytes.count - offset
             if remaining == 0 {
+                if sawImageData {
+                    return
+                }
                 let detail = chunkCount == 0
                     ? "nothing after the PNG signature"
-                    : "no IEND chunk after \(chunkCount) chunks, the end of the file is missing"
+                    : "it ends after \(chunkCount) chunks, before any image data"
                 throw .truncated(name: name, detail: detail)
             }
             if remaining < 8 {
@@ -155,6 +163,7 @@ public enum PNGDecoder {
                 throw .truncated(name: name, detail: detail)
             }
             chunkCount += 1
+            sawImageData = sawImageData || type == "IDAT"
             if type == "IEND" {
                 return
             }

@@ -135,15 +135,41 @@ import Testing
         }
     }
 
-    @Test func fileMissingOnlyItsEndChunkIsTruncated() throws {
+    @Test func fileMissingOnlyItsEndChunkStillDecodes() throws {
+        // Browsers and libpng accept a stream whose image data is complete but whose IEND is lost.
         let bytes = try Self.validPNG()
         let iend = try #require(Self.offsetOfChunk("IEND", in: bytes))
-        let error = try #require(throws: PNGError.self) { try PNGDecoder.decode(Array(bytes[..<iend]), name: "a.png") }
+        #expect(try PNGDecoder.decode(Array(bytes[..<iend])) == PNGDecoder.decode(bytes))
+    }
+
+    @Test func fileCutBetweenImageDataChunksIsTruncated() throws {
+        // The same image with its compressed data split over two IDAT chunks, cut after the first.
+        let bytes = try Self.validPNG()
+        let idat = try #require(Self.offsetOfChunk("IDAT", in: bytes))
+        let length = bytes[idat ..< idat + 4].reduce(0) { $0 << 8 | Int($1) }
+        let data = Array(bytes[idat + 8 ..< idat + 8 + length])
+        let head = Array(bytes[..<idat]) + ImagingTestSupport.chunk("IDAT", Array(data[..<(length / 2)]))
+        let tail = ImagingTestSupport.chunk("IDAT", Array(data[(length / 2)...])) + ImagingTestSupport.chunk("IEND", [])
+        let whole = head + tail
+        #expect(try PNGDecoder.decode(whole) == PNGDecoder.decode(bytes))
+
+        let error = try #require(throws: PNGError.self) { try PNGDecoder.decode(head, name: "cut.png") }
+        guard case .truncated(let name, _) = error else {
+            Issue.record("expected .truncated, got \(error)")
+            return
+        }
+        #expect(name == "cut.png")
+    }
+
+    @Test func fileEndingBeforeItsImageDataIsTruncated() throws {
+        let bytes = try Self.validPNG()
+        let idat = try #require(Self.offsetOfChunk("IDAT", in: bytes))
+        let error = try #require(throws: PNGError.self) { try PNGDecoder.decode(Array(bytes[..<idat]), name: "a.png") }
         guard case .truncated(_, let detail) = error else {
             Issue.record("expected .truncated, got \(error)")
             return
         }
-        #expect(detail.contains("IEND"))
+        #expect(detail.contains("before any image data"))
     }
 
     @Test func signatureAloneIsTruncated() throws {
