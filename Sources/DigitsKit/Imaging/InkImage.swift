@@ -1,0 +1,103 @@
+/// A small image of ink values in `0...1`, row after row: the digit between the normaliser's steps.
+struct InkImage: Equatable {
+    /// Columns.
+    var width: Int
+    /// Rows.
+    var height: Int
+    /// `width × height` ink values.
+    var values: [Float]
+
+    /// The image resized by `scale` (output pixels per input pixel) with area averaging on both axes.
+    func resampled(scale: Double) -> InkImage {
+        let columns = AreaResampling(sourceCount: width, scale: scale)
+        let rows = AreaResampling(sourceCount: height, scale: scale)
+        var narrowed = [Float](repeating: 0, count: height * columns.outputCount)
+        for y in 0 ..< height {
+            for part in columns.contributions {
+                narrowed[y * columns.outputCount + part.target] += values[y * width + part.source] * part.weight
+            }
+        }
+        return Self.resampledRows(narrowed, width: columns.outputCount, rows: rows)
+    }
+
+    /// Pass 2 of a resize: `rows` weights applied to an image of `width` columns.
+    static func resampledRows(_ narrowed: [Float], width: Int, rows: AreaResampling) -> InkImage {
+        var values = [Float](repeating: 0, count: rows.outputCount * width)
+        for part in rows.contributions {
+            for x in 0 ..< width {
+                values[part.target * width + x] += narrowed[part.source * width + x] * part.weight
+            }
+        }
+        return InkImage(width: width, height: rows.outputCount, values: values)
+    }
+
+    /// The typical stroke width in pixels, estimated as the ink's area divided by half the length
+    /// of its outline (for a long stroke of width w and length l: area w·l, outline about 2·l).
+    ///
+    /// The outline is counted along pixel edges around the pixels holding at least half the peak
+    /// ink; the area is the total ink, so a faint sub-pixel line measures as narrower than a pixel.
+    /// Nil when the image holds no ink.
+    func strokeWidth() -> Double? {
+        guard let peak = values.max(), peak > 0 else { return nil }
+        let cutoff = peak / 2
+        func isInk(_ x: Int, _ y: Int) -> Bool {
+            x >= 0 && x < width && y >= 0 && y < height && values[y * width + x] >= cutoff
+        }
+        var area = 0.0
+        var outline = 0
+        for y in 0 ..< height {
+            for x in 0 ..< width {
+                area += Double(values[y * width + x])
+                if isInk(x, y) {
+                    outline += [(x - 1, y), (x + 1, y), (x, y - 1), (x, y + 1)].filter { !isInk($0.0, $0.1) }.count
+                }
+            }
+        }
+        return outline > 0 ? 2 * area / Double(outline) : nil
+    }
+
+    /// The image dilated by `radius` pixels: every inked pixel spreads its ink over a disc, so
+    /// each stroke, and the whole digit, grows by `radius` on every side.
+    ///
+    /// A pixel is a unit square, so the grown shape's edge lies `radius + ½` from the centre of
+    /// the pixel it grew from. Pixels whose centres lie within half a pixel of that edge are
+    /// partly covered (anti-aliased), which lets widths grow smoothly with the radius. The canvas
+    /// grows too, so nothing is cut.
+    func dilated(radius: Double) -> InkImage {
+        let reach = Int(radius + 1)
+        var offsets: [(dx: Int, dy: Int, weight: Float)] = []
+        for dy in -reach ... reach {
+            for dx in -reach ... reach {
+                let weight = min(1, radius + 1 - Double(dx * dx + dy * dy).squareRoot())
+                if weight > 0 {
+                    offsets.append((dx, dy, Float(weight)))
+                }
+            }
+        }
+        let grownWidth = width + 2 * reach
+        let grownHeight = height + 2 * reach
+        var grown = [Float](repeating: 0, count: grownWidth * grownHeight)
+        for y in 0 ..< grownHeight {
+            for x in 0 ..< grownWidth {
+                var strongest: Float = 0
+                for offset in offsets {
+                    let sourceX = x - reach + offset.dx
+                    let sourceY = y - reach + offset.dy
+                    if sourceX >= 0 && sourceX < width && sourceY >= 0 && sourceY < height {
+                        strongest = max(strongest, values[sourceY * width + sourceX] * offset.weight)
+                    }
+                }
+                grown[y * grownWidth + x] = strongest
+            }
+        }
+        return InkImage(width: grownWidth, height: grownHeight, values: grown)
+    }
+
+    /// Scales the values so the strongest is exactly 1 (no change for an image without ink).
+    mutating func stretchPeakToOne() {
+        guard let peak = values.max(), peak > 0 else { return }
+        for index in values.indices {
+            values[index] = min(1, values[index] / peak)
+        }
+    }
+}
