@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+
+/// `digits train`, `digits evaluate` and `digits walkthrough` run as a user runs them.
+@Suite struct TrainEvaluateCommandTests {
+    final class Scratch {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("digits-e2e-\(UUID().uuidString)")
+        init() throws { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
+        deinit { try? FileManager.default.removeItem(at: url) }
+        func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+    }
+
+    @Test func trainOnTheSubsetThenEvaluateReloadsTheSameAccuracy() throws {
+        let scratch = try Scratch()
+        let model = scratch.path("subset.safetensors")
+        let train = try CommandRunner.run(["train", "--data", "Fixtures/mnist-subset", "--epochs", "2", "--hidden", "48",
+                                           "--output", model, "--json"])
+        #expect(train.status == 0, "\(train.standardError)")
+        let lines = train.standardOutput.split(separator: "\n")
+        #expect(lines.count == 3)  // two epochs and the summary
+        let done = try #require(try JSONSerialization.jsonObject(with: Data(lines.last!.utf8)) as? [String: Any])
+        #expect(done["event"] as? String == "done")
+        // A finished run leaves no checkpoint behind.
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("subset.checkpoint")))
+
+        let evaluate = try CommandRunner.run(["evaluate", "--data", "Fixtures/mnist-subset", "--model", model, "--json"])
+        #expect(evaluate.status == 0)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(evaluate.standardOutput.utf8)) as? [String: Any])
+        #expect(report["count"] as? Int == 1000)
+        #expect(report["accuracy"] as? Double == done["testAccuracy"] as? Double)
+        let confusion = try #require(report["confusion"] as? [[Int]])
+        #expect(confusion.count == 10 && confusion.allSatisfy { $0.count == 10 })
+        #expect(confusion.joined().reduce(0, +) == 1000)
+
+        let text = try CommandRunner.run(["evaluate", "--data", "Fixtures/mnist-subset", "--model", model])
+        #expect(text.standardOutput.contains("Confusion matrix"))
+        #expect(text.standardOutput.contains("precision"))
+    }
+
+    @Test func missingDataSaysHowToGetItAndAboutTheSubset() throws {
+        let scratch = try Scratch()
+        let output = try CommandRunner.run(["train", "--output", scratch.path("m.safetensors")], in: scratch.url,
+                                           environment: ["DIGITS_DATA": ""])
+        #expect(output.status != 0)
+        #expect(output.standardError.contains("data/mnist"))
+        #expect(output.standardError.contains("Fixtures/mnist-subset"))
+    }
+
+    @Test func aBrokenIDXFileIsNamedInTheError() throws {
+        let scratch = try Scratch()
+        let data = scratch.url.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        let subset = CommandRunner.packageRoot.appendingPathComponent("Fixtures/mnist-subset")
+        for name in ["train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"] {
+            try FileManager.default.copyItem(at: subset.appendingPathComponent(name), to: data.appendingPathComponent(name))
+        }
+        let broken = data.appendingPathComponent("train-images-idx3-ubyte")
+        try Data([0, 0, 8, 3, 0, 0, 0, 9]).write(to: broken)
+        let output = try CommandRunner.run(["train", "--data", data.path, "--output", scratch.path("m.safetensors")])
+        #expect(output.status != 0)
+        #expect(output.standardError.contains("train-images-idx3-ubyte"))
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("m.safetensors")))
+    }
+
+    @Test func divergingTrainingWritesNoModel() throws {
+        let scratch = try Scratch()
+        let model = scratch.path("m.safetensors")
+        try Data("previous model".utf8).write(to: URL(fileURLWithPath: model))
+        let output = try CommandRunner.run(["train", "--data", "Fixtures/mnist-subset", "--epochs", "1",
+                                            "--learning-rate", "1000", "--output", model])
+        #expect(output.status != 0)
+        #expect(output.standardError.contains("diverged"))
+        #expect(output.standardError.contains("--learning-rate"))
+        #expect(try String(contentsOfFile: model, encoding: .utf8) == "previous model")
+    }
+
+    @Test func anUnwritableOutputIsReportedBeforeTraining() throws {
+        let output = try CommandRunner.run(["train", "--data", "Fixtures/mnist-subset",
+                                            "--output", "/nonexistent-folder/m.safetensors"])
+        #expect(output.status != 0)
+        #expect(output.standardError.contains("/nonexistent-folder"))
+        #expect(!output.standardOutput.contains("epoch"))
+    }
+
+    @Test(arguments: [["train", "--epochs", "0"], ["train", "--learning-rate", "-1"], ["train", "--momentum", "1"],
+                      ["train", "--hidden", "12,x"], ["train", "--activation", "softmax"], ["train", "--loss", "hinge"],
+                      ["train", "--resume", "x", "--epochs", "3"], ["evaluate", "--split", "validation"],
+                      ["train", "--threads", "0"]])
+    func badFlagsExitWithTheUsageStatus(arguments: [String]) throws {
+        let output = try CommandRunner.run(arguments)
+        #expect(output.status == 64, "\(arguments): \(output.standardError)")
+    }
+
+    @Test func walkthroughPrintsTheWorkedExample() throws {
+        let output = try CommandRunner.run(["walkthrough"])
+        #expect(output.status == 0)
+        #expect(output.standardOutput.contains("Z1 = I·W1 + b1"))
+        #expect(output.standardOutput.contains("[[0.67], [0.29]]"))
+    }
+
+    @Test func evaluatingABrokenModelFileFailsClearly() throws {
+        let scratch = try Scratch()
+        let model = scratch.path("broken.safetensors")
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: model))
+        let output = try CommandRunner.run(["evaluate", "--data", "Fixtures/mnist-subset", "--model", model])
+        #expect(output.status != 0)
+        #expect(output.standardError.contains(model))
+    }
+}
