@@ -1,6 +1,12 @@
 import ArgumentParser
 import DigitsKit
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,7 +19,8 @@ struct Classify: ParsableCommand {
             Reads any PNG (gray, colour, palette, 16-bit, interlaced, transparent), normalises it \
             the way MNIST's digits were made — ink found and made light on black, cropped, scaled \
             to fit 20×20 and centred by its centre of mass in 28×28 — and prints the model's \
-            probability for each digit. `-` reads one PNG from standard input.
+            probability for each digit. A folder stands for the .png files in it, in name order; \
+            `-` reads one PNG from standard input.
 
             Every file is attempted. Exit status: 0 when all were classified, 1 when any failed.
             """
@@ -30,7 +37,8 @@ struct Classify: ParsableCommand {
     @Flag(help: "Also draw the normalised 28×28 input the network saw.")
     var show = false
 
-    @Argument(help: ArgumentHelp("PNG files to classify (- for standard input).", valueName: "file"))
+    @Argument(help: ArgumentHelp("PNG files or folders of them to classify (- for standard input).",
+                                 valueName: "file"))
     var files: [String]
 
     mutating func validate() throws {
@@ -45,7 +53,7 @@ struct Classify: ParsableCommand {
         let (_, modelFile) = try modelOptions.load()
         let classifier = DigitClassifier(model: modelFile.model)
         var failures = 0
-        for (index, file) in files.enumerated() {
+        for (index, file) in files.flatMap(Self.expandingFolders).enumerated() {
             do {
                 let result = file == "-"
                     ? try classifier.classify(pngBytes: try StandardInput.readAll(limit: PNGDecoder.maximumFileSize),
@@ -68,6 +76,16 @@ struct Classify: ParsableCommand {
             }
         }
         if failures > 0 { throw ExitCode.failure }
+    }
+
+    /// A folder's .png files in name order; anything else as it is.
+    static func expandingFolders(_ argument: String) -> [String] {
+        guard argument != "-", let entries = try? FileManager.default.contentsOfDirectory(atPath: argument) else {
+            return [argument]
+        }
+        let pngs = entries.filter { $0.lowercased().hasSuffix(".png") }.sorted()
+        // An empty folder stays in the list, so that it is reported rather than silently skipped.
+        return pngs.isEmpty ? [argument] : pngs.map { argument.hasSuffix("/") ? argument + $0 : argument + "/" + $0 }
     }
 }
 

@@ -52,8 +52,10 @@ import Testing
         let truncated = folder.appendingPathComponent("truncated.png")
         try seven.prefix(seven.count / 2).write(to: truncated)
 
+        let emptyFolder = folder.appendingPathComponent("no-pictures")
+        try FileManager.default.createDirectory(at: emptyFolder, withIntermediateDirectories: true)
         let files = [text.path, "Fixtures/digits/seven.png", empty.path, folder.appendingPathComponent("missing.png").path,
-                     folder.path, truncated.path]
+                     emptyFolder.path, truncated.path]
         let output = try CommandRunner.run(["classify", "--json"] + files)
         #expect(output.status == 1)
         let records = try Self.records(output)
@@ -68,6 +70,15 @@ import Testing
         #expect(human.status == 1)
         #expect(human.standardOutput.contains("seven.png: 7"))
         #expect(human.standardError.components(separatedBy: "Error:").count - 1 == 5)
+    }
+
+    @Test func aFolderStandsForItsPNGFilesInNameOrder() throws {
+        let output = try CommandRunner.run(["classify", "--json", "Fixtures/digits"])
+        #expect(output.status == 0)
+        let files = try Self.records(output).compactMap { $0["file"] as? String }
+        #expect(files.count == 8)
+        #expect(files == files.sorted())
+        #expect(files.allSatisfy { $0.hasPrefix("Fixtures/digits/") && $0.hasSuffix(".png") })
     }
 
     @Test func standardInputIsReadWithADash() throws {
