@@ -99,14 +99,22 @@ public struct ModelFile: Equatable, Sendable {
             activation = .relu
         }
 
-        let layerCount = stored.tensors.count / 2
-        guard layerCount > 0 else { throw fail("it holds no layers.N.weight / layers.N.bias tensors") }
-        let expectedNames = Set((0 ..< layerCount).flatMap { ["layers.\($0).weight", "layers.\($0).bias"] })
-        if let stray = stored.sortedTensorNames.first(where: { !expectedNames.contains($0) }) {
-            throw fail("unexpected tensor '\(stray)' (expected layers.0.weight, layers.0.bias, … layers.\(layerCount - 1).bias)")
+        // Every tensor must be layers.N.weight or layers.N.bias; N runs from 0 without gaps.
+        var layerCount = 0
+        for name in stored.sortedTensorNames {
+            let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0] == "layers", let index = Int(parts[1]), index >= 0, index < 1000,
+                  parts[2] == "weight" || parts[2] == "bias"
+            else {
+                throw fail("unexpected tensor '\(name)' (a digits model holds only layers.N.weight and layers.N.bias)")
+            }
+            layerCount = max(layerCount, index + 1)
         }
-        if let missing = expectedNames.sorted().first(where: { stored.tensors[$0] == nil }) {
-            throw fail("tensor '\(missing)' is missing")
+        guard layerCount > 0 else { throw fail("it holds no layers.N.weight / layers.N.bias tensors") }
+        for index in 0 ..< layerCount {
+            for part in ["weight", "bias"] where stored.tensors["layers.\(index).\(part)"] == nil {
+                throw fail("tensor 'layers.\(index).\(part)' is missing")
+            }
         }
 
         var layers: [Dense] = []

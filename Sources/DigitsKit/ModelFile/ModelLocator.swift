@@ -18,7 +18,7 @@ public enum ModelLocator {
     /// The model path to use; throws `ModelLocatorError` when nothing is found.
     public static func locate(
         explicit: String?, environment: [String: String],
-        currentDirectory: String = FileManager.default.currentDirectoryPath,
+        currentDirectory: String = ".",
         executablePath: String? = ModelLocator.executablePath()
     ) throws(ModelLocatorError) -> String {
         if let explicit { return explicit }
@@ -53,7 +53,8 @@ public enum ModelLocator {
     }
 
     private static func join(_ folder: String, _ relative: String) -> String {
-        folder.hasSuffix("/") ? folder + relative : folder + "/" + relative
+        if folder == "." { return relative }  // named as the user would write it
+        return folder.hasSuffix("/") ? folder + relative : folder + "/" + relative
     }
 
     private static func parent(of path: String) -> String {

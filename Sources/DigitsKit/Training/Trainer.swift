@@ -52,6 +52,20 @@ public struct EpochMetrics: Equatable, Sendable, Codable {
     public var evaluationSeconds: Double
     /// Training throughput, images per second.
     public var imagesPerSecond: Double
+
+    /// Metrics from their parts.
+    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, testLoss: Double, testAccuracy: Double,
+                learningRate: Double, trainSeconds: Double, evaluationSeconds: Double, imagesPerSecond: Double) {
+        self.epoch = epoch
+        self.trainLoss = trainLoss
+        self.trainAccuracy = trainAccuracy
+        self.testLoss = testLoss
+        self.testAccuracy = testAccuracy
+        self.learningRate = learningRate
+        self.trainSeconds = trainSeconds
+        self.evaluationSeconds = evaluationSeconds
+        self.imagesPerSecond = imagesPerSecond
+    }
 }
 
 /// A snapshot taken while an epoch runs, for a progress bar.
