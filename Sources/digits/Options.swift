@@ -39,7 +39,15 @@ struct ThreadOptions: ParsableArguments {
     }
 }
 
-extension Activation: ExpressibleByArgument {}
+extension Activation: ExpressibleByArgument {
+    /// The hidden-layer activations; `identity` is only ever the output layer's.
+    public init?(argument: String) {
+        guard let activation = Activation(rawValue: argument), activation != .identity else { return nil }
+        self = activation
+    }
+
+    public static var allValueStrings: [String] { ["relu", "sigmoid", "tanh"] }
+}
 extension Loss: ExpressibleByArgument {}
 
 /// Hidden-layer sizes given as a comma-separated list, e.g. `256,128`.

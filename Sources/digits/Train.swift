@@ -50,13 +50,13 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Hidden layer sizes, comma-separated, or \"none\". (default: 256,128)", valueName: "sizes"))
     var hidden: LayerSizes?
 
-    @Option(help: "Hidden-layer activation: relu, sigmoid or tanh. (default: relu)")
+    @Option(help: "Hidden-layer activation. (default: relu)")
     var activation: Activation?
 
-    @Option(help: "Loss: cross-entropy, mse or mae, all on softmax probabilities. (default: cross-entropy)")
+    @Option(help: "Loss, computed on the softmax probabilities. (default: cross-entropy)")
     var loss: Loss?
 
-    @Option(help: "Learning-rate decay after warmup: cosine, step or constant. (default: cosine)")
+    @Option(help: "Learning-rate decay after warmup. (default: cosine)")
     var schedule: ScheduleKind?
 
     @Option(help: ArgumentHelp("Linear warmup length in epochs, may be fractional. (default: 0)", valueName: "epochs"))
@@ -116,7 +116,6 @@ struct Train: ParsableCommand {
         if let stepFactor, !(stepFactor.isFinite && stepFactor > 0 && stepFactor <= 1) {
             throw ValidationError("--step-factor must be in (0, 1].")
         }
-        if activation == .identity { throw ValidationError("--activation must be relu, sigmoid or tanh.") }
         if let threads, !(1 ... 256).contains(threads) { throw ValidationError("--threads must be between 1 and 256.") }
         if output?.isEmpty == true { throw ValidationError("--output must name a file.") }
         if noCheckpoint && checkpoint != nil { throw ValidationError("--checkpoint and --no-checkpoint contradict each other.") }
