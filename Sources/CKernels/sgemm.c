@@ -87,9 +87,16 @@ static const ck_level ck_level_portable = {
     .mr_max = CK_PORTABLE_MR,
     .lanes = CK_PORTABLE_NR / 2,
     .nr = CK_PORTABLE_NR,
+    // The portable kernels read X through both strides, so they serve either layout.
     .tiles = {
-        {NULL, portable_tile_1_narrow, portable_tile_2_narrow, portable_tile_3_narrow, portable_tile_4_narrow},
-        {NULL, portable_tile_1_wide, portable_tile_2_wide, portable_tile_3_wide, portable_tile_4_wide},
+        {
+            {NULL, portable_tile_1_narrow, portable_tile_2_narrow, portable_tile_3_narrow, portable_tile_4_narrow},
+            {NULL, portable_tile_1_wide, portable_tile_2_wide, portable_tile_3_wide, portable_tile_4_wide},
+        },
+        {
+            {NULL, portable_tile_1_narrow, portable_tile_2_narrow, portable_tile_3_narrow, portable_tile_4_narrow},
+            {NULL, portable_tile_1_wide, portable_tile_2_wide, portable_tile_3_wide, portable_tile_4_wide},
+        },
     },
     .pack_rows = ck_pack_rows_portable,
     .pack_columns = ck_pack_columns_portable,
@@ -98,7 +105,7 @@ static const ck_level ck_level_portable = {
 // MARK: - Driver
 
 // One panel of Y per thread: the caller runs one product per thread, and a panel is refilled
-// for every (k block, column panel) pair, so it never outlives a call. 48 KiB at CK_KC = 384.
+// for every (k block, column panel) pair, so it never outlives a call. 32 KiB at CK_KC = 256.
 static _Thread_local float ck_panel[CK_KC * CK_NR_MAX] __attribute__((aligned(64)));
 
 // C = act(beta·C + bias) when k is 0: no product, only the epilogue.
@@ -122,6 +129,8 @@ static void drive(const ck_level *level, int rows, int cols, int k,
                   float *c, ptrdiff_t ldc, bool transposed_out, bool accumulate,
                   const float *bias, bool relu) {
     float *panel = ck_panel;
+    // Every caller passes X with one unit stride; see ck_tile.
+    const int layout = xks == 1 ? CK_X_ROWS : CK_X_COLUMNS;
     const int row_tiles = (rows + level->mr_max - 1) / level->mr_max;
     const int k_blocks = (k + CK_KC - 1) / CK_KC;
     int p0 = 0;
@@ -158,7 +167,7 @@ static void drive(const ck_level *level, int rows, int cols, int k,
                 t.x = x + (ptrdiff_t)r0 * xrs + (ptrdiff_t)p0 * xks;
                 t.c = transposed_out ? c + (ptrdiff_t)j0 * ldc + r0 : c + (ptrdiff_t)r0 * ldc + j0;
                 t.bias = !(bias && last) ? NULL : transposed_out ? bias + r0 : bias + j0;
-                level->tiles[wide][tile_rows](&t);
+                level->tiles[layout][wide][tile_rows](&t);
                 r0 += tile_rows;
             }
         }

@@ -71,8 +71,14 @@ const ck_level ck_level_avx2 = {
     .lanes = LANES,
     .nr = 2 * LANES,
     .tiles = {
-        {NULL, tile_1_narrow, tile_2_narrow, tile_3_narrow, tile_4_narrow, tile_5_narrow, tile_6_narrow},
-        {NULL, tile_1_wide, tile_2_wide, tile_3_wide, tile_4_wide, tile_5_wide, tile_6_wide},
+        {
+            {NULL, tile_1_narrow, tile_2_narrow, tile_3_narrow, tile_4_narrow, tile_5_narrow, tile_6_narrow},
+            {NULL, tile_1_wide, tile_2_wide, tile_3_wide, tile_4_wide, tile_5_wide, tile_6_wide},
+        },
+        {
+            {NULL, tile_1_narrow, tile_2_narrow, tile_3_narrow, tile_4_narrow, tile_5_narrow, tile_6_narrow},
+            {NULL, tile_1_wide, tile_2_wide, tile_3_wide, tile_4_wide, tile_5_wide, tile_6_wide},
+        },
     },
     .pack_rows = ck_pack_rows_portable,
     .pack_columns = ck_pack_columns_portable,

@@ -11,6 +11,9 @@
 #define CK_INLINE static inline __attribute__((always_inline))
 
 enum { LANES = 16, MR = 12 };
+#ifndef CK_AVX512_MR
+#define CK_AVX512_MR MR
+#endif
 
 CK_INLINE CK_TARGET __mmask16 mask_first(int count) {
     return count >= LANES ? (__mmask16)0xFFFF : count <= 0 ? (__mmask16)0 : (__mmask16)((1u << count) - 1);
@@ -24,28 +27,106 @@ CK_INLINE CK_TARGET __m512 epilogue(__m512 sum, __m512 old, __m512 bias, const c
     return sum;
 }
 
-// `rows` and `vectors` are compile-time constants at every call, so the loops over them
-// unroll and the accumulators stay in registers.
-CK_INLINE CK_TARGET void tile(const int rows, const int vectors, const ck_tile *t) {
-    __m512 acc[MR][2];
-    for (int r = 0; r < rows; r++) {
-        acc[r][0] = _mm512_setzero_ps();
-        acc[r][1] = _mm512_setzero_ps();
+// The accumulators are named variables, one pair per row, rather than an array: an array
+// indexed in loops is not reliably kept in registers across the unrolled k loop.
+#define CK_FOR_ROWS(M) M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7) M(8) M(9) M(10) M(11)
+#define CK_DECLARE(r) __m512 acc##r##_0 = _mm512_setzero_ps(), acc##r##_1 = _mm512_setzero_ps();
+#define CK_SAVE(r) \
+    if (r < rows) acc[r][0] = acc##r##_0, acc[r][1] = acc##r##_1;
+
+// One step of k: the panel row at Y times X(r, ·), which ELEMENT(r) names, for every row.
+//
+// The empty asm statements after each row's FMAs fix the order in which rows are emitted.
+// Without them the scheduler hoists all broadcasts of a step above its FMAs, which needs
+// more than the 32 vector registers and spills accumulators inside the loop; the CPU's
+// out-of-order engine overlaps the rows anyway.
+#define CK_ROW_FMA(r)                                                     \
+    if (r < rows) {                                                       \
+        const __m512 a = _mm512_set1_ps(ELEMENT(r));                      \
+        acc##r##_0 = _mm512_fmadd_ps(a, y0, acc##r##_0);                  \
+        if (vectors > 1) {                                                \
+            acc##r##_1 = _mm512_fmadd_ps(a, y1, acc##r##_1);              \
+            __asm__ volatile("" : "+v"(acc##r##_0), "+v"(acc##r##_1));    \
+        } else {                                                          \
+            __asm__ volatile("" : "+v"(acc##r##_0));                      \
+        }                                                                 \
     }
-    const float *x = t->x;
-    const ptrdiff_t xrs = t->xrs, xks = t->xks;
+#define CK_STEP(Y)                                                        \
+    do {                                                                  \
+        const __m512 y0 = _mm512_load_ps(Y);                              \
+        const __m512 y1 = vectors > 1 ? _mm512_load_ps((Y) + LANES) : y0; \
+        CK_FOR_ROWS(CK_ROW_FMA)                                           \
+    } while (0)
+
+// `rows`, `vectors` and `layout` are compile-time constants at every call, so the tests on
+// them fold away. The k loop is unrolled by four and every X address is a base register plus
+// a scaled stride plus a constant, so no chain of pointer increments limits the loop (a serial
+// add per row would cost as much as the FMAs).
+CK_INLINE CK_TARGET void tile(const int rows, const int vectors, const int layout, const ck_tile *t) {
+    CK_FOR_ROWS(CK_DECLARE)
     const float *y = t->panel;
-    for (int p = 0; p < t->kc; p++) {
-        const __m512 y0 = _mm512_load_ps(y);
-        const __m512 y1 = vectors > 1 ? _mm512_load_ps(y + LANES) : y0;
-        for (int r = 0; r < rows; r++) {
-            const __m512 a = _mm512_set1_ps(x[r * xrs]);
-            acc[r][0] = _mm512_fmadd_ps(a, y0, acc[r][0]);
-            if (vectors > 1) acc[r][1] = _mm512_fmadd_ps(a, y1, acc[r][1]);
+    const int kc = t->kc;
+    const int step = vectors * LANES;
+    int p = 0;
+    if (layout == CK_X_ROWS) {
+        // X(r, p) = x[r*rs + p]: rows 0-3, 4-7 and 8-11 hang off three bases.
+        const ptrdiff_t rs = t->xrs;
+        const float *x0 = t->x, *x4 = x0 + 4 * rs, *x8 = x0 + 8 * rs;
+#define CK_ROW_BASE(r) ((r) < 4 ? x0 : (r) < 8 ? x4 : x8)[((r) & 3) * rs
+        for (; p + 4 <= kc; p += 4) {
+#define ELEMENT(r) CK_ROW_BASE(r)]
+            CK_STEP(y);
+#undef ELEMENT
+#define ELEMENT(r) CK_ROW_BASE(r) + 1]
+            CK_STEP(y + step);
+#undef ELEMENT
+#define ELEMENT(r) CK_ROW_BASE(r) + 2]
+            CK_STEP(y + 2 * step);
+#undef ELEMENT
+#define ELEMENT(r) CK_ROW_BASE(r) + 3]
+            CK_STEP(y + 3 * step);
+#undef ELEMENT
+            x0 += 4, x4 += 4, x8 += 4;
+            y += 4 * step;
         }
-        x += xks;
-        y += vectors * LANES;
+        for (; p < kc; p++) {
+#define ELEMENT(r) CK_ROW_BASE(r)]
+            CK_STEP(y);
+#undef ELEMENT
+            x0 += 1, x4 += 1, x8 += 1;
+            y += step;
+        }
+#undef CK_ROW_BASE
+    } else {
+        // X(r, p) = x[p*ks + r]: the rows of one step are adjacent.
+        const ptrdiff_t ks = t->xks;
+        const float *x = t->x;
+        for (; p + 4 <= kc; p += 4) {
+#define ELEMENT(r) x[r]
+            CK_STEP(y);
+#undef ELEMENT
+#define ELEMENT(r) x[ks + r]
+            CK_STEP(y + step);
+#undef ELEMENT
+#define ELEMENT(r) x[2 * ks + r]
+            CK_STEP(y + 2 * step);
+#undef ELEMENT
+#define ELEMENT(r) x[3 * ks + r]
+            CK_STEP(y + 3 * step);
+#undef ELEMENT
+            x += 4 * ks;
+            y += 4 * step;
+        }
+        for (; p < kc; p++) {
+#define ELEMENT(r) x[r]
+            CK_STEP(y);
+#undef ELEMENT
+            x += ks;
+            y += step;
+        }
     }
+    __m512 acc[MR][2];
+    CK_FOR_ROWS(CK_SAVE)
 
     const __m512 zero = _mm512_setzero_ps();
     if (!t->transposed_out) {
@@ -61,17 +142,20 @@ CK_INLINE CK_TARGET void tile(const int rows, const int vectors, const ck_tile *
         }
     } else {
         // Tile row r is destination column r: spill the tile and gather each destination row.
-        float spill[MR * 2 * LANES] __attribute__((aligned(64)));
+        // The spill is ordered [vector][row], not like `acc`, so the compiler cannot turn it
+        // into a block copy that would keep the accumulators in memory during the k loop.
+        float spill[2 * MR * LANES] __attribute__((aligned(64)));
         for (int r = 0; r < rows; r++) {
-            for (int v = 0; v < vectors; v++) _mm512_store_ps(spill + (r * 2 + v) * LANES, acc[r][v]);
+            for (int v = 0; v < vectors; v++) _mm512_store_ps(spill + (v * MR + r) * LANES, acc[r][v]);
         }
         const __mmask16 m = mask_first(rows);
         const __m512i index = _mm512_mullo_epi32(
-            _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), _mm512_set1_epi32(2 * LANES));
+            _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), _mm512_set1_epi32(LANES));
         const __m512 bias = t->bias ? _mm512_maskz_loadu_ps(m, t->bias) : zero;
         for (int j = 0; j < t->cols; j++) {
             float *d = t->c + j * t->ldc;
-            const __m512 sum = _mm512_mask_i32gather_ps(zero, m, index, spill + j, 4);
+            const float *column = spill + (j / LANES) * MR * LANES + j % LANES;
+            const __m512 sum = _mm512_mask_i32gather_ps(zero, m, index, column, 4);
             const __m512 old = t->accumulate ? _mm512_maskz_loadu_ps(m, d) : zero;
             _mm512_mask_storeu_ps(d, m, epilogue(sum, old, bias, t));
         }
@@ -79,8 +163,10 @@ CK_INLINE CK_TARGET void tile(const int rows, const int vectors, const ck_tile *
 }
 
 #define CK_TILES(rows) \
-    static CK_TARGET void tile_##rows##_narrow(const ck_tile *t) { tile(rows, 1, t); } \
-    static CK_TARGET void tile_##rows##_wide(const ck_tile *t) { tile(rows, 2, t); }
+    static CK_TARGET void tile_##rows##_rows_narrow(const ck_tile *t) { tile(rows, 1, CK_X_ROWS, t); } \
+    static CK_TARGET void tile_##rows##_rows_wide(const ck_tile *t) { tile(rows, 2, CK_X_ROWS, t); } \
+    static CK_TARGET void tile_##rows##_columns_narrow(const ck_tile *t) { tile(rows, 1, CK_X_COLUMNS, t); } \
+    static CK_TARGET void tile_##rows##_columns_wide(const ck_tile *t) { tile(rows, 2, CK_X_COLUMNS, t); }
 CK_TILES(1)
 CK_TILES(2)
 CK_TILES(3)
@@ -106,14 +192,18 @@ static CK_TARGET void pack_rows(int kc, int cols, const float *src, ptrdiff_t ld
 
 const ck_level ck_level_avx512 = {
     .name = "avx512",
-    .mr_max = MR,
+    .mr_max = CK_AVX512_MR,
     .lanes = LANES,
     .nr = 2 * LANES,
     .tiles = {
-        {NULL, tile_1_narrow, tile_2_narrow, tile_3_narrow, tile_4_narrow, tile_5_narrow, tile_6_narrow,
-         tile_7_narrow, tile_8_narrow, tile_9_narrow, tile_10_narrow, tile_11_narrow, tile_12_narrow},
-        {NULL, tile_1_wide, tile_2_wide, tile_3_wide, tile_4_wide, tile_5_wide, tile_6_wide,
-         tile_7_wide, tile_8_wide, tile_9_wide, tile_10_wide, tile_11_wide, tile_12_wide},
+        {
+            {NULL, tile_1_rows_narrow, tile_2_rows_narrow, tile_3_rows_narrow, tile_4_rows_narrow, tile_5_rows_narrow, tile_6_rows_narrow, tile_7_rows_narrow, tile_8_rows_narrow, tile_9_rows_narrow, tile_10_rows_narrow, tile_11_rows_narrow, tile_12_rows_narrow},
+            {NULL, tile_1_rows_wide, tile_2_rows_wide, tile_3_rows_wide, tile_4_rows_wide, tile_5_rows_wide, tile_6_rows_wide, tile_7_rows_wide, tile_8_rows_wide, tile_9_rows_wide, tile_10_rows_wide, tile_11_rows_wide, tile_12_rows_wide},
+        },
+        {
+            {NULL, tile_1_columns_narrow, tile_2_columns_narrow, tile_3_columns_narrow, tile_4_columns_narrow, tile_5_columns_narrow, tile_6_columns_narrow, tile_7_columns_narrow, tile_8_columns_narrow, tile_9_columns_narrow, tile_10_columns_narrow, tile_11_columns_narrow, tile_12_columns_narrow},
+            {NULL, tile_1_columns_wide, tile_2_columns_wide, tile_3_columns_wide, tile_4_columns_wide, tile_5_columns_wide, tile_6_columns_wide, tile_7_columns_wide, tile_8_columns_wide, tile_9_columns_wide, tile_10_columns_wide, tile_11_columns_wide, tile_12_columns_wide},
+        },
     },
     .pack_rows = pack_rows,
     .pack_columns = ck_pack_columns_portable,
