@@ -27,6 +27,34 @@ CK_INLINE CK_TARGET __m512 epilogue(__m512 sum, __m512 old, __m512 bias, const c
     return sum;
 }
 
+// Transposes the 16×16 block held in v[0..15] (row i in v[i]) in place: interleave pairs of
+// rows, then pairs of pairs, then swap 128-bit lanes in two rounds. 64 shuffles.
+CK_INLINE CK_TARGET void transpose16(__m512 v[16]) {
+    __m512 t[16], s[16];
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_ps(v[2 * i], v[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_ps(v[2 * i], v[2 * i + 1]);
+    }
+    // s[4q + c], 128-bit lane L: column 4L + c of rows 4q ..< 4q + 4.
+    for (int q = 0; q < 4; q++) {
+        const __m512d lo0 = _mm512_castps_pd(t[4 * q]), lo1 = _mm512_castps_pd(t[4 * q + 2]);
+        const __m512d hi0 = _mm512_castps_pd(t[4 * q + 1]), hi1 = _mm512_castps_pd(t[4 * q + 3]);
+        s[4 * q] = _mm512_castpd_ps(_mm512_unpacklo_pd(lo0, lo1));
+        s[4 * q + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(lo0, lo1));
+        s[4 * q + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(hi0, hi1));
+        s[4 * q + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(hi0, hi1));
+    }
+    // Row 4L + c of the result gathers lane L of s[c], s[4 + c], s[8 + c], s[12 + c].
+    for (int c = 0; c < 4; c++) {
+        const __m512 a = _mm512_shuffle_f32x4(s[c], s[4 + c], 0x44), b = _mm512_shuffle_f32x4(s[c], s[4 + c], 0xEE);
+        const __m512 e = _mm512_shuffle_f32x4(s[8 + c], s[12 + c], 0x44), f = _mm512_shuffle_f32x4(s[8 + c], s[12 + c], 0xEE);
+        v[c] = _mm512_shuffle_f32x4(a, e, 0x88);
+        v[4 + c] = _mm512_shuffle_f32x4(a, e, 0xDD);
+        v[8 + c] = _mm512_shuffle_f32x4(b, f, 0x88);
+        v[12 + c] = _mm512_shuffle_f32x4(b, f, 0xDD);
+    }
+}
+
 // The accumulators are named variables, one pair per row, rather than an array: an array
 // indexed in loops is not reliably kept in registers across the unrolled k loop.
 #define CK_FOR_ROWS(M) M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7) M(8) M(9) M(10) M(11)
@@ -141,23 +169,20 @@ CK_INLINE CK_TARGET void tile(const int rows, const int vectors, const int layou
             }
         }
     } else {
-        // Tile row r is destination column r: spill the tile and gather each destination row.
-        // The spill is ordered [vector][row], not like `acc`, so the compiler cannot turn it
-        // into a block copy that would keep the accumulators in memory during the k loop.
-        float spill[2 * MR * LANES] __attribute__((aligned(64)));
-        for (int r = 0; r < rows; r++) {
-            for (int v = 0; v < vectors; v++) _mm512_store_ps(spill + (v * MR + r) * LANES, acc[r][v]);
-        }
+        // Tile row r is destination column r: transpose each 16-column half of the tile in
+        // registers, then destination row j takes the first `rows` lanes of vector j.
         const __mmask16 m = mask_first(rows);
-        const __m512i index = _mm512_mullo_epi32(
-            _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), _mm512_set1_epi32(LANES));
         const __m512 bias = t->bias ? _mm512_maskz_loadu_ps(m, t->bias) : zero;
-        for (int j = 0; j < t->cols; j++) {
-            float *d = t->c + j * t->ldc;
-            const float *column = spill + (j / LANES) * MR * LANES + j % LANES;
-            const __m512 sum = _mm512_mask_i32gather_ps(zero, m, index, column, 4);
-            const __m512 old = t->accumulate ? _mm512_maskz_loadu_ps(m, d) : zero;
-            _mm512_mask_storeu_ps(d, m, epilogue(sum, old, bias, t));
+        for (int v = 0; v < vectors; v++) {
+            __m512 block[16];
+            for (int r = 0; r < 16; r++) block[r] = r < rows ? acc[r][v] : zero;
+            transpose16(block);
+            const int count = t->cols - v * LANES < LANES ? t->cols - v * LANES : LANES;
+            for (int j = 0; j < count; j++) {
+                float *d = t->c + (v * LANES + j) * t->ldc;
+                const __m512 old = t->accumulate ? _mm512_maskz_loadu_ps(m, d) : zero;
+                _mm512_mask_storeu_ps(d, m, epilogue(block[j], old, bias, t));
+            }
         }
     }
 }
@@ -190,6 +215,24 @@ static CK_TARGET void pack_rows(int kc, int cols, const float *src, ptrdiff_t ld
     }
 }
 
+// The transpose of a row-major block, 16×16 at a time through transpose16: panel row p holds
+// src[j*ld + p] for j < cols. Used for A when a product with transB is computed transposed.
+static CK_TARGET void pack_columns(int kc, int cols, const float *src, ptrdiff_t ld, float *panel, int stride) {
+    const __m512 zero = _mm512_setzero_ps();
+    for (int j0 = 0; j0 < stride; j0 += LANES) {
+        for (int p0 = 0; p0 < kc; p0 += LANES) {
+            const __mmask16 m = mask_first(kc - p0);
+            __m512 block[16];
+            for (int j = 0; j < 16; j++) {
+                block[j] = j0 + j < cols ? _mm512_maskz_loadu_ps(m, src + (ptrdiff_t)(j0 + j) * ld + p0) : zero;
+            }
+            transpose16(block);
+            const int count = kc - p0 < LANES ? kc - p0 : LANES;
+            for (int p = 0; p < count; p++) _mm512_store_ps(panel + (ptrdiff_t)(p0 + p) * stride + j0, block[p]);
+        }
+    }
+}
+
 const ck_level ck_level_avx512 = {
     .name = "avx512",
     .mr_max = CK_AVX512_MR,
@@ -206,7 +249,7 @@ const ck_level ck_level_avx512 = {
         },
     },
     .pack_rows = pack_rows,
-    .pack_columns = ck_pack_columns_portable,
+    .pack_columns = pack_columns,
 };
 
 #endif
