@@ -133,6 +133,10 @@ static void drive(const ck_level *level, int rows, int cols, int k,
     const int layout = xks == 1 ? CK_X_ROWS : CK_X_COLUMNS;
     const int row_tiles = (rows + level->mr_max - 1) / level->mr_max;
     const int k_blocks = (k + CK_KC - 1) / CK_KC;
+    // Packing a panel costs about as much as one row tile's pass over it, so with only a few
+    // row tiles a row-major Y is read where it lies (each tile streams it from L2).
+    const bool in_place = !y_columns && level->in_place_tiles[0][0][1] != NULL && row_tiles <= CK_IN_PLACE_ROW_TILES;
+    const ck_tile_fn(*tiles)[2][CK_MR_MAX + 1] = in_place ? level->in_place_tiles : level->tiles;
     int p0 = 0;
     for (int kb = 0; kb < k_blocks; kb++) {
         // Even blocks, so a k just over CK_KC does not leave a sliver.
@@ -142,7 +146,6 @@ static void drive(const ck_level *level, int rows, int cols, int k,
             .kc = kc,
             .xrs = xrs,
             .xks = xks,
-            .panel = panel,
             .ldc = ldc,
             .transposed_out = transposed_out,
             .accumulate = accumulate || kb > 0,
@@ -151,14 +154,19 @@ static void drive(const ck_level *level, int rows, int cols, int k,
         for (int j0 = 0; j0 < cols; j0 += level->nr) {
             const int width = cols - j0 < level->nr ? cols - j0 : level->nr;
             const int wide = width > level->lanes;
-            const int stride = wide ? level->nr : level->lanes;
-            if (y_columns) {
-                level->pack_columns(kc, width, y + (ptrdiff_t)j0 * yld + p0, yld, panel, stride);
+            if (in_place) {
+                t.panel = y + (ptrdiff_t)p0 * yld + j0;
+                t.panel_stride = yld;
             } else {
-                level->pack_rows(kc, width, y + (ptrdiff_t)p0 * yld + j0, yld, panel, stride);
+                t.panel = panel;
+                t.panel_stride = wide ? level->nr : level->lanes;
+                if (y_columns) {
+                    level->pack_columns(kc, width, y + (ptrdiff_t)j0 * yld + p0, yld, panel, t.panel_stride);
+                } else {
+                    level->pack_rows(kc, width, y + (ptrdiff_t)p0 * yld + j0, yld, panel, t.panel_stride);
+                }
             }
             t.cols = width;
-            t.panel_stride = stride;
             // Near-equal row tiles: 32 rows at 12 per tile become 11 + 11 + 10, not 12 + 12 + 8.
             int r0 = 0;
             for (int ti = 0; ti < row_tiles; ti++) {
@@ -167,7 +175,7 @@ static void drive(const ck_level *level, int rows, int cols, int k,
                 t.x = x + (ptrdiff_t)r0 * xrs + (ptrdiff_t)p0 * xks;
                 t.c = transposed_out ? c + (ptrdiff_t)j0 * ldc + r0 : c + (ptrdiff_t)r0 * ldc + j0;
                 t.bias = !(bias && last) ? NULL : transposed_out ? bias + r0 : bias + j0;
-                level->tiles[layout][wide][tile_rows](&t);
+                tiles[layout][wide][tile_rows](&t);
                 r0 += tile_rows;
             }
         }

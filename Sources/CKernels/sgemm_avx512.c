@@ -79,22 +79,27 @@ CK_INLINE CK_TARGET void transpose16(__m512 v[16]) {
             __asm__ volatile("" : "+v"(acc##r##_0));                      \
         }                                                                 \
     }
-#define CK_STEP(Y)                                                        \
-    do {                                                                  \
-        const __m512 y0 = _mm512_load_ps(Y);                              \
-        const __m512 y1 = vectors > 1 ? _mm512_load_ps((Y) + LANES) : y0; \
-        CK_FOR_ROWS(CK_ROW_FMA)                                           \
+#define CK_STEP(Y)                                                                       \
+    do {                                                                                 \
+        const __m512 y0 = packed ? _mm512_load_ps(Y) : _mm512_maskz_loadu_ps(ymask0, Y); \
+        const __m512 y1 = vectors == 1 ? y0                                              \
+                          : packed     ? _mm512_load_ps((Y) + LANES)                     \
+                                       : _mm512_maskz_loadu_ps(ymask1, (Y) + LANES);     \
+        CK_FOR_ROWS(CK_ROW_FMA)                                                          \
     } while (0)
 
-// `rows`, `vectors` and `layout` are compile-time constants at every call, so the tests on
-// them fold away. The k loop is unrolled by four and every X address is a base register plus
+// `rows`, `vectors`, `layout` and `packed` are compile-time constants at every call, so the
+// tests on them fold away. With `packed`, Y is an aligned panel `vectors` × 16 floats wide;
+// without, Y is read in place (row stride `panel_stride`) through masks for the last columns. The k loop is unrolled by four and every X address is a base register plus
 // a scaled stride plus a constant, so no chain of pointer increments limits the loop (a serial
 // add per row would cost as much as the FMAs).
-CK_INLINE CK_TARGET void tile(const int rows, const int vectors, const int layout, const ck_tile *t) {
+CK_INLINE CK_TARGET void tile(const int rows, const int vectors, const int layout, const int packed,
+                              const ck_tile *t) {
     CK_FOR_ROWS(CK_DECLARE)
     const float *y = t->panel;
     const int kc = t->kc;
-    const int step = vectors * LANES;
+    const ptrdiff_t step = packed ? vectors * LANES : t->panel_stride;
+    const __mmask16 ymask0 = mask_first(t->cols), ymask1 = mask_first(t->cols - LANES);
     int p = 0;
     if (layout == CK_X_ROWS) {
         // X(r, p) = x[r*rs + p]: rows 0-3, 4-7 and 8-11 hang off three bases.
@@ -187,11 +192,21 @@ CK_INLINE CK_TARGET void tile(const int rows, const int vectors, const int layou
     }
 }
 
-#define CK_TILES(rows) \
-    static CK_TARGET void tile_##rows##_rows_narrow(const ck_tile *t) { tile(rows, 1, CK_X_ROWS, t); } \
-    static CK_TARGET void tile_##rows##_rows_wide(const ck_tile *t) { tile(rows, 2, CK_X_ROWS, t); } \
-    static CK_TARGET void tile_##rows##_columns_narrow(const ck_tile *t) { tile(rows, 1, CK_X_COLUMNS, t); } \
-    static CK_TARGET void tile_##rows##_columns_wide(const ck_tile *t) { tile(rows, 2, CK_X_COLUMNS, t); }
+#define CK_TILES(rows)                                                                                   \
+    static CK_TARGET void tile_##rows##_rows_narrow(const ck_tile *t) { tile(rows, 1, CK_X_ROWS, 1, t); }       \
+    static CK_TARGET void tile_##rows##_rows_wide(const ck_tile *t) { tile(rows, 2, CK_X_ROWS, 1, t); }         \
+    static CK_TARGET void tile_##rows##_columns_narrow(const ck_tile *t) { tile(rows, 1, CK_X_COLUMNS, 1, t); } \
+    static CK_TARGET void tile_##rows##_columns_wide(const ck_tile *t) { tile(rows, 2, CK_X_COLUMNS, 1, t); }   \
+    static CK_TARGET void tile_##rows##_rows_narrow_in_place(const ck_tile *t) {                               \
+        tile(rows, 1, CK_X_ROWS, 0, t);                                                                        \
+    }                                                                                                          \
+    static CK_TARGET void tile_##rows##_rows_wide_in_place(const ck_tile *t) { tile(rows, 2, CK_X_ROWS, 0, t); } \
+    static CK_TARGET void tile_##rows##_columns_narrow_in_place(const ck_tile *t) {                            \
+        tile(rows, 1, CK_X_COLUMNS, 0, t);                                                                     \
+    }                                                                                                          \
+    static CK_TARGET void tile_##rows##_columns_wide_in_place(const ck_tile *t) {                              \
+        tile(rows, 2, CK_X_COLUMNS, 0, t);                                                                     \
+    }
 CK_TILES(1)
 CK_TILES(2)
 CK_TILES(3)
@@ -246,6 +261,16 @@ const ck_level ck_level_avx512 = {
         {
             {NULL, tile_1_columns_narrow, tile_2_columns_narrow, tile_3_columns_narrow, tile_4_columns_narrow, tile_5_columns_narrow, tile_6_columns_narrow, tile_7_columns_narrow, tile_8_columns_narrow, tile_9_columns_narrow, tile_10_columns_narrow, tile_11_columns_narrow, tile_12_columns_narrow},
             {NULL, tile_1_columns_wide, tile_2_columns_wide, tile_3_columns_wide, tile_4_columns_wide, tile_5_columns_wide, tile_6_columns_wide, tile_7_columns_wide, tile_8_columns_wide, tile_9_columns_wide, tile_10_columns_wide, tile_11_columns_wide, tile_12_columns_wide},
+        },
+    },
+    .in_place_tiles = {
+        {
+            {NULL, tile_1_rows_narrow_in_place, tile_2_rows_narrow_in_place, tile_3_rows_narrow_in_place, tile_4_rows_narrow_in_place, tile_5_rows_narrow_in_place, tile_6_rows_narrow_in_place, tile_7_rows_narrow_in_place, tile_8_rows_narrow_in_place, tile_9_rows_narrow_in_place, tile_10_rows_narrow_in_place, tile_11_rows_narrow_in_place, tile_12_rows_narrow_in_place},
+            {NULL, tile_1_rows_wide_in_place, tile_2_rows_wide_in_place, tile_3_rows_wide_in_place, tile_4_rows_wide_in_place, tile_5_rows_wide_in_place, tile_6_rows_wide_in_place, tile_7_rows_wide_in_place, tile_8_rows_wide_in_place, tile_9_rows_wide_in_place, tile_10_rows_wide_in_place, tile_11_rows_wide_in_place, tile_12_rows_wide_in_place},
+        },
+        {
+            {NULL, tile_1_columns_narrow_in_place, tile_2_columns_narrow_in_place, tile_3_columns_narrow_in_place, tile_4_columns_narrow_in_place, tile_5_columns_narrow_in_place, tile_6_columns_narrow_in_place, tile_7_columns_narrow_in_place, tile_8_columns_narrow_in_place, tile_9_columns_narrow_in_place, tile_10_columns_narrow_in_place, tile_11_columns_narrow_in_place, tile_12_columns_narrow_in_place},
+            {NULL, tile_1_columns_wide_in_place, tile_2_columns_wide_in_place, tile_3_columns_wide_in_place, tile_4_columns_wide_in_place, tile_5_columns_wide_in_place, tile_6_columns_wide_in_place, tile_7_columns_wide_in_place, tile_8_columns_wide_in_place, tile_9_columns_wide_in_place, tile_10_columns_wide_in_place, tile_11_columns_wide_in_place, tile_12_columns_wide_in_place},
         },
     },
     .pack_rows = pack_rows,

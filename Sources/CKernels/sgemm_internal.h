@@ -17,6 +17,11 @@
 #define CK_KC 256
 #endif
 
+/// Products with at most this many row tiles read a row-major Y in place instead of packing it.
+#ifndef CK_IN_PLACE_ROW_TILES
+#define CK_IN_PLACE_ROW_TILES 8
+#endif
+
 /// One micro-kernel call: a `rows × cols` tile of D = X·Y over `kc` steps of k.
 ///
 /// X, the broadcast operand, is read in place: element (r, p) is `x[r*xrs + p*xks]`, which
@@ -34,7 +39,7 @@ typedef struct {
     const float *x;
     ptrdiff_t xrs, xks;
     const float *panel;
-    int panel_stride;
+    ptrdiff_t panel_stride;
     float *c;
     ptrdiff_t ldc;
     bool transposed_out;
@@ -65,6 +70,9 @@ typedef struct {
     /// `tiles[layout][wide][rows]`: the kernel for a `rows`-row tile of X in `layout`
     /// (CK_X_ROWS or CK_X_COLUMNS) over a narrow (0) or wide (1) panel.
     ck_tile_fn tiles[2][2][CK_MR_MAX + 1];
+    /// The same for Y read in place (`panel` pointing into B, `panel_stride` its row stride)
+    /// instead of packed; all NULL when the level always packs.
+    ck_tile_fn in_place_tiles[2][2][CK_MR_MAX + 1];
     /// Packs Y[p][j] = src[p*ld + j].
     ck_pack_fn pack_rows;
     /// Packs Y[p][j] = src[j*ld + p] (the transpose of a row-major block).
