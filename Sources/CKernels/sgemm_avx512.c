@@ -90,9 +90,10 @@ CK_INLINE CK_TARGET void transpose16(__m512 v[16]) {
 
 // `rows`, `vectors`, `layout` and `packed` are compile-time constants at every call, so the
 // tests on them fold away. With `packed`, Y is an aligned panel `vectors` × 16 floats wide;
-// without, Y is read in place (row stride `panel_stride`) through masks for the last columns. The k loop is unrolled by four and every X address is a base register plus
-// a scaled stride plus a constant, so no chain of pointer increments limits the loop (a serial
-// add per row would cost as much as the FMAs).
+// without, Y is read in place (row stride `panel_stride`) through masks for the last columns.
+// The k loop is unrolled by four and every X address is a base register plus a scaled stride
+// plus a constant, so no chain of pointer increments limits the loop (a serial add per row
+// would cost as much as the FMAs).
 CK_INLINE CK_TARGET void tile(const int rows, const int vectors, const int layout, const int packed,
                               const ck_tile *t) {
     CK_FOR_ROWS(CK_DECLARE)
