@@ -1,7 +1,7 @@
 import CKernels
 import Testing
 
-@testable import DigitsKit
+import DigitsKit
 
 /// A small seeded generator, so every failing case can be replayed.
 private struct KernelTestRandom {
