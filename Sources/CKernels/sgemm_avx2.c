@@ -1,8 +1,8 @@
 // AVX2+FMA micro-kernels: a tile of up to 6 rows × 16 columns lives in 12 ymm accumulators
 // (of the 16 registers, the rest hold two panel vectors and a broadcast). The structure is
 // that of the AVX-512 kernels (see sgemm_avx512.c for why the loop looks the way it does);
-// column edges use AVX2 masked loads, and edge or transposed stores go through the scalar
-// tile store.
+// column edges use AVX2 masked loads and stores, and transposed stores and packs transpose
+// 8×8 blocks in registers.
 #if defined(__x86_64__)
 
 #include "sgemm_internal.h"
@@ -17,6 +17,34 @@ enum { LANES = 8, MR = 6 };
 // Lane i is selected when i < count.
 CK_INLINE CK_TARGET __m256i mask_first(int count) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+// Transposes the 8×8 block held in v[0..7] (row i in v[i]) in place. 24 shuffles.
+CK_INLINE CK_TARGET void transpose8(__m256 v[8]) {
+    __m256 t[8], s[8];
+    for (int i = 0; i < 4; i++) {
+        t[2 * i] = _mm256_unpacklo_ps(v[2 * i], v[2 * i + 1]);
+        t[2 * i + 1] = _mm256_unpackhi_ps(v[2 * i], v[2 * i + 1]);
+    }
+    // s[4h + c], 128-bit lane L: column 4L + c of rows 4h ..< 4h + 4.
+    for (int h = 0; h < 2; h++) {
+        s[4 * h] = _mm256_shuffle_ps(t[4 * h], t[4 * h + 2], 0x44);
+        s[4 * h + 1] = _mm256_shuffle_ps(t[4 * h], t[4 * h + 2], 0xEE);
+        s[4 * h + 2] = _mm256_shuffle_ps(t[4 * h + 1], t[4 * h + 3], 0x44);
+        s[4 * h + 3] = _mm256_shuffle_ps(t[4 * h + 1], t[4 * h + 3], 0xEE);
+    }
+    for (int c = 0; c < 4; c++) {
+        v[c] = _mm256_permute2f128_ps(s[c], s[4 + c], 0x20);
+        v[4 + c] = _mm256_permute2f128_ps(s[c], s[4 + c], 0x31);
+    }
+}
+
+CK_INLINE CK_TARGET __m256 epilogue(__m256 sum, __m256 old, __m256 bias, const ck_tile *t) {
+    if (t->accumulate) sum = _mm256_add_ps(old, sum);
+    if (t->bias) sum = _mm256_add_ps(sum, bias);
+    // max(0, NaN) is NaN with the operands in this order, like the scalar path.
+    if (t->relu) sum = _mm256_max_ps(_mm256_setzero_ps(), sum);
+    return sum;
 }
 
 #define CK_FOR_ROWS(M) M(0) M(1) M(2) M(3) M(4) M(5)
@@ -112,29 +140,41 @@ CK_INLINE CK_TARGET void tile(const int rows, const int vectors, const int layou
     __m256 acc[MR][2];
     CK_FOR_ROWS(CK_SAVE)
 
-    if (!t->transposed_out && t->cols == vectors * LANES) {
-        const __m256 zero = _mm256_setzero_ps();
+    const __m256 zero = _mm256_setzero_ps();
+    if (!t->transposed_out) {
+        const __m256i masks[2] = {mask_first(t->cols), mask_first(t->cols - LANES)};
+        const bool full = t->cols == vectors * LANES;
         for (int r = 0; r < rows; r++) {
             float *d = t->c + r * t->ldc;
             for (int v = 0; v < vectors; v++) {
-                __m256 sum = acc[r][v];
-                if (t->accumulate) sum = _mm256_add_ps(_mm256_loadu_ps(d + v * LANES), sum);
-                if (t->bias) sum = _mm256_add_ps(sum, _mm256_loadu_ps(t->bias + v * LANES));
-                if (t->relu) sum = _mm256_max_ps(zero, sum);
-                _mm256_storeu_ps(d + v * LANES, sum);
+                const __m256i m = masks[v];
+                if (full) {
+                    const __m256 old = t->accumulate ? _mm256_loadu_ps(d + v * LANES) : zero;
+                    const __m256 bias = t->bias ? _mm256_loadu_ps(t->bias + v * LANES) : zero;
+                    _mm256_storeu_ps(d + v * LANES, epilogue(acc[r][v], old, bias, t));
+                } else {
+                    const __m256 old = t->accumulate ? _mm256_maskload_ps(d + v * LANES, m) : zero;
+                    const __m256 bias = t->bias ? _mm256_maskload_ps(t->bias + v * LANES, m) : zero;
+                    _mm256_maskstore_ps(d + v * LANES, m, epilogue(acc[r][v], old, bias, t));
+                }
             }
         }
     } else {
-        // Ordered [vector][row] so the compiler does not turn the spill into a block copy.
-        float spill[2 * MR * LANES] __attribute__((aligned(32)));
-        for (int r = 0; r < rows; r++) {
-            for (int v = 0; v < vectors; v++) _mm256_store_ps(spill + (v * MR + r) * LANES, acc[r][v]);
+        // Tile row r is destination column r: transpose each 8-column part of the tile in
+        // registers, then destination row j takes the first `rows` lanes of vector j.
+        const __m256i m = mask_first(rows);
+        const __m256 bias = t->bias ? _mm256_maskload_ps(t->bias, m) : zero;
+        for (int v = 0; v < vectors; v++) {
+            __m256 block[8];
+            for (int r = 0; r < 8; r++) block[r] = r < rows ? acc[r][v] : zero;
+            transpose8(block);
+            const int count = t->cols - v * LANES < LANES ? t->cols - v * LANES : LANES;
+            for (int j = 0; j < count; j++) {
+                float *d = t->c + (v * LANES + j) * t->ldc;
+                const __m256 old = t->accumulate ? _mm256_maskload_ps(d, m) : zero;
+                _mm256_maskstore_ps(d, m, epilogue(block[j], old, bias, t));
+            }
         }
-        float tile_values[MR * 2 * LANES];
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < t->cols; j++) tile_values[r * 2 * LANES + j] = spill[((j / LANES) * MR + r) * LANES + j % LANES];
-        }
-        ck_store_tile(tile_values, 2 * LANES, t);
     }
 }
 
@@ -170,6 +210,24 @@ static CK_TARGET void pack_rows(int kc, int cols, const float *src, ptrdiff_t ld
     }
 }
 
+// The transpose of a row-major block, 8×8 at a time through transpose8: panel row p holds
+// src[j*ld + p] for j < cols.
+static CK_TARGET void pack_columns(int kc, int cols, const float *src, ptrdiff_t ld, float *panel, int stride) {
+    const __m256 zero = _mm256_setzero_ps();
+    for (int j0 = 0; j0 < stride; j0 += LANES) {
+        for (int p0 = 0; p0 < kc; p0 += LANES) {
+            const __m256i m = mask_first(kc - p0);
+            __m256 block[8];
+            for (int j = 0; j < 8; j++) {
+                block[j] = j0 + j < cols ? _mm256_maskload_ps(src + (ptrdiff_t)(j0 + j) * ld + p0, m) : zero;
+            }
+            transpose8(block);
+            const int count = kc - p0 < LANES ? kc - p0 : LANES;
+            for (int p = 0; p < count; p++) _mm256_store_ps(panel + (ptrdiff_t)(p0 + p) * stride + j0, block[p]);
+        }
+    }
+}
+
 const ck_level ck_level_avx2 = {
     .name = "avx2",
     .mr_max = MR,
@@ -196,7 +254,7 @@ const ck_level ck_level_avx2 = {
         },
     },
     .pack_rows = pack_rows,
-    .pack_columns = ck_pack_columns_portable,
+    .pack_columns = pack_columns,
 };
 
 #endif
