@@ -87,7 +87,7 @@ static double measure(const shape *s, int reps, double seconds) {
 
 int main(int argc, char **argv) {
     const char *only = argc > 1 ? argv[1] : NULL;
-    const int reps = argc > 2 ? atoi(argv[2]) : 7;
+    const int reps = argc > 2 ? atoi(argv[2]) : 20;
     static const char *const levels[] = {"avx512", "avx2", "portable"};
     for (size_t l = 0; l < sizeof levels / sizeof *levels; l++) {
         if (only && strcmp(only, "all") != 0 && strcmp(only, levels[l]) != 0) continue;
@@ -98,7 +98,7 @@ int main(int argc, char **argv) {
         printf("level %s (best of %d, GFLOP/s)\n", ck_kernel_level(), reps);
         for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++) {
             const bool big = shapes[i].m * shapes[i].n > 500000;
-            const double gflops = measure(&shapes[i], big ? 3 : reps, big ? 0.3 : 0.05);
+            const double gflops = measure(&shapes[i], big ? 3 : reps, big ? 0.3 : 0.01);
             printf("  %s  %7.1f\n", shapes[i].name, gflops);
             fflush(stdout);
         }

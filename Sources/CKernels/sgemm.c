@@ -87,9 +87,16 @@ static const ck_level ck_level_portable = {
     .mr_max = CK_PORTABLE_MR,
     .lanes = CK_PORTABLE_NR / 2,
     .nr = CK_PORTABLE_NR,
+    // The portable kernels read X through both strides, so they serve either layout.
     .tiles = {
-        {NULL, portable_tile_1_narrow, portable_tile_2_narrow, portable_tile_3_narrow, portable_tile_4_narrow},
-        {NULL, portable_tile_1_wide, portable_tile_2_wide, portable_tile_3_wide, portable_tile_4_wide},
+        {
+            {NULL, portable_tile_1_narrow, portable_tile_2_narrow, portable_tile_3_narrow, portable_tile_4_narrow},
+            {NULL, portable_tile_1_wide, portable_tile_2_wide, portable_tile_3_wide, portable_tile_4_wide},
+        },
+        {
+            {NULL, portable_tile_1_narrow, portable_tile_2_narrow, portable_tile_3_narrow, portable_tile_4_narrow},
+            {NULL, portable_tile_1_wide, portable_tile_2_wide, portable_tile_3_wide, portable_tile_4_wide},
+        },
     },
     .pack_rows = ck_pack_rows_portable,
     .pack_columns = ck_pack_columns_portable,
@@ -98,7 +105,7 @@ static const ck_level ck_level_portable = {
 // MARK: - Driver
 
 // One panel of Y per thread: the caller runs one product per thread, and a panel is refilled
-// for every (k block, column panel) pair, so it never outlives a call. 48 KiB at CK_KC = 384.
+// for every (k block, column panel) pair, so it never outlives a call. 32 KiB at CK_KC = 256.
 static _Thread_local float ck_panel[CK_KC * CK_NR_MAX] __attribute__((aligned(64)));
 
 // C = act(beta·C + bias) when k is 0: no product, only the epilogue.
@@ -122,8 +129,14 @@ static void drive(const ck_level *level, int rows, int cols, int k,
                   float *c, ptrdiff_t ldc, bool transposed_out, bool accumulate,
                   const float *bias, bool relu) {
     float *panel = ck_panel;
+    // Every caller passes X with one unit stride; see ck_tile.
+    const int layout = xks == 1 ? CK_X_ROWS : CK_X_COLUMNS;
     const int row_tiles = (rows + level->mr_max - 1) / level->mr_max;
     const int k_blocks = (k + CK_KC - 1) / CK_KC;
+    // Packing a panel costs about as much as one row tile's pass over it, so with only a few
+    // row tiles a row-major Y is read where it lies (each tile streams it from L2).
+    const bool in_place = !y_columns && level->in_place_tiles[0][0][1] != NULL && row_tiles <= CK_IN_PLACE_ROW_TILES;
+    const ck_tile_fn(*tiles)[2][CK_MR_MAX + 1] = in_place ? level->in_place_tiles : level->tiles;
     int p0 = 0;
     for (int kb = 0; kb < k_blocks; kb++) {
         // Even blocks, so a k just over CK_KC does not leave a sliver.
@@ -133,7 +146,6 @@ static void drive(const ck_level *level, int rows, int cols, int k,
             .kc = kc,
             .xrs = xrs,
             .xks = xks,
-            .panel = panel,
             .ldc = ldc,
             .transposed_out = transposed_out,
             .accumulate = accumulate || kb > 0,
@@ -142,14 +154,19 @@ static void drive(const ck_level *level, int rows, int cols, int k,
         for (int j0 = 0; j0 < cols; j0 += level->nr) {
             const int width = cols - j0 < level->nr ? cols - j0 : level->nr;
             const int wide = width > level->lanes;
-            const int stride = wide ? level->nr : level->lanes;
-            if (y_columns) {
-                level->pack_columns(kc, width, y + (ptrdiff_t)j0 * yld + p0, yld, panel, stride);
+            if (in_place) {
+                t.panel = y + (ptrdiff_t)p0 * yld + j0;
+                t.panel_stride = yld;
             } else {
-                level->pack_rows(kc, width, y + (ptrdiff_t)p0 * yld + j0, yld, panel, stride);
+                t.panel = panel;
+                t.panel_stride = wide ? level->nr : level->lanes;
+                if (y_columns) {
+                    level->pack_columns(kc, width, y + (ptrdiff_t)j0 * yld + p0, yld, panel, t.panel_stride);
+                } else {
+                    level->pack_rows(kc, width, y + (ptrdiff_t)p0 * yld + j0, yld, panel, t.panel_stride);
+                }
             }
             t.cols = width;
-            t.panel_stride = stride;
             // Near-equal row tiles: 32 rows at 12 per tile become 11 + 11 + 10, not 12 + 12 + 8.
             int r0 = 0;
             for (int ti = 0; ti < row_tiles; ti++) {
@@ -158,7 +175,7 @@ static void drive(const ck_level *level, int rows, int cols, int k,
                 t.x = x + (ptrdiff_t)r0 * xrs + (ptrdiff_t)p0 * xks;
                 t.c = transposed_out ? c + (ptrdiff_t)j0 * ldc + r0 : c + (ptrdiff_t)r0 * ldc + j0;
                 t.bias = !(bias && last) ? NULL : transposed_out ? bias + r0 : bias + j0;
-                level->tiles[wide][tile_rows](&t);
+                tiles[layout][wide][tile_rows](&t);
                 r0 += tile_rows;
             }
         }

@@ -11,6 +11,9 @@
 #define CK_INLINE static inline __attribute__((always_inline))
 
 enum { LANES = 16, MR = 12 };
+#ifndef CK_AVX512_MR
+#define CK_AVX512_MR MR
+#endif
 
 CK_INLINE CK_TARGET __mmask16 mask_first(int count) {
     return count >= LANES ? (__mmask16)0xFFFF : count <= 0 ? (__mmask16)0 : (__mmask16)((1u << count) - 1);
@@ -24,28 +27,140 @@ CK_INLINE CK_TARGET __m512 epilogue(__m512 sum, __m512 old, __m512 bias, const c
     return sum;
 }
 
-// `rows` and `vectors` are compile-time constants at every call, so the loops over them
-// unroll and the accumulators stay in registers.
-CK_INLINE CK_TARGET void tile(const int rows, const int vectors, const ck_tile *t) {
-    __m512 acc[MR][2];
-    for (int r = 0; r < rows; r++) {
-        acc[r][0] = _mm512_setzero_ps();
-        acc[r][1] = _mm512_setzero_ps();
+// Transposes the 16×16 block held in v[0..15] (row i in v[i]) in place: interleave pairs of
+// rows, then pairs of pairs, then swap 128-bit lanes in two rounds. 64 shuffles.
+CK_INLINE CK_TARGET void transpose16(__m512 v[16]) {
+    __m512 t[16], s[16];
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_ps(v[2 * i], v[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_ps(v[2 * i], v[2 * i + 1]);
     }
-    const float *x = t->x;
-    const ptrdiff_t xrs = t->xrs, xks = t->xks;
+    // s[4q + c], 128-bit lane L: column 4L + c of rows 4q ..< 4q + 4.
+    for (int q = 0; q < 4; q++) {
+        const __m512d lo0 = _mm512_castps_pd(t[4 * q]), lo1 = _mm512_castps_pd(t[4 * q + 2]);
+        const __m512d hi0 = _mm512_castps_pd(t[4 * q + 1]), hi1 = _mm512_castps_pd(t[4 * q + 3]);
+        s[4 * q] = _mm512_castpd_ps(_mm512_unpacklo_pd(lo0, lo1));
+        s[4 * q + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(lo0, lo1));
+        s[4 * q + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(hi0, hi1));
+        s[4 * q + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(hi0, hi1));
+    }
+    // Row 4L + c of the result gathers lane L of s[c], s[4 + c], s[8 + c], s[12 + c].
+    for (int c = 0; c < 4; c++) {
+        const __m512 a = _mm512_shuffle_f32x4(s[c], s[4 + c], 0x44), b = _mm512_shuffle_f32x4(s[c], s[4 + c], 0xEE);
+        const __m512 e = _mm512_shuffle_f32x4(s[8 + c], s[12 + c], 0x44), f = _mm512_shuffle_f32x4(s[8 + c], s[12 + c], 0xEE);
+        v[c] = _mm512_shuffle_f32x4(a, e, 0x88);
+        v[4 + c] = _mm512_shuffle_f32x4(a, e, 0xDD);
+        v[8 + c] = _mm512_shuffle_f32x4(b, f, 0x88);
+        v[12 + c] = _mm512_shuffle_f32x4(b, f, 0xDD);
+    }
+}
+
+// The accumulators are named variables, one pair per row, rather than an array: an array
+// indexed in loops is not reliably kept in registers across the unrolled k loop.
+#define CK_FOR_ROWS(M) M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7) M(8) M(9) M(10) M(11)
+#define CK_DECLARE(r) __m512 acc##r##_0 = _mm512_setzero_ps(), acc##r##_1 = _mm512_setzero_ps();
+#define CK_SAVE(r) \
+    if (r < rows) acc[r][0] = acc##r##_0, acc[r][1] = acc##r##_1;
+
+// One step of k: the panel row at Y times X(r, ·), which ELEMENT(r) names, for every row.
+//
+// The empty asm statements after each row's FMAs fix the order in which rows are emitted.
+// Without them the scheduler hoists all broadcasts of a step above its FMAs, which needs
+// more than the 32 vector registers and spills accumulators inside the loop; the CPU's
+// out-of-order engine overlaps the rows anyway.
+#define CK_ROW_FMA(r)                                                     \
+    if (r < rows) {                                                       \
+        const __m512 a = _mm512_set1_ps(ELEMENT(r));                      \
+        acc##r##_0 = _mm512_fmadd_ps(a, y0, acc##r##_0);                  \
+        if (vectors > 1) {                                                \
+            acc##r##_1 = _mm512_fmadd_ps(a, y1, acc##r##_1);              \
+            __asm__ volatile("" : "+v"(acc##r##_0), "+v"(acc##r##_1));    \
+        } else {                                                          \
+            __asm__ volatile("" : "+v"(acc##r##_0));                      \
+        }                                                                 \
+    }
+#define CK_STEP(Y)                                                                       \
+    do {                                                                                 \
+        const __m512 y0 = packed ? _mm512_load_ps(Y) : _mm512_maskz_loadu_ps(ymask0, Y); \
+        const __m512 y1 = vectors == 1 ? y0                                              \
+                          : packed     ? _mm512_load_ps((Y) + LANES)                     \
+                                       : _mm512_maskz_loadu_ps(ymask1, (Y) + LANES);     \
+        CK_FOR_ROWS(CK_ROW_FMA)                                                          \
+    } while (0)
+
+// `rows`, `vectors`, `layout` and `packed` are compile-time constants at every call, so the
+// tests on them fold away. With `packed`, Y is an aligned panel `vectors` × 16 floats wide;
+// without, Y is read in place (row stride `panel_stride`) through masks for the last columns.
+// The k loop is unrolled by four and every X address is a base register plus a scaled stride
+// plus a constant, so no chain of pointer increments limits the loop (a serial add per row
+// would cost as much as the FMAs).
+CK_INLINE CK_TARGET void tile(const int rows, const int vectors, const int layout, const int packed,
+                              const ck_tile *t) {
+    CK_FOR_ROWS(CK_DECLARE)
     const float *y = t->panel;
-    for (int p = 0; p < t->kc; p++) {
-        const __m512 y0 = _mm512_load_ps(y);
-        const __m512 y1 = vectors > 1 ? _mm512_load_ps(y + LANES) : y0;
-        for (int r = 0; r < rows; r++) {
-            const __m512 a = _mm512_set1_ps(x[r * xrs]);
-            acc[r][0] = _mm512_fmadd_ps(a, y0, acc[r][0]);
-            if (vectors > 1) acc[r][1] = _mm512_fmadd_ps(a, y1, acc[r][1]);
+    const int kc = t->kc;
+    const ptrdiff_t step = packed ? vectors * LANES : t->panel_stride;
+    const __mmask16 ymask0 = mask_first(t->cols), ymask1 = mask_first(t->cols - LANES);
+    int p = 0;
+    if (layout == CK_X_ROWS) {
+        // X(r, p) = x[r*rs + p]: rows 0-3, 4-7 and 8-11 hang off three bases.
+        const ptrdiff_t rs = t->xrs;
+        const float *x0 = t->x, *x4 = x0 + 4 * rs, *x8 = x0 + 8 * rs;
+#define CK_ROW_BASE(r) ((r) < 4 ? x0 : (r) < 8 ? x4 : x8)[((r) & 3) * rs
+        for (; p + 4 <= kc; p += 4) {
+#define ELEMENT(r) CK_ROW_BASE(r)]
+            CK_STEP(y);
+#undef ELEMENT
+#define ELEMENT(r) CK_ROW_BASE(r) + 1]
+            CK_STEP(y + step);
+#undef ELEMENT
+#define ELEMENT(r) CK_ROW_BASE(r) + 2]
+            CK_STEP(y + 2 * step);
+#undef ELEMENT
+#define ELEMENT(r) CK_ROW_BASE(r) + 3]
+            CK_STEP(y + 3 * step);
+#undef ELEMENT
+            x0 += 4, x4 += 4, x8 += 4;
+            y += 4 * step;
         }
-        x += xks;
-        y += vectors * LANES;
+        for (; p < kc; p++) {
+#define ELEMENT(r) CK_ROW_BASE(r)]
+            CK_STEP(y);
+#undef ELEMENT
+            x0 += 1, x4 += 1, x8 += 1;
+            y += step;
+        }
+#undef CK_ROW_BASE
+    } else {
+        // X(r, p) = x[p*ks + r]: the rows of one step are adjacent.
+        const ptrdiff_t ks = t->xks;
+        const float *x = t->x;
+        for (; p + 4 <= kc; p += 4) {
+#define ELEMENT(r) x[r]
+            CK_STEP(y);
+#undef ELEMENT
+#define ELEMENT(r) x[ks + r]
+            CK_STEP(y + step);
+#undef ELEMENT
+#define ELEMENT(r) x[2 * ks + r]
+            CK_STEP(y + 2 * step);
+#undef ELEMENT
+#define ELEMENT(r) x[3 * ks + r]
+            CK_STEP(y + 3 * step);
+#undef ELEMENT
+            x += 4 * ks;
+            y += 4 * step;
+        }
+        for (; p < kc; p++) {
+#define ELEMENT(r) x[r]
+            CK_STEP(y);
+#undef ELEMENT
+            x += ks;
+            y += step;
+        }
     }
+    __m512 acc[MR][2];
+    CK_FOR_ROWS(CK_SAVE)
 
     const __m512 zero = _mm512_setzero_ps();
     if (!t->transposed_out) {
@@ -60,27 +175,39 @@ CK_INLINE CK_TARGET void tile(const int rows, const int vectors, const ck_tile *
             }
         }
     } else {
-        // Tile row r is destination column r: spill the tile and gather each destination row.
-        float spill[MR * 2 * LANES] __attribute__((aligned(64)));
-        for (int r = 0; r < rows; r++) {
-            for (int v = 0; v < vectors; v++) _mm512_store_ps(spill + (r * 2 + v) * LANES, acc[r][v]);
-        }
+        // Tile row r is destination column r: transpose each 16-column half of the tile in
+        // registers, then destination row j takes the first `rows` lanes of vector j.
         const __mmask16 m = mask_first(rows);
-        const __m512i index = _mm512_mullo_epi32(
-            _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), _mm512_set1_epi32(2 * LANES));
         const __m512 bias = t->bias ? _mm512_maskz_loadu_ps(m, t->bias) : zero;
-        for (int j = 0; j < t->cols; j++) {
-            float *d = t->c + j * t->ldc;
-            const __m512 sum = _mm512_mask_i32gather_ps(zero, m, index, spill + j, 4);
-            const __m512 old = t->accumulate ? _mm512_maskz_loadu_ps(m, d) : zero;
-            _mm512_mask_storeu_ps(d, m, epilogue(sum, old, bias, t));
+        for (int v = 0; v < vectors; v++) {
+            __m512 block[16];
+            for (int r = 0; r < 16; r++) block[r] = r < rows ? acc[r][v] : zero;
+            transpose16(block);
+            const int count = t->cols - v * LANES < LANES ? t->cols - v * LANES : LANES;
+            for (int j = 0; j < count; j++) {
+                float *d = t->c + (v * LANES + j) * t->ldc;
+                const __m512 old = t->accumulate ? _mm512_maskz_loadu_ps(m, d) : zero;
+                _mm512_mask_storeu_ps(d, m, epilogue(block[j], old, bias, t));
+            }
         }
     }
 }
 
-#define CK_TILES(rows) \
-    static CK_TARGET void tile_##rows##_narrow(const ck_tile *t) { tile(rows, 1, t); } \
-    static CK_TARGET void tile_##rows##_wide(const ck_tile *t) { tile(rows, 2, t); }
+#define CK_TILES(rows)                                                                                   \
+    static CK_TARGET void tile_##rows##_rows_narrow(const ck_tile *t) { tile(rows, 1, CK_X_ROWS, 1, t); }       \
+    static CK_TARGET void tile_##rows##_rows_wide(const ck_tile *t) { tile(rows, 2, CK_X_ROWS, 1, t); }         \
+    static CK_TARGET void tile_##rows##_columns_narrow(const ck_tile *t) { tile(rows, 1, CK_X_COLUMNS, 1, t); } \
+    static CK_TARGET void tile_##rows##_columns_wide(const ck_tile *t) { tile(rows, 2, CK_X_COLUMNS, 1, t); }   \
+    static CK_TARGET void tile_##rows##_rows_narrow_in_place(const ck_tile *t) {                               \
+        tile(rows, 1, CK_X_ROWS, 0, t);                                                                        \
+    }                                                                                                          \
+    static CK_TARGET void tile_##rows##_rows_wide_in_place(const ck_tile *t) { tile(rows, 2, CK_X_ROWS, 0, t); } \
+    static CK_TARGET void tile_##rows##_columns_narrow_in_place(const ck_tile *t) {                            \
+        tile(rows, 1, CK_X_COLUMNS, 0, t);                                                                     \
+    }                                                                                                          \
+    static CK_TARGET void tile_##rows##_columns_wide_in_place(const ck_tile *t) {                              \
+        tile(rows, 2, CK_X_COLUMNS, 0, t);                                                                     \
+    }
 CK_TILES(1)
 CK_TILES(2)
 CK_TILES(3)
@@ -104,19 +231,51 @@ static CK_TARGET void pack_rows(int kc, int cols, const float *src, ptrdiff_t ld
     }
 }
 
+// The transpose of a row-major block, 16×16 at a time through transpose16: panel row p holds
+// src[j*ld + p] for j < cols. Used for A when a product with transB is computed transposed.
+static CK_TARGET void pack_columns(int kc, int cols, const float *src, ptrdiff_t ld, float *panel, int stride) {
+    const __m512 zero = _mm512_setzero_ps();
+    for (int j0 = 0; j0 < stride; j0 += LANES) {
+        for (int p0 = 0; p0 < kc; p0 += LANES) {
+            const __mmask16 m = mask_first(kc - p0);
+            __m512 block[16];
+            for (int j = 0; j < 16; j++) {
+                block[j] = j0 + j < cols ? _mm512_maskz_loadu_ps(m, src + (ptrdiff_t)(j0 + j) * ld + p0) : zero;
+            }
+            transpose16(block);
+            const int count = kc - p0 < LANES ? kc - p0 : LANES;
+            for (int p = 0; p < count; p++) _mm512_store_ps(panel + (ptrdiff_t)(p0 + p) * stride + j0, block[p]);
+        }
+    }
+}
+
 const ck_level ck_level_avx512 = {
     .name = "avx512",
-    .mr_max = MR,
+    .mr_max = CK_AVX512_MR,
     .lanes = LANES,
     .nr = 2 * LANES,
     .tiles = {
-        {NULL, tile_1_narrow, tile_2_narrow, tile_3_narrow, tile_4_narrow, tile_5_narrow, tile_6_narrow,
-         tile_7_narrow, tile_8_narrow, tile_9_narrow, tile_10_narrow, tile_11_narrow, tile_12_narrow},
-        {NULL, tile_1_wide, tile_2_wide, tile_3_wide, tile_4_wide, tile_5_wide, tile_6_wide,
-         tile_7_wide, tile_8_wide, tile_9_wide, tile_10_wide, tile_11_wide, tile_12_wide},
+        {
+            {NULL, tile_1_rows_narrow, tile_2_rows_narrow, tile_3_rows_narrow, tile_4_rows_narrow, tile_5_rows_narrow, tile_6_rows_narrow, tile_7_rows_narrow, tile_8_rows_narrow, tile_9_rows_narrow, tile_10_rows_narrow, tile_11_rows_narrow, tile_12_rows_narrow},
+            {NULL, tile_1_rows_wide, tile_2_rows_wide, tile_3_rows_wide, tile_4_rows_wide, tile_5_rows_wide, tile_6_rows_wide, tile_7_rows_wide, tile_8_rows_wide, tile_9_rows_wide, tile_10_rows_wide, tile_11_rows_wide, tile_12_rows_wide},
+        },
+        {
+            {NULL, tile_1_columns_narrow, tile_2_columns_narrow, tile_3_columns_narrow, tile_4_columns_narrow, tile_5_columns_narrow, tile_6_columns_narrow, tile_7_columns_narrow, tile_8_columns_narrow, tile_9_columns_narrow, tile_10_columns_narrow, tile_11_columns_narrow, tile_12_columns_narrow},
+            {NULL, tile_1_columns_wide, tile_2_columns_wide, tile_3_columns_wide, tile_4_columns_wide, tile_5_columns_wide, tile_6_columns_wide, tile_7_columns_wide, tile_8_columns_wide, tile_9_columns_wide, tile_10_columns_wide, tile_11_columns_wide, tile_12_columns_wide},
+        },
+    },
+    .in_place_tiles = {
+        {
+            {NULL, tile_1_rows_narrow_in_place, tile_2_rows_narrow_in_place, tile_3_rows_narrow_in_place, tile_4_rows_narrow_in_place, tile_5_rows_narrow_in_place, tile_6_rows_narrow_in_place, tile_7_rows_narrow_in_place, tile_8_rows_narrow_in_place, tile_9_rows_narrow_in_place, tile_10_rows_narrow_in_place, tile_11_rows_narrow_in_place, tile_12_rows_narrow_in_place},
+            {NULL, tile_1_rows_wide_in_place, tile_2_rows_wide_in_place, tile_3_rows_wide_in_place, tile_4_rows_wide_in_place, tile_5_rows_wide_in_place, tile_6_rows_wide_in_place, tile_7_rows_wide_in_place, tile_8_rows_wide_in_place, tile_9_rows_wide_in_place, tile_10_rows_wide_in_place, tile_11_rows_wide_in_place, tile_12_rows_wide_in_place},
+        },
+        {
+            {NULL, tile_1_columns_narrow_in_place, tile_2_columns_narrow_in_place, tile_3_columns_narrow_in_place, tile_4_columns_narrow_in_place, tile_5_columns_narrow_in_place, tile_6_columns_narrow_in_place, tile_7_columns_narrow_in_place, tile_8_columns_narrow_in_place, tile_9_columns_narrow_in_place, tile_10_columns_narrow_in_place, tile_11_columns_narrow_in_place, tile_12_columns_narrow_in_place},
+            {NULL, tile_1_columns_wide_in_place, tile_2_columns_wide_in_place, tile_3_columns_wide_in_place, tile_4_columns_wide_in_place, tile_5_columns_wide_in_place, tile_6_columns_wide_in_place, tile_7_columns_wide_in_place, tile_8_columns_wide_in_place, tile_9_columns_wide_in_place, tile_10_columns_wide_in_place, tile_11_columns_wide_in_place, tile_12_columns_wide_in_place},
+        },
     },
     .pack_rows = pack_rows,
-    .pack_columns = ck_pack_columns_portable,
+    .pack_columns = pack_columns,
 };
 
 #endif

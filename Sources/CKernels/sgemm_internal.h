@@ -12,9 +12,14 @@
 #define CK_NR_MAX 32
 
 /// The driver splits k into blocks of at most this many steps, so that a packed panel
-/// (CK_KC × CK_NR_MAX floats = 48 KiB) stays in L1/L2 while every row tile walks over it.
+/// (CK_KC × CK_NR_MAX floats = 32 KiB) stays in L1/L2 while every row tile walks over it.
 #ifndef CK_KC
-#define CK_KC 384
+#define CK_KC 256
+#endif
+
+/// Products with at most this many row tiles read a row-major Y in place instead of packing it.
+#ifndef CK_IN_PLACE_ROW_TILES
+#define CK_IN_PLACE_ROW_TILES 8
 #endif
 
 /// One micro-kernel call: a `rows × cols` tile of D = X·Y over `kc` steps of k.
@@ -34,7 +39,7 @@ typedef struct {
     const float *x;
     ptrdiff_t xrs, xks;
     const float *panel;
-    int panel_stride;
+    ptrdiff_t panel_stride;
     float *c;
     ptrdiff_t ldc;
     bool transposed_out;
@@ -44,6 +49,11 @@ typedef struct {
 } ck_tile;
 
 typedef void (*ck_tile_fn)(const ck_tile *tile);
+
+/// How X is laid out, which the kernels specialise on: its rows contiguous in k (xks == 1:
+/// A, or B of a transposed product) or one step of k contiguous across rows (xrs == 1: a
+/// transposed A).
+enum { CK_X_ROWS = 0, CK_X_COLUMNS = 1 };
 
 /// Copies a `kc × cols` block of a row-major matrix (row stride `ld`) into a panel of
 /// `kc` rows of `stride` floats, zero-filling columns `cols ..< stride`.
@@ -57,8 +67,12 @@ typedef struct {
     /// Columns of one SIMD vector; a panel is one vector wide (narrow) or `nr` wide.
     int lanes;
     int nr;
-    /// `tiles[wide][rows]`: the kernel for a `rows`-row tile over a narrow (0) or wide (1) panel.
-    ck_tile_fn tiles[2][CK_MR_MAX + 1];
+    /// `tiles[layout][wide][rows]`: the kernel for a `rows`-row tile of X in `layout`
+    /// (CK_X_ROWS or CK_X_COLUMNS) over a narrow (0) or wide (1) panel.
+    ck_tile_fn tiles[2][2][CK_MR_MAX + 1];
+    /// The same for Y read in place (`panel` pointing into B, `panel_stride` its row stride)
+    /// instead of packed; all NULL when the level always packs.
+    ck_tile_fn in_place_tiles[2][2][CK_MR_MAX + 1];
     /// Packs Y[p][j] = src[p*ld + j].
     ck_pack_fn pack_rows;
     /// Packs Y[p][j] = src[j*ld + p] (the transpose of a row-major block).

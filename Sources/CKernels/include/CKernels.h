@@ -18,8 +18,12 @@ extern "C" {
 ///
 /// op(A) is m×k: A itself (m×k, row stride lda) or, with transA, the transpose of a k×m A.
 /// op(B) is k×n: B itself (k×n, row stride ldb) or, with transB, the transpose of an n×k B.
-/// beta is 0 (overwrite C; C's old contents, even NaN, are ignored) or 1 (accumulate).
-/// The fastest kernel this CPU supports is chosen on the first call.
+/// beta is 0 (overwrite C; C's old contents, even NaN, are ignored) or 1 (accumulate); any
+/// other nonzero beta is taken as 1. k = 0 leaves C = beta·C.
+///
+/// Runs on the calling thread with the fastest kernel this CPU supports (chosen on the first
+/// call). Safe to call from several threads at once: each thread packs operands into its own
+/// 32 KiB thread-local buffer, and no call allocates.
 void ck_sgemm(bool transA, bool transB, int m, int n, int k,
               const float *a, int lda, const float *b, int ldb,
               float beta, float *c, int ldc);
@@ -43,7 +47,8 @@ void ck_sgemm_reference(bool transA, bool transB, int m, int n, int k,
 const char *ck_kernel_level(void);
 
 /// Force a kernel level ("avx512", "avx2", "portable") for tests and benchmarks; returns false
-/// when this CPU cannot run it. NULL restores automatic choice.
+/// (and changes nothing) when this CPU cannot run it. NULL restores automatic choice. The
+/// setting is process-wide: products running on other threads switch level too.
 bool ck_force_kernel_level(const char *level);
 
 #ifdef __cplusplus
