@@ -65,3 +65,18 @@ let package = Package(
         ),
     ]
 )
+
+// MARK: - Fuzzing
+
+// libFuzzer targets, built only by scripts/fuzz (which sets DIGITS_FUZZ): libFuzzer supplies their
+// `main`, so they cannot link in an ordinary build, and an ordinary build does not spend time on them.
+if Context.environment["DIGITS_FUZZ"] != nil {
+    package.targets += [
+        // IDX files, raw or gzip, and the MNIST split made from them: the training data we are handed.
+        .executableTarget(name: "FuzzIDX", dependencies: ["DigitsKit"], path: "Fuzz/FuzzIDX"),
+        // safetensors files and the model checks on top: what `--model` and `--resume` read.
+        .executableTarget(name: "FuzzSafeTensors", dependencies: ["DigitsKit"], path: "Fuzz/FuzzSafeTensors"),
+        // PNG files through libpng and the digit normaliser: what `digits classify` reads.
+        .executableTarget(name: "FuzzPNG", dependencies: ["DigitsKit"], path: "Fuzz/FuzzPNG"),
+    ]
+}
