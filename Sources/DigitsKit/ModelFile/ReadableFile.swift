@@ -70,12 +70,3 @@ struct ReadableFile: ~Copyable {
         return bytes
     }
 }
-
-/// Turns `errno` values into the system's own wording, e.g. "No space left on device".
-enum SystemErrorText {
-    /// The text `strerror` gives for `code`.
-    static func message(_ code: Int32) -> String {
-        guard let text = strerror(code) else { return "error \(code)" }
-        return String(cString: text)
-    }
-}
