@@ -188,9 +188,10 @@ public enum AtomicFileError: Error, Equatable, CustomStringConvertible {
         }
     }
 
-    /// A message for the user naming the path and the reason.
-    public var description: String {
-        let reason = switch self {
+    /// Why the path could not be written, without the path: for callers that wrap this error
+    /// in a message of their own.
+    public var reason: String {
+        switch self {
         case .invalidPath: "the path does not name a file"
         case let .directoryMissing(_, directory): "the directory '\(directory)' does not exist"
         case let .notADirectory(_, directory): "'\(directory)' is not a directory"
@@ -198,6 +199,10 @@ public enum AtomicFileError: Error, Equatable, CustomStringConvertible {
         case let .permissionDenied(_, directory): "permission denied (cannot create files in '\(directory)')"
         case let .systemError(_, operation, code): "\(operation) failed: \(SystemErrorText.message(code))"
         }
-        return "cannot write '\(path)': \(reason)"
+    }
+
+    /// A message for the user naming the path and the reason.
+    public var description: String {
+        "cannot write '\(path)': \(reason)"
     }
 }
