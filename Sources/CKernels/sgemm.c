@@ -7,7 +7,8 @@
 //     time into a thread-local buffer, contiguous in k, zero-padded to the panel width.
 //   - A product with transB is computed transposed, Cᵀ = op(B)ᵀ·op(A)ᵀ, so that the large
 //     n×k matrix B becomes X (read in place) and only the small A needs packing; the tile
-//     store writes the transpose back into C.
+//     store writes the transpose back into C. Any product is computed transposed when m
+//     fills the SIMD lanes better than n (a 10-column C with 32 rows, say).
 #include "CKernels.h"
 #include "sgemm_internal.h"
 
@@ -192,13 +193,21 @@ static void sgemm_at(const ck_level *level, bool transA, bool transB, int m, int
         store_without_product(m, n, c, ldc, accumulate, bias, relu);
         return;
     }
-    if (!transB) {
-        // C = op(A)·B: X = op(A) in place, Y = B packed.
-        drive(level, m, n, k, a, transA ? 1 : lda, transA ? lda : 1, b, ldb, false,
+    // Vector lanes run along the columns of whichever of C and Cᵀ is computed. By default that
+    // is C, except with transB, where computing Cᵀ reads the large B in place and packs only A.
+    // A dimension that fills the lanes better wins: C = I·W with 10 columns and 32 rows fills
+    // 10 of 16 lanes computed directly, all of them transposed.
+    const int lanes_m = (m + level->lanes - 1) / level->lanes, lanes_n = (n + level->lanes - 1) / level->lanes;
+    const double use_m = (double)m / lanes_m, use_n = (double)n / lanes_n;
+    const bool transposed = use_m > use_n ? true : use_n > use_m ? false : transB;
+    if (!transposed) {
+        // C = op(A)·op(B): X = op(A) in place; Y = B, or the transpose of B packed by columns.
+        drive(level, m, n, k, a, transA ? 1 : lda, transA ? lda : 1, b, ldb, transB,
               c, ldc, false, accumulate, bias, relu);
     } else {
-        // Cᵀ = B·op(A)ᵀ: X = B (n×k, in place), Y = op(A)ᵀ (k×m) packed, stored transposed.
-        drive(level, n, m, k, b, ldb, 1, a, lda, !transA,
+        // Cᵀ = op(B)ᵀ·op(A)ᵀ: X = op(B)ᵀ in place (B's rows with transB, its columns
+        // without); Y = op(A)ᵀ, which is A's rows with transA and its columns without.
+        drive(level, n, m, k, b, transB ? ldb : 1, transB ? 1 : ldb, a, lda, !transA,
               c, ldc, true, accumulate, bias, relu);
     }
 }
