@@ -133,11 +133,13 @@ static void drive(const ck_level *level, int rows, int cols, int k,
     // Every caller passes X with one unit stride; see ck_tile.
     const int layout = xks == 1 ? CK_X_ROWS : CK_X_COLUMNS;
     const int row_tiles = (rows + level->mr_max - 1) / level->mr_max;
-    const int k_blocks = (k + CK_KC - 1) / CK_KC;
     // Packing a panel costs about as much as one row tile's pass over it, so with only a few
     // row tiles a row-major Y is read where it lies (each tile streams it from L2).
     const bool in_place = !y_columns && level->in_place_tiles[0][0][1] != NULL && row_tiles <= CK_IN_PLACE_ROW_TILES;
     const ck_tile_fn(*tiles)[2][CK_MR_MAX + 1] = in_place ? level->in_place_tiles : level->tiles;
+    // k is blocked only to keep a packed panel in cache; a Y read in place is not blocked, which
+    // saves re-reading and re-writing C once per block.
+    const int k_blocks = in_place ? 1 : (k + CK_KC - 1) / CK_KC;
     int p0 = 0;
     for (int kb = 0; kb < k_blocks; kb++) {
         // Even blocks, so a k just over CK_KC does not leave a sliver.
