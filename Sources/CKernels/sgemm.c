@@ -4,7 +4,9 @@
 //   - X, the "broadcast" operand, is read in place through a row stride and a k stride, so
 //     a transposed A costs nothing (its k-th row holds the k-th element of every row of op(A)).
 //   - Y, the "vector" operand, is packed one panel (≤ 32 columns × ≤ CK_KC rows of k) at a
-//     time into a thread-local buffer, contiguous in k, zero-padded to the panel width.
+//     time into a thread-local buffer, contiguous in k, zero-padded to the panel width; or,
+//     when it is row-major and there are only a few row tiles (m ≤ 96, the per-thread batch),
+//     read in place, since each panel would then be used too few times to repay the copy.
 //   - A product with transB is computed transposed, Cᵀ = op(B)ᵀ·op(A)ᵀ, so that the large
 //     n×k matrix B becomes X (read in place) and only the small A needs packing; the tile
 //     store writes the transpose back into C. Any product is computed transposed when m
