@@ -163,12 +163,13 @@ static void drive(const ck_level *level, int rows, int cols, int k,
                 t.panel = y + (ptrdiff_t)p0 * yld + j0;
                 t.panel_stride = yld;
             } else {
+                const int stride = wide ? level->nr : level->lanes;
                 t.panel = panel;
-                t.panel_stride = wide ? level->nr : level->lanes;
+                t.panel_stride = stride;
                 if (y_columns) {
-                    level->pack_columns(kc, width, y + (ptrdiff_t)j0 * yld + p0, yld, panel, t.panel_stride);
+                    level->pack_columns(kc, width, y + (ptrdiff_t)j0 * yld + p0, yld, panel, stride);
                 } else {
-                    level->pack_rows(kc, width, y + (ptrdiff_t)p0 * yld + j0, yld, panel, t.panel_stride);
+                    level->pack_rows(kc, width, y + (ptrdiff_t)p0 * yld + j0, yld, panel, stride);
                 }
             }
             t.cols = width;
