@@ -97,6 +97,8 @@ public final class TrainingEngine {
         let (momentum, weightDecay, batchSize) = (self.momentum, self.weightDecay, batch.count)
 
         pool.run { t in
+            let savedFloatMode = ck_flush_denormals()
+            defer { ck_restore_denormals(savedFloatMode) }
             let workspace = workspaces[t]
             let shard = (batchSize * t / threads) ..< (batchSize * (t + 1) / threads)
             workspace.batch.load(batch[batch.startIndex + shard.lowerBound ..< batch.startIndex + shard.upperBound],
