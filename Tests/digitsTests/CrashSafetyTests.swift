@@ -40,5 +40,13 @@ import Testing
             }
         }
         #expect(checkpointsSeen > 0, "no checkpoint was ever written before the kill; the test proved nothing")
+
+        // A run that finishes cleans up after the killed ones: no temporary files, no checkpoint.
+        let finish = try CommandRunner.run(["train", "--data", "Fixtures/mnist-subset", "--epochs", "2", "--hidden", "8",
+                                            "--output", model])
+        #expect(finish.status == 0)
+        _ = try ModelFile(contentsOf: model)
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(left == ["m.safetensors"], "left behind: \(left)")
     }
 }

@@ -48,6 +48,25 @@ import Glibc
         #expect(try directory.contents() == ["model.bin"])
     }
 
+    @Test func writeRemovesTemporaryFilesOfKilledWritersButNotOfLiveOnes() throws {
+        let directory = try TemporaryDirectory()
+        // A process that has finished stands for one killed in the middle of a write.
+        let finished = Process()
+        finished.executableURL = URL(fileURLWithPath: "/bin/true")
+        try finished.run()
+        finished.waitUntilExit()
+        let abandoned = ".m.safetensors.tmp-\(finished.processIdentifier)-1f2e"
+        let live = ".m.safetensors.tmp-\(getpid())-77aa"
+        let unrelated = ".other.tmp-\(finished.processIdentifier)-1f2e"
+        for name in [abandoned, live, unrelated] { try directory.write([1, 2, 3], to: name) }
+
+        try AtomicFile.write([9], to: directory.file("m.safetensors"))
+        let left = try directory.contents()
+        #expect(!left.contains(abandoned))
+        #expect(left.contains(live) && left.contains(unrelated))
+        #expect(try directory.read("m.safetensors") == [9])
+    }
+
     @Test func writeOfNoBytesMakesAnEmptyFile() throws {
         let directory = try TemporaryDirectory()
         try directory.write([1], to: "empty")
