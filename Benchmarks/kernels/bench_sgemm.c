@@ -9,6 +9,23 @@
 #include <string.h>
 #include <time.h>
 
+#ifdef CK_BENCH_CBLAS
+#include <cblas.h>
+void openblas_set_num_threads(int);
+#endif
+
+typedef void (*product_fn)(bool transA, bool transB, int m, int n, int k, const float *a, int lda, const float *b,
+                           int ldb, float beta, float *c, int ldc);
+
+#ifdef CK_BENCH_CBLAS
+// The same product through the system BLAS, for comparison.
+static void cblas_product(bool transA, bool transB, int m, int n, int k, const float *a, int lda, const float *b,
+                          int ldb, float beta, float *c, int ldc) {
+    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k, 1.0f,
+                a, lda, b, ldb, beta, c, ldc);
+}
+#endif
+
 typedef struct {
     const char *name;
     bool transA, transB;
@@ -44,7 +61,7 @@ static float *random_floats(size_t count, unsigned *state) {
 }
 
 // Returns the best GFLOP/s over `reps` timed runs of ~`seconds` each, or -1 on a wrong result.
-static double measure(const shape *s, int reps, double seconds) {
+static double measure(product_fn product, const shape *s, int reps, double seconds) {
     unsigned state = 12345;
     const int lda = s->transA ? s->m : s->k, ldb = s->transB ? s->k : s->n, ldc = s->n;
     float *a = random_floats((size_t)s->m * s->k, &state);
@@ -52,7 +69,7 @@ static double measure(const shape *s, int reps, double seconds) {
     float *c = random_floats((size_t)s->m * s->n, &state);
     float *ref = random_floats((size_t)s->m * s->n, &state);
 
-    ck_sgemm(s->transA, s->transB, s->m, s->n, s->k, a, lda, b, ldb, 0, c, ldc);
+    product(s->transA, s->transB, s->m, s->n, s->k, a, lda, b, ldb, 0, c, ldc);
     ck_sgemm_reference(s->transA, s->transB, s->m, s->n, s->k, a, lda, b, ldb, 0, ref, ldc);
     double worst = 0;
     for (size_t i = 0; i < (size_t)s->m * s->n; i++) worst = fmax(worst, fabs((double)c[i] - ref[i]));
@@ -66,7 +83,7 @@ static double measure(const shape *s, int reps, double seconds) {
     int calls = 1;
     for (;;) {
         const double t0 = now();
-        for (int i = 0; i < calls; i++) ck_sgemm(s->transA, s->transB, s->m, s->n, s->k, a, lda, b, ldb, 0, c, ldc);
+        for (int i = 0; i < calls; i++) product(s->transA, s->transB, s->m, s->n, s->k, a, lda, b, ldb, 0, c, ldc);
         if (now() - t0 > seconds / 4 || calls > (1 << 24)) break;
         calls *= 2;
     }
@@ -74,7 +91,7 @@ static double measure(const shape *s, int reps, double seconds) {
     double best = 0;
     for (int rep = 0; rep < reps; rep++) {
         const double t0 = now();
-        for (int i = 0; i < calls; i++) ck_sgemm(s->transA, s->transB, s->m, s->n, s->k, a, lda, b, ldb, 0, c, ldc);
+        for (int i = 0; i < calls; i++) product(s->transA, s->transB, s->m, s->n, s->k, a, lda, b, ldb, 0, c, ldc);
         const double elapsed = now() - t0;
         best = fmax(best, flops * calls / elapsed * 1e-9);
     }
@@ -88,17 +105,27 @@ static double measure(const shape *s, int reps, double seconds) {
 int main(int argc, char **argv) {
     const char *only = argc > 1 ? argv[1] : NULL;
     const int reps = argc > 2 ? atoi(argv[2]) : 20;
-    static const char *const levels[] = {"avx512", "avx2", "portable"};
+    static const char *const levels[] = {"avx512", "avx2", "portable", "cblas"};
     for (size_t l = 0; l < sizeof levels / sizeof *levels; l++) {
         if (only && strcmp(only, "all") != 0 && strcmp(only, levels[l]) != 0) continue;
-        if (!ck_force_kernel_level(levels[l])) {
+        product_fn product = ck_sgemm;
+        if (strcmp(levels[l], "cblas") == 0) {
+#ifdef CK_BENCH_CBLAS
+            openblas_set_num_threads(1);
+            product = cblas_product;
+            printf("system BLAS, one thread (best of %d, GFLOP/s)\n", reps);
+#else
+            continue;
+#endif
+        } else if (!ck_force_kernel_level(levels[l])) {
             printf("%s: not supported on this CPU\n", levels[l]);
             continue;
+        } else {
+            printf("level %s (best of %d, GFLOP/s)\n", ck_kernel_level(), reps);
         }
-        printf("level %s (best of %d, GFLOP/s)\n", ck_kernel_level(), reps);
         for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++) {
             const bool big = shapes[i].m * shapes[i].n > 500000;
-            const double gflops = measure(&shapes[i], big ? 3 : reps, big ? 0.3 : 0.01);
+            const double gflops = measure(product, &shapes[i], big ? 3 : reps, big ? 0.3 : 0.01);
             printf("  %s  %7.1f\n", shapes[i].name, gflops);
             fflush(stdout);
         }

@@ -7,26 +7,20 @@ batch 64 (the last batch partial), reshuffled every epoch. Prints one JSON objec
     python3 mlp_numpy.py --data DIR [--epochs 5] [--seed 1] [--threads 2]
 """
 
-import argparse
 import json
 import os
 import resource
 import time
 
+from mnist_io import workload_arguments
+
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--data", required=True)
-    parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--learning-rate", type=float, default=0.05)
-    parser.add_argument("--momentum", type=float, default=0.9)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--threads", type=int, default=2)
-    args = parser.parse_args()
+    args = workload_arguments(__doc__)
     # OpenBLAS reads its thread count when it loads, so set it before numpy is imported.
     os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
     import numpy as np
+
     from mnist_io import load
 
     train_x, train_y = load(args.data, "train")

@@ -3,7 +3,6 @@
     python3 mlp_torch.py --data DIR [--epochs 5] [--seed 1] [--threads 2]
 """
 
-import argparse
 import json
 import resource
 import time
@@ -11,20 +10,11 @@ import time
 import numpy as np
 import torch
 
-from mnist_io import load
+from mnist_io import load, workload_arguments
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--data", required=True)
-    parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--learning-rate", type=float, default=0.05)
-    parser.add_argument("--momentum", type=float, default=0.9)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--threads", type=int, default=2)
-    args = parser.parse_args()
-
+    args = workload_arguments(__doc__)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     train_x, train_y = load(args.data, "train")

@@ -1,10 +1,10 @@
-"""Reads the four MNIST IDX files (gzipped or raw) for the reference implementations."""
+"""What the reference implementations share: their command line and reading the four MNIST IDX
+files (gzipped or raw)."""
 
+import argparse
 import gzip
 import os
 import struct
-
-import numpy as np
 
 NAMES = {
     ("train", "images"): "train-images-idx3-ubyte",
@@ -15,6 +15,8 @@ NAMES = {
 
 
 def read_idx(path):
+    import numpy as np
+
     with open(path, "rb") as f:
         raw = f.read()
     if raw[:2] == b"\x1f\x8b":
@@ -28,6 +30,8 @@ def read_idx(path):
 
 def load(folder, split):
     """Returns (images as uint8 N×784, labels as int64 N)."""
+    import numpy as np
+
     def find(kind):
         base = os.path.join(folder, NAMES[(split, kind)])
         for candidate in (base, base + ".gz"):
@@ -37,3 +41,16 @@ def load(folder, split):
     images = read_idx(find("images")).reshape(-1, 784)
     labels = read_idx(find("labels")).astype(np.int64)
     return images, labels
+
+
+def workload_arguments(description):
+    """The reference workload's options, with its defaults."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--data", required=True, help="folder holding the four MNIST files")
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--learning-rate", type=float, default=0.05)
+    parser.add_argument("--momentum", type=float, default=0.9)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=2)
+    return parser.parse_args()

@@ -4,10 +4,13 @@
 //   - X, the "broadcast" operand, is read in place through a row stride and a k stride, so
 //     a transposed A costs nothing (its k-th row holds the k-th element of every row of op(A)).
 //   - Y, the "vector" operand, is packed one panel (≤ 32 columns × ≤ CK_KC rows of k) at a
-//     time into a thread-local buffer, contiguous in k, zero-padded to the panel width.
+//     time into a thread-local buffer, contiguous in k, zero-padded to the panel width; or,
+//     when it is row-major and there are only a few row tiles (m ≤ 96, the per-thread batch),
+//     read in place, since each panel would then be used too few times to repay the copy.
 //   - A product with transB is computed transposed, Cᵀ = op(B)ᵀ·op(A)ᵀ, so that the large
 //     n×k matrix B becomes X (read in place) and only the small A needs packing; the tile
-//     store writes the transpose back into C.
+//     store writes the transpose back into C. Any product is computed transposed when m
+//     fills the SIMD lanes better than n (a 10-column C with 32 rows, say).
 #include "CKernels.h"
 #include "sgemm_internal.h"
 
@@ -132,11 +135,13 @@ static void drive(const ck_level *level, int rows, int cols, int k,
     // Every caller passes X with one unit stride; see ck_tile.
     const int layout = xks == 1 ? CK_X_ROWS : CK_X_COLUMNS;
     const int row_tiles = (rows + level->mr_max - 1) / level->mr_max;
-    const int k_blocks = (k + CK_KC - 1) / CK_KC;
     // Packing a panel costs about as much as one row tile's pass over it, so with only a few
     // row tiles a row-major Y is read where it lies (each tile streams it from L2).
     const bool in_place = !y_columns && level->in_place_tiles[0][0][1] != NULL && row_tiles <= CK_IN_PLACE_ROW_TILES;
     const ck_tile_fn(*tiles)[2][CK_MR_MAX + 1] = in_place ? level->in_place_tiles : level->tiles;
+    // k is blocked only to keep a packed panel in cache; a Y read in place is not blocked, which
+    // saves re-reading and re-writing C once per block.
+    const int k_blocks = in_place ? 1 : (k + CK_KC - 1) / CK_KC;
     int p0 = 0;
     for (int kb = 0; kb < k_blocks; kb++) {
         // Even blocks, so a k just over CK_KC does not leave a sliver.
@@ -158,12 +163,13 @@ static void drive(const ck_level *level, int rows, int cols, int k,
                 t.panel = y + (ptrdiff_t)p0 * yld + j0;
                 t.panel_stride = yld;
             } else {
+                const int stride = wide ? level->nr : level->lanes;
                 t.panel = panel;
-                t.panel_stride = wide ? level->nr : level->lanes;
+                t.panel_stride = stride;
                 if (y_columns) {
-                    level->pack_columns(kc, width, y + (ptrdiff_t)j0 * yld + p0, yld, panel, t.panel_stride);
+                    level->pack_columns(kc, width, y + (ptrdiff_t)j0 * yld + p0, yld, panel, stride);
                 } else {
-                    level->pack_rows(kc, width, y + (ptrdiff_t)p0 * yld + j0, yld, panel, t.panel_stride);
+                    level->pack_rows(kc, width, y + (ptrdiff_t)p0 * yld + j0, yld, panel, stride);
                 }
             }
             t.cols = width;
@@ -192,13 +198,21 @@ static void sgemm_at(const ck_level *level, bool transA, bool transB, int m, int
         store_without_product(m, n, c, ldc, accumulate, bias, relu);
         return;
     }
-    if (!transB) {
-        // C = op(A)·B: X = op(A) in place, Y = B packed.
-        drive(level, m, n, k, a, transA ? 1 : lda, transA ? lda : 1, b, ldb, false,
+    // Vector lanes run along the columns of whichever of C and Cᵀ is computed. By default that
+    // is C, except with transB, where computing Cᵀ reads the large B in place and packs only A.
+    // A dimension that fills the lanes better wins: C = I·W with 10 columns and 32 rows fills
+    // 10 of 16 lanes computed directly, all of them transposed.
+    const int lanes_m = (m + level->lanes - 1) / level->lanes, lanes_n = (n + level->lanes - 1) / level->lanes;
+    const double use_m = (double)m / lanes_m, use_n = (double)n / lanes_n;
+    const bool transposed = use_m > use_n ? true : use_n > use_m ? false : transB;
+    if (!transposed) {
+        // C = op(A)·op(B): X = op(A) in place; Y = B, or the transpose of B packed by columns.
+        drive(level, m, n, k, a, transA ? 1 : lda, transA ? lda : 1, b, ldb, transB,
               c, ldc, false, accumulate, bias, relu);
     } else {
-        // Cᵀ = B·op(A)ᵀ: X = B (n×k, in place), Y = op(A)ᵀ (k×m) packed, stored transposed.
-        drive(level, n, m, k, b, ldb, 1, a, lda, !transA,
+        // Cᵀ = op(B)ᵀ·op(A)ᵀ: X = op(B)ᵀ in place (B's rows with transB, its columns
+        // without); Y = op(A)ᵀ, which is A's rows with transA and its columns without.
+        drive(level, n, m, k, b, transB ? ldb : 1, transB ? 1 : ldb, a, lda, !transA,
               c, ldc, true, accumulate, bias, relu);
     }
 }

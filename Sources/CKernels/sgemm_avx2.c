@@ -73,7 +73,10 @@ CK_INLINE CK_TARGET __m256 epilogue(__m256 sum, __m256 old, __m256 bias, const c
     } while (0)
 
 CK_INLINE CK_TARGET void tile(const int rows, const int vectors, const int layout, const int packed,
-                              const ck_tile *t) {
+                              const ck_tile *description) {
+    // A local copy, so that stores to C cannot be assumed to change the fields.
+    const ck_tile local = *description;
+    const ck_tile *const t = &local;
     CK_FOR_ROWS(CK_DECLARE)
     const float *y = t->panel;
     const int kc = t->kc;
@@ -137,22 +140,27 @@ CK_INLINE CK_TARGET void tile(const int rows, const int vectors, const int layou
             y += step;
         }
     }
-    __m256 acc[MR][2];
-    CK_FOR_ROWS(CK_SAVE)
-
     const __m256 zero = _mm256_setzero_ps();
     if (!t->transposed_out) {
-        const __m256i masks[2] = {mask_first(t->cols), mask_first(t->cols - LANES)};
-        const bool full = t->cols == vectors * LANES;
-        for (int r = 0; r < rows; r++) {
-            float *d = t->c + r * t->ldc;
-            for (int v = 0; v < vectors; v++) {
-                const __m256i m = masks[v];
-                if (full) {
-                    const __m256 old = t->accumulate ? _mm256_loadu_ps(d + v * LANES) : zero;
-                    const __m256 bias = t->bias ? _mm256_loadu_ps(t->bias + v * LANES) : zero;
-                    _mm256_storeu_ps(d + v * LANES, epilogue(acc[r][v], old, bias, t));
-                } else {
+        float *c = t->c;
+        const ptrdiff_t ldc = t->ldc;
+        if (!t->accumulate && !t->bias && !t->relu && t->cols == vectors * LANES) {
+            // The common case, straight from the named accumulators.
+#define CK_STORE(r)                                                                  \
+    if (r < rows) {                                                                  \
+        _mm256_storeu_ps(c + r * ldc, acc##r##_0);                                   \
+        if (vectors > 1) _mm256_storeu_ps(c + r * ldc + LANES, acc##r##_1);          \
+    }
+            CK_FOR_ROWS(CK_STORE)
+#undef CK_STORE
+        } else {
+            __m256 acc[MR][2];
+            CK_FOR_ROWS(CK_SAVE)
+            const __m256i masks[2] = {mask_first(t->cols), mask_first(t->cols - LANES)};
+            for (int r = 0; r < rows; r++) {
+                float *d = c + r * ldc;
+                for (int v = 0; v < vectors; v++) {
+                    const __m256i m = masks[v];
                     const __m256 old = t->accumulate ? _mm256_maskload_ps(d + v * LANES, m) : zero;
                     const __m256 bias = t->bias ? _mm256_maskload_ps(t->bias + v * LANES, m) : zero;
                     _mm256_maskstore_ps(d + v * LANES, m, epilogue(acc[r][v], old, bias, t));
@@ -160,6 +168,8 @@ CK_INLINE CK_TARGET void tile(const int rows, const int vectors, const int layou
             }
         }
     } else {
+        __m256 acc[MR][2];
+        CK_FOR_ROWS(CK_SAVE)
         // Tile row r is destination column r: transpose each 8-column part of the tile in
         // registers, then destination row j takes the first `rows` lanes of vector j.
         const __m256i m = mask_first(rows);

@@ -27,6 +27,12 @@ CK_INLINE CK_TARGET __m512 epilogue(__m512 sum, __m512 old, __m512 bias, const c
     return sum;
 }
 
+// Writes `sum` through the epilogue to the lanes of d that `m` selects.
+CK_INLINE CK_TARGET void store_epilogue(float *d, __mmask16 m, __m512 sum, __m512 bias, const ck_tile *t) {
+    const __m512 old = t->accumulate ? _mm512_maskz_loadu_ps(m, d) : _mm512_setzero_ps();
+    _mm512_mask_storeu_ps(d, m, epilogue(sum, old, bias, t));
+}
+
 // Transposes the 16×16 block held in v[0..15] (row i in v[i]) in place: interleave pairs of
 // rows, then pairs of pairs, then swap 128-bit lanes in two rounds. 64 shuffles.
 CK_INLINE CK_TARGET void transpose16(__m512 v[16]) {
@@ -95,7 +101,10 @@ CK_INLINE CK_TARGET void transpose16(__m512 v[16]) {
 // plus a constant, so no chain of pointer increments limits the loop (a serial add per row
 // would cost as much as the FMAs).
 CK_INLINE CK_TARGET void tile(const int rows, const int vectors, const int layout, const int packed,
-                              const ck_tile *t) {
+                              const ck_tile *description) {
+    // A local copy, so that stores to C cannot be assumed to change the fields.
+    const ck_tile local = *description;
+    const ck_tile *const t = &local;
     CK_FOR_ROWS(CK_DECLARE)
     const float *y = t->panel;
     const int kc = t->kc;
@@ -159,22 +168,35 @@ CK_INLINE CK_TARGET void tile(const int rows, const int vectors, const int layou
             y += step;
         }
     }
-    __m512 acc[MR][2];
-    CK_FOR_ROWS(CK_SAVE)
-
     const __m512 zero = _mm512_setzero_ps();
     if (!t->transposed_out) {
-        const __mmask16 masks[2] = {mask_first(t->cols), mask_first(t->cols - LANES)};
-        for (int r = 0; r < rows; r++) {
-            float *d = t->c + r * t->ldc;
-            for (int v = 0; v < vectors; v++) {
-                const __mmask16 m = masks[v];
-                const __m512 old = t->accumulate ? _mm512_maskz_loadu_ps(m, d + v * LANES) : zero;
-                const __m512 bias = t->bias ? _mm512_maskz_loadu_ps(m, t->bias + v * LANES) : zero;
-                _mm512_mask_storeu_ps(d + v * LANES, m, epilogue(acc[r][v], old, bias, t));
-            }
+        // Straight from the named accumulators; the plain overwrite (the common case) is
+        // a bare store per vector, which matters when k is short (32 steps for Iᵀ·dZ).
+        float *c = t->c;
+        const ptrdiff_t ldc = t->ldc;
+        const __mmask16 m0 = mask_first(t->cols), m1 = mask_first(t->cols - LANES);
+        if (!t->accumulate && !t->bias && !t->relu) {
+#define CK_STORE(r)                                                                        \
+    if (r < rows) {                                                                        \
+        _mm512_mask_storeu_ps(c + r * ldc, m0, acc##r##_0);                                \
+        if (vectors > 1) _mm512_mask_storeu_ps(c + r * ldc + LANES, m1, acc##r##_1);       \
+    }
+            CK_FOR_ROWS(CK_STORE)
+#undef CK_STORE
+        } else {
+            const __m512 bias0 = t->bias ? _mm512_maskz_loadu_ps(m0, t->bias) : zero;
+            const __m512 bias1 = t->bias && vectors > 1 ? _mm512_maskz_loadu_ps(m1, t->bias + LANES) : zero;
+#define CK_STORE(r)                                                                        \
+    if (r < rows) {                                                                        \
+        store_epilogue(c + r * ldc, m0, acc##r##_0, bias0, t);                             \
+        if (vectors > 1) store_epilogue(c + r * ldc + LANES, m1, acc##r##_1, bias1, t);    \
+    }
+            CK_FOR_ROWS(CK_STORE)
+#undef CK_STORE
         }
     } else {
+        __m512 acc[MR][2];
+        CK_FOR_ROWS(CK_SAVE)
         // Tile row r is destination column r: transpose each 16-column half of the tile in
         // registers, then destination row j takes the first `rows` lanes of vector j.
         const __mmask16 m = mask_first(rows);

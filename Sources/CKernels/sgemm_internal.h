@@ -17,7 +17,8 @@
 #define CK_KC 256
 #endif
 
-/// Products with at most this many row tiles read a row-major Y in place instead of packing it.
+/// Products with at most this many row tiles (96 rows at 12 per tile) read a row-major Y in
+/// place instead of packing it.
 #ifndef CK_IN_PLACE_ROW_TILES
 #define CK_IN_PLACE_ROW_TILES 8
 #endif
@@ -25,9 +26,10 @@
 /// One micro-kernel call: a `rows × cols` tile of D = X·Y over `kc` steps of k.
 ///
 /// X, the broadcast operand, is read in place: element (r, p) is `x[r*xrs + p*xks]`, which
-/// covers A (xrs = lda, xks = 1), a transposed A (xrs = 1, xks = lda) and B when the
-/// product is computed transposed. Y is a packed panel: `kc` rows of `panel_stride` floats,
-/// zero-padded past `cols`.
+/// covers A (xrs = lda, xks = 1), a transposed A (xrs = 1, xks = lda) and, when the product
+/// is computed transposed, B or its transpose. Y is `kc` rows of `panel_stride` floats: a
+/// packed panel (64-byte aligned, zero-padded past `cols`) or, for the in-place kernels, B
+/// itself (only the first `cols` floats of a row are read).
 ///
 /// Tile element (r, j) goes to `c[r*ldc + j]`, or with `transposed_out` to `c[j*ldc + r]`.
 /// `accumulate` adds to what is there (never read otherwise, so NaN there does not leak);

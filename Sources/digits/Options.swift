@@ -33,7 +33,7 @@ struct ThreadOptions: ParsableArguments {
     var threads: Int = ParallelRunner.processorCount
 
     mutating func validate() throws {
-        guard (1 ... 256).contains(threads) else {
+        guard TrainingConfiguration.threadRange.contains(threads) else {
             throw ValidationError("--threads must be between 1 and 256, not \(threads).")
         }
     }
@@ -61,7 +61,8 @@ struct LayerSizes: ExpressibleByArgument {
         }
         var sizes: [Int] = []
         for part in argument.split(separator: ",", omittingEmptySubsequences: false) {
-            guard let size = Int(part.trimmingCharacters(in: " ")), (1 ... 16384).contains(size) else { return nil }
+            guard let size = Int(part.trimmingCharacters(in: " ")),
+                  TrainingConfiguration.layerSizeRange.contains(size) else { return nil }
             sizes.append(size)
         }
         self.sizes = sizes

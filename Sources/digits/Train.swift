@@ -98,25 +98,12 @@ struct Train: ParsableCommand {
     }
 
     mutating func validate() throws {
-        if let epochs, !(1 ... 10_000).contains(epochs) { throw ValidationError("--epochs must be between 1 and 10000.") }
-        if let batchSize, !(1 ... 60_000).contains(batchSize) {
-            throw ValidationError("--batch-size must be between 1 and 60000.")
+        // The bounds live with the configuration, so checkpoints are held to the same ones.
+        do {
+            try trainingConfiguration.validate()
+        } catch {
+            throw ValidationError(error.description + ".")
         }
-        if let learningRate, !(learningRate.isFinite && learningRate > 0) {
-            throw ValidationError("--learning-rate must be a positive number.")
-        }
-        if let momentum, !(0 ..< 1).contains(momentum) { throw ValidationError("--momentum must be in [0, 1).") }
-        if let weightDecay, !(weightDecay.isFinite && weightDecay >= 0) {
-            throw ValidationError("--weight-decay must be 0 or positive.")
-        }
-        if let warmup, !(warmup.isFinite && warmup >= 0 && warmup <= Double(epochs ?? 5)) {
-            throw ValidationError("--warmup must be between 0 and the number of epochs.")
-        }
-        if let stepEvery, stepEvery < 1 { throw ValidationError("--step-every must be at least 1.") }
-        if let stepFactor, !(stepFactor.isFinite && stepFactor > 0 && stepFactor <= 1) {
-            throw ValidationError("--step-factor must be in (0, 1].")
-        }
-        if let threads, !(1 ... 256).contains(threads) { throw ValidationError("--threads must be between 1 and 256.") }
         if output?.isEmpty == true { throw ValidationError("--output must name a file.") }
         if noCheckpoint && checkpoint != nil { throw ValidationError("--checkpoint and --no-checkpoint contradict each other.") }
         if resume != nil {

@@ -19,7 +19,7 @@ extern "C" {
 /// op(A) is m×k: A itself (m×k, row stride lda) or, with transA, the transpose of a k×m A.
 /// op(B) is k×n: B itself (k×n, row stride ldb) or, with transB, the transpose of an n×k B.
 /// beta is 0 (overwrite C; C's old contents, even NaN, are ignored) or 1 (accumulate); any
-/// other nonzero beta is taken as 1. k = 0 leaves C = beta·C.
+/// other nonzero beta is taken as 1. k = 0 leaves C = beta·C. C must not overlap A or B.
 ///
 /// Runs on the calling thread with the fastest kernel this CPU supports (chosen on the first
 /// call). Safe to call from several threads at once: each thread packs operands into its own

@@ -36,6 +36,15 @@ void ck_bytes_to_unit_floats(const uint8_t *src, float *dst, size_t n);
 void ck_sgd_update(float *w, float *v, const float *const *shards, int shardCount,
                    size_t begin, size_t end, float rate, float momentum, float decay);
 
+/// Makes the calling thread treat denormal floats as zero (inputs and results) and returns the
+/// previous setting for `ck_restore_denormals`. Gradients and momentum buffers drift into the
+/// denormal range late in training, where every operation on them costs about a hundred times
+/// more on x86; numbers that small change nothing a network learns.
+unsigned ck_flush_denormals(void);
+
+/// Restores the setting `ck_flush_denormals` returned.
+void ck_restore_denormals(unsigned saved);
+
 #ifdef __cplusplus
 }
 #endif

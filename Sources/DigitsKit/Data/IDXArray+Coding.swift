@@ -8,9 +8,15 @@ extension IDXArray {
 
     /// Reads the IDX file at `path`, raw or gzip-compressed (told apart by its first bytes).
     ///
-    /// - Parameter decompressedLimit: the largest decompressed size accepted for a gzip file, in bytes.
+    /// Directories, pipes and devices are refused, and so is a file larger than `decompressedLimit`,
+    /// before anything is read.
+    ///
+    /// - Parameter decompressedLimit: the largest IDX content accepted, in bytes: the size of a raw
+    ///   file, or what a gzip file decompresses to (the gzip file itself may be no larger either).
     public init(contentsOfFile path: String, decompressedLimit: Int = defaultDecompressedLimit) throws(IDXError) {
-        try self.init(decoding: FileBytes.contents(ofFile: path), source: path, decompressedLimit: decompressedLimit)
+        try self.init(
+            decoding: Self.contents(ofFile: path, limit: decompressedLimit), source: path,
+            decompressedLimit: decompressedLimit)
     }
 
     /// Decodes IDX content held in memory, raw or gzip-compressed (told apart by its first bytes).
@@ -82,8 +88,23 @@ extension IDXArray {
     }
 
     /// Writes the array as an IDX file at `path`, gzip-compressed when `gzip` is true, replacing
-    /// any file already there.
+    /// any file already there atomically (see `AtomicFile.write`).
     public func write(toFile path: String, gzip: Bool = false) throws(IDXError) {
-        try FileBytes.replaceContents(ofFile: path, with: gzip ? [encoded(gzip: true)] : [header, bytes])
+        do {
+            try AtomicFile.write(encoded(gzip: gzip), to: path)
+        } catch {
+            throw .unwritable(file: path, reason: error.reason)
+        }
+    }
+
+    /// The bytes of the file at `path`, with read failures told as IDX errors.
+    private static func contents(ofFile path: String, limit: Int) throws(IDXError) -> [UInt8] {
+        do {
+            return try FileSystem.contents(ofFile: path, limit: limit)
+        } catch .notFound {
+            throw .fileMissing(file: path)
+        } catch {
+            throw .unreadable(file: path, reason: error.reason)
+        }
     }
 }

@@ -2,7 +2,8 @@
 public enum IDXError: Error, Equatable, Sendable, CustomStringConvertible {
     /// There is no file at this path.
     case fileMissing(file: String)
-    /// The file exists but cannot be read; `reason` is the system's explanation.
+    /// The file exists but cannot be read; `reason` is the system's explanation, or says that the
+    /// path is not a regular file or is over the size limit.
     case unreadable(file: String, reason: String)
     /// The file cannot be created or written; `reason` is the system's explanation.
     case unwritable(file: String, reason: String)

@@ -68,7 +68,7 @@ public struct MNISTDirectory: Equatable, Sendable {
 
     /// The path of the first accepted name of `file` that exists in the folder, or nil.
     public func path(of file: MNISTFile) -> String? {
-        file.acceptedNames.lazy.map(join).first(where: FileBytes.isFile)
+        file.acceptedNames.lazy.map(join).first(where: FileSystem.isFile)
     }
 
     /// The files of `splits` that the folder lacks under every accepted name.
@@ -132,7 +132,7 @@ extension MNISTDirectory {
             } else {
                 MNISTDirectory(path: defaultPath, origin: .defaultLocation)
             }
-        guard FileBytes.isDirectory(directory.path) else {
+        guard FileSystem.isDirectory(directory.path) else {
             throw .directoryMissing(path: directory.path, origin: directory.origin)
         }
         let missing = directory.missingFiles(for: splits)

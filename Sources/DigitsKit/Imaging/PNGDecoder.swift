@@ -46,7 +46,12 @@ public enum PNGDecoder {
     /// Throws `PNGError` when the path is missing, is a directory or other non-file, is empty or
     /// larger than `maximumFileSize`, or does not hold a complete, valid PNG within `maximumPixelCount`.
     public static func decode(contentsOfFile path: String) throws(PNGError) -> GrayAlphaImage {
-        let bytes = try FileAccess.contents(ofFile: path, limit: maximumFileSize)
+        let bytes: [UInt8]
+        do {
+            bytes = try FileSystem.contents(ofFile: path, limit: maximumFileSize)
+        } catch {
+            throw PNGError(error)
+        }
         return try decode(bytes, name: path)
     }
 

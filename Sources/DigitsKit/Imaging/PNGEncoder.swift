@@ -117,10 +117,12 @@ public enum PNGEncoder {
         try writeBytes(encode(image), toFile: path)
     }
 
-    /// Writes finished PNG bytes to `path`, replacing it atomically.
+    /// Writes finished PNG bytes to `path`, replacing it atomically (see `AtomicFile.write`).
     private static func writeBytes(_ bytes: [UInt8], toFile path: String) throws(PNGError) {
-        if let reason = FileAccess.replaceContents(ofFile: path, with: bytes) {
-            throw .encodingFailed(name: path, detail: reason)
+        do {
+            try AtomicFile.write(bytes, to: path)
+        } catch {
+            throw .encodingFailed(name: path, detail: error.reason)
         }
     }
 }

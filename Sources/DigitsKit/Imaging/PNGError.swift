@@ -65,3 +65,16 @@ public enum PNGError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension PNGError {
+    /// The PNG error for a file that could not be read, case for case.
+    init(_ error: FileSystemError) {
+        switch error {
+        case let .notFound(path): self = .fileNotFound(path: path)
+        case let .isDirectory(path): self = .isDirectory(path: path)
+        case let .notRegularFile(path): self = .notRegularFile(path: path)
+        case .unreadable: self = .unreadable(path: error.path, reason: error.reason)
+        case let .tooLarge(path, size, limit): self = .fileTooLarge(name: path, bytes: size, limit: limit)
+        }
+    }
+}

@@ -24,7 +24,7 @@ public enum ModelLocator {
         if let explicit { return explicit }
         if let fromEnvironment = environment["DIGITS_MODEL"], !fromEnvironment.isEmpty { return fromEnvironment }
         let candidates = shippedCandidates(currentDirectory: currentDirectory, executablePath: executablePath)
-        if let found = candidates.first(where: FileBytes.isFile) { return found }
+        if let found = candidates.first(where: FileSystem.isFile) { return found }
         throw ModelLocatorError(searched: candidates)
     }
 

@@ -5,7 +5,8 @@
 public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
     // MARK: Reading the bytes
 
-    /// The file could not be opened or read; `reason` is the system's explanation.
+    /// The file could not be opened or read; `reason` is the system's explanation, or says that
+    /// the file is larger than `SafeTensorsFile.maximumFileSize`.
     case unreadable(file: String, reason: String)
     /// The path names a directory, device or other non-regular file.
     case notARegularFile(file: String)

@@ -1,19 +1,28 @@
 extension SafeTensorsFile {
     /// Reads and validates the safetensors file at `path`.
     ///
-    /// Reads the 8-byte header length first and checks it against the file's size and
-    /// `maximumHeaderLength` before reading the header; checks the whole header before reading
-    /// the data section. Nothing is allocated beyond what the file actually holds.
+    /// Directories, pipes and devices are refused, and so is a file larger than
+    /// `maximumFileSize`, before anything is read; then the file is read whole and checked as
+    /// `init(decoding:file:)` checks bytes in memory. Nothing is allocated beyond what the file
+    /// actually holds.
     ///
-    /// Throws `SafeTensorsError` naming `path` and the first problem found (see
-    /// `init(decoding:file:)` for what is checked).
+    /// Throws `SafeTensorsError` naming `path` and the first problem found.
     public init(contentsOf path: String) throws(SafeTensorsError) {
-        let file = try ReadableFile(path: path)
-        self = try Self.decode(
-            file: path, totalLength: file.size, maximumHeaderLength: Self.maximumHeaderLength
-        ) { offset, count throws(SafeTensorsError) in
-            try file.read(offset: offset, count: count)
+        try self.init(contentsOf: path, maximumFileSize: Self.maximumFileSize)
+    }
+
+    /// `init(contentsOf:)` with a different size limit, so the limit can be tested without
+    /// building a file larger than it.
+    init(contentsOf path: String, maximumFileSize: Int) throws(SafeTensorsError) {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileSystem.contents(ofFile: path, limit: maximumFileSize)
+        } catch .isDirectory, .notRegularFile {
+            throw .notARegularFile(file: path)
+        } catch {
+            throw .unreadable(file: path, reason: error.reason)
         }
+        try self.init(decoding: bytes, file: path)
     }
 
     /// Decodes and validates a safetensors file held in memory; `file` names it in errors.
@@ -32,11 +41,28 @@ extension SafeTensorsFile {
     /// `init(decoding:file:)` with a different header limit, so the limit can be tested without
     /// building a file larger than it.
     init(decoding bytes: [UInt8], file: String, maximumHeaderLength: Int) throws(SafeTensorsError) {
-        self = try Self.decode(
-            file: file, totalLength: bytes.count, maximumHeaderLength: maximumHeaderLength
-        ) { offset, count throws(SafeTensorsError) in
-            Array(bytes[offset ..< offset + count])
+        guard bytes.count >= 8 else { throw .fileTooShort(file: file, byteCount: bytes.count) }
+        let headerLength = bytes[..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        let available = bytes.count - 8
+        guard headerLength <= UInt64(available) else {
+            throw .headerExceedsFile(file: file, headerLength: headerLength, available: available)
         }
+        guard headerLength <= UInt64(maximumHeaderLength) else {
+            throw .headerTooLarge(file: file, headerLength: headerLength, limit: maximumHeaderLength)
+        }
+        let dataStart = 8 + Int(headerLength)
+
+        let (entries, metadata) = try Self.parseHeader(Array(bytes[8 ..< dataStart]), file: file)
+        try Self.checkLayout(entries, dataLength: bytes.count - dataStart, file: file)
+
+        var tensors: [String: SafeTensor] = [:]
+        tensors.reserveCapacity(entries.count)
+        for entry in entries {
+            tensors[entry.name] = SafeTensor(
+                uncheckedDType: entry.dtype, shape: entry.shape,
+                bytes: Array(bytes[dataStart + entry.begin ..< dataStart + entry.end]))
+        }
+        self.init(tensors: tensors, metadata: metadata)
     }
 
     /// One tensor as the header describes it.
@@ -46,39 +72,6 @@ extension SafeTensorsFile {
         var shape: [Int]
         var begin: Int
         var end: Int
-    }
-
-    /// The reading steps shared by files and byte arrays; `read(offset, count)` returns exactly
-    /// `count` bytes starting at `offset`, which the caller guarantees lie within `totalLength`.
-    private static func decode(
-        file: String, totalLength: Int, maximumHeaderLength: Int,
-        read: (_ offset: Int, _ count: Int) throws(SafeTensorsError) -> [UInt8]
-    ) throws(SafeTensorsError) -> SafeTensorsFile {
-        guard totalLength >= 8 else { throw .fileTooShort(file: file, byteCount: totalLength) }
-        let lengthBytes = try read(0, 8)
-        let headerLength = lengthBytes.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        let available = totalLength - 8
-        guard headerLength <= UInt64(available) else {
-            throw .headerExceedsFile(file: file, headerLength: headerLength, available: available)
-        }
-        guard headerLength <= UInt64(maximumHeaderLength) else {
-            throw .headerTooLarge(file: file, headerLength: headerLength, limit: maximumHeaderLength)
-        }
-        let header = try read(8, Int(headerLength))
-        let dataStart = 8 + Int(headerLength)
-        let dataLength = totalLength - dataStart
-
-        let (entries, metadata) = try parseHeader(header, file: file)
-        try checkLayout(entries, dataLength: dataLength, file: file)
-
-        let data = try read(dataStart, dataLength)
-        var tensors: [String: SafeTensor] = [:]
-        tensors.reserveCapacity(entries.count)
-        for entry in entries {
-            tensors[entry.name] = SafeTensor(
-                uncheckedDType: entry.dtype, shape: entry.shape, bytes: Array(data[entry.begin ..< entry.end]))
-        }
-        return SafeTensorsFile(tensors: tensors, metadata: metadata)
     }
 
     /// Parses the header and checks each entry on its own (not yet against the others).

@@ -21,6 +21,11 @@ public struct SafeTensorsFile: Equatable, Sendable {
     /// make the reader parse (and allocate for) an absurd amount of JSON.
     public static let maximumHeaderLength = 100 * 1024 * 1024
 
+    /// The largest file `init(contentsOf:)` reads, in bytes: 4 GiB, room for a billion 32-bit
+    /// parameters, far beyond any network trained for MNIST, while a mistaken path (a disk
+    /// image, a video) is refused before it is read into memory.
+    public static let maximumFileSize = 4 * 1024 * 1024 * 1024
+
     /// The name the format reserves for the metadata object.
     static let metadataKey = "__metadata__"
 

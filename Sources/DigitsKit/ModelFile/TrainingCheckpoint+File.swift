@@ -41,7 +41,7 @@ extension TrainingCheckpoint {
     /// Reads `folder/checkpoint.safetensors`.
     public init(contentsOfFolder folder: String) throws {
         let path = Self.path(inFolder: folder)
-        guard FileBytes.isFile(path) else { throw CheckpointError.missing(folder: folder) }
+        guard FileSystem.isFile(path) else { throw CheckpointError.missing(folder: folder) }
         let stored = try SafeTensorsFile(contentsOf: path)
         guard let stateText = stored.metadata["checkpoint"],
               let state = try? JSONDecoder().decode(State.self, from: Data(stateText.utf8))

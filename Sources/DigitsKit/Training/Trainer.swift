@@ -185,11 +185,10 @@ public struct Trainer {
     }
 
     private static func check(_ configuration: TrainingConfiguration, trainingSet: MNISTDataSet) throws {
-        guard configuration.epochs > 0 else { throw TrainingError.invalidConfiguration("epochs must be at least 1") }
-        guard configuration.batchSize > 0 else { throw TrainingError.invalidConfiguration("batch size must be at least 1") }
-        guard configuration.threads > 0 else { throw TrainingError.invalidConfiguration("threads must be at least 1") }
-        guard configuration.hidden.allSatisfy({ $0 > 0 }) else {
-            throw TrainingError.invalidConfiguration("hidden layer sizes must be positive")
+        do {
+            try configuration.validate()
+        } catch {
+            throw TrainingError.invalidConfiguration(error.description)
         }
         guard trainingSet.count > 0 else { throw TrainingError.emptyTrainingSet }
     }

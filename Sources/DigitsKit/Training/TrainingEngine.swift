@@ -97,6 +97,8 @@ public final class TrainingEngine {
         let (momentum, weightDecay, batchSize) = (self.momentum, self.weightDecay, batch.count)
 
         pool.run { t in
+            let savedFloatMode = ck_flush_denormals()
+            defer { ck_restore_denormals(savedFloatMode) }
             let workspace = workspaces[t]
             let shard = (batchSize * t / threads) ..< (batchSize * (t + 1) / threads)
             workspace.batch.load(batch[batch.startIndex + shard.lowerBound ..< batch.startIndex + shard.upperBound],
@@ -109,12 +111,15 @@ public final class TrainingEngine {
 
             pool.barrier()
 
+            // This thread's share of one parameter array: the same split every step.
+            func update(_ range: Range<Int>, decay: Float) {
+                let mine = (range.lowerBound + range.count * t / threads) ..< (range.lowerBound + range.count * (t + 1) / threads)
+                ck_sgd_update(parameters.baseAddress!, velocity.baseAddress!, gradients, Int32(threads),
+                              mine.lowerBound, mine.upperBound, learningRate, momentum, decay)
+            }
             for layer in layout.layers {
-                for (range, decay) in [(layer.weight, weightDecay), (layer.bias, 0)] {
-                    let mine = (range.lowerBound + range.count * t / threads) ..< (range.lowerBound + range.count * (t + 1) / threads)
-                    ck_sgd_update(parameters.baseAddress!, velocity.baseAddress!, gradients, Int32(threads),
-                                  mine.lowerBound, mine.upperBound, learningRate, momentum, decay)
-                }
+                update(layer.weight, decay: weightDecay)
+                update(layer.bias, decay: 0)
             }
         }
         return workspaces.reduce(Loss.Evaluation(lossSum: 0, correct: 0)) {

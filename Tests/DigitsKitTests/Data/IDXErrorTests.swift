@@ -1,6 +1,10 @@
 import Testing
 import DigitsKit
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Each kind of bad IDX input gives its own error, built here byte by byte.
 @Suite struct IDXErrorTests {
     /// A valid uint8 header for dimensions 2×3 (six payload bytes expected).
@@ -101,6 +105,27 @@ import DigitsKit
             #expect(throws: IDXError.unreadable(file: directory, reason: "it is a directory")) {
                 try IDXArray(contentsOfFile: directory)
             }
+        }
+    }
+
+    @Test func fifoIsRefusedWithoutWaitingForAWriter() throws {
+        try DataTestSupport.withTemporaryDirectory { directory in
+            let path = directory + "/train-labels-idx1-ubyte"
+            try #require(mkfifo(path, 0o600) == 0)
+            let reason = "it is not a regular file (a pipe, device or socket)"
+            #expect(throws: IDXError.unreadable(file: path, reason: reason)) { try IDXArray(contentsOfFile: path) }
+        }
+    }
+
+    @Test func fileLargerThanTheLimitIsRefusedBeforeReading() throws {
+        try DataTestSupport.withTemporaryDirectory { directory in
+            let path = directory + "/labels.idx"
+            try IDXArray(dimensions: [100], values: [UInt8](repeating: 1, count: 100)).write(toFile: path)
+            let reason = "it is 108 bytes, more than the limit of 107 bytes"
+            #expect(throws: IDXError.unreadable(file: path, reason: reason)) {
+                try IDXArray(contentsOfFile: path, decompressedLimit: 107)
+            }
+            #expect(try IDXArray(contentsOfFile: path, decompressedLimit: 108).count == 100)
         }
     }
 

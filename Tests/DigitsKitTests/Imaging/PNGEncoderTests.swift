@@ -81,11 +81,12 @@ import Testing
         #expect(try PNGDecoder.decode(contentsOfFile: path).width == 2)
     }
 
-    @Test func writingIntoAMissingDirectoryNamesThePath() throws {
-        let path = "/nonexistent-\(UUID().uuidString)/out.png"
+    @Test func writingIntoAMissingDirectoryNamesThePathAndTheDirectory() throws {
+        let directory = "/nonexistent-\(UUID().uuidString)"
+        let path = directory + "/out.png"
         let error = try #require(throws: PNGError.self) {
             try PNGEncoder.write(GrayAlphaImage(width: 1, height: 1, gray: 0), toFile: path)
         }
-        #expect(error.description == "\(path): cannot write PNG (No such file or directory)")
+        #expect(error.description == "\(path): cannot write PNG (the directory '\(directory)' does not exist)")
     }
 }

@@ -27,6 +27,25 @@ import Testing
         }
     }
 
+    @Test func fifoIsNotReadAndDoesNotBlock() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("pipe.safetensors")
+        try #require(mkfifo(path, 0o600) == 0)
+        #expect(throws: SafeTensorsError.notARegularFile(file: path)) { try SafeTensorsFile(contentsOf: path) }
+    }
+
+    @Test func fileLargerThanTheLimitIsRefusedBeforeReading() throws {
+        let directory = try TemporaryDirectory()
+        let bytes = try SafeTensorsFileTests.sampleFile().encoded()
+        try directory.write(bytes, to: "model.safetensors")
+        let path = directory.file("model.safetensors")
+        let reason = "it is \(bytes.count) bytes, more than the limit of \(bytes.count - 1) bytes"
+        #expect(throws: SafeTensorsError.unreadable(file: path, reason: reason)) {
+            try SafeTensorsFile(contentsOf: path, maximumFileSize: bytes.count - 1)
+        }
+        #expect(try SafeTensorsFile(contentsOf: path, maximumFileSize: bytes.count) == SafeTensorsFileTests.sampleFile())
+    }
+
     @Test func truncatedFileOnDiskIsRejectedByItsHeaderLength() throws {
         let directory = try TemporaryDirectory()
         let full = try SafeTensorsFileTests.sampleFile().encoded()

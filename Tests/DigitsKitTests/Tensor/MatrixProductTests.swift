@@ -78,6 +78,9 @@ private let edgeCases: [ProductCase] = [
     ProductCase(transA: false, transB: false, m: 96, n: 130, k: 50, padding: 3),
     ProductCase(transA: false, transB: false, m: 16, n: 40, k: 400, accumulate: true),
     ProductCase(transA: false, transB: false, m: 13, n: 35, k: 900, padding: 1, accumulate: true),
+    // Over 96 rows with k over 256: packed panels, several k blocks accumulating into C.
+    ProductCase(transA: false, transB: false, m: 100, n: 64, k: 600, accumulate: true),
+    ProductCase(transA: false, transB: false, m: 64, n: 100, k: 600, padding: 1),
     ProductCase(transA: false, transB: false, m: 5, n: 3, k: 0),
     ProductCase(transA: false, transB: false, m: 5, n: 3, k: 0, padding: 2, accumulate: true),
 ].flatMap(\.allTranspositions)

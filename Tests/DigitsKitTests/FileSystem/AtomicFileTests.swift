@@ -10,6 +10,29 @@ import Glibc
     /// Permission bits do not stop the superuser, so tests of them only mean something for others.
     static let isSuperuser = geteuid() == 0
 
+    /// Whether `chattr +i` works here: an immutable directory refuses new files even to the
+    /// superuser, so a failed write can be tested whoever runs the tests.
+    static let canMakeDirectoriesImmutable: Bool = {
+        guard let directory = try? TemporaryDirectory(), chattr("+i", directory.path) else { return false }
+        return chattr("-i", directory.path)
+    }()
+
+    /// Runs `chattr flag path`; true if it succeeded.
+    static func chattr(_ flag: String, _ path: String) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
+        process.arguments = [flag, path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return false
+        }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
     @Test func writeCreatesANewFile() throws {
         let directory = try TemporaryDirectory()
         try AtomicFile.write([1, 2, 3], to: directory.file("model.bin"))
@@ -23,6 +46,25 @@ import Glibc
         try AtomicFile.write([4, 5], to: directory.file("model.bin"))
         #expect(try directory.read("model.bin") == [4, 5])
         #expect(try directory.contents() == ["model.bin"])
+    }
+
+    @Test func writeRemovesTemporaryFilesOfKilledWritersButNotOfLiveOnes() throws {
+        let directory = try TemporaryDirectory()
+        // A process that has finished stands for one killed in the middle of a write.
+        let finished = Process()
+        finished.executableURL = URL(fileURLWithPath: "/bin/true")
+        try finished.run()
+        finished.waitUntilExit()
+        let abandoned = ".m.safetensors.tmp-\(finished.processIdentifier)-1f2e"
+        let live = ".m.safetensors.tmp-\(getpid())-77aa"
+        let unrelated = ".other.tmp-\(finished.processIdentifier)-1f2e"
+        for name in [abandoned, live, unrelated] { try directory.write([1, 2, 3], to: name) }
+
+        try AtomicFile.write([9], to: directory.file("m.safetensors"))
+        let left = try directory.contents()
+        #expect(!left.contains(abandoned))
+        #expect(left.contains(live) && left.contains(unrelated))
+        #expect(try directory.read("m.safetensors") == [9])
     }
 
     @Test func writeOfNoBytesMakesAnEmptyFile() throws {
@@ -78,6 +120,20 @@ import Glibc
         try directory.write([1, 2, 3], to: "model.bin")
         #expect(chmod(directory.path, 0o555) == 0)
         defer { chmod(directory.path, 0o755) }
+        let path = directory.file("model.bin")
+        #expect(throws: AtomicFileError.permissionDenied(path: path, directory: directory.path)) {
+            try AtomicFile.write([9], to: path)
+        }
+        #expect(try directory.read("model.bin") == [1, 2, 3])
+        #expect(try directory.contents() == ["model.bin"])
+    }
+
+    @Test(.enabled(if: canMakeDirectoriesImmutable, "needs `chattr +i`: the superuser on a file system that has it"))
+    func writeIntoAnImmutableDirectoryThrowsAndLeavesTheOldFile() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write([1, 2, 3], to: "model.bin")
+        try #require(Self.chattr("+i", directory.path))
+        defer { _ = Self.chattr("-i", directory.path) }
         let path = directory.file("model.bin")
         #expect(throws: AtomicFileError.permissionDenied(path: path, directory: directory.path)) {
             try AtomicFile.write([9], to: path)

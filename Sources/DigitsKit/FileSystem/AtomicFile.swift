@@ -15,7 +15,9 @@ public enum AtomicFile {
     ///
     /// Writes to a new temporary file in the same directory (`.<name>.tmp-<pid>-<random>`),
     /// flushes it to disk, renames it over `path` and flushes the directory, so that after a
-    /// crash `path` holds either the old contents or the new ones. A file already at `path`
+    /// crash `path` holds either the old contents or the new ones. A process killed mid-write
+    /// (`kill -9`) cannot remove its temporary file; the next successful write of the same
+    /// name removes such leftovers whose process is gone. A file already at `path`
     /// keeps its permission bits. On any failure the temporary file is removed and the old file,
     /// if any, is left untouched. A symbolic link at `path` is replaced, not followed.
     ///
@@ -65,6 +67,7 @@ public enum AtomicFile {
         }
         succeeded = true
         try syncDirectory(directory, path: path)
+        removeAbandonedTemporaryFiles(directory: directory, name: name)
     }
 
     /// Checks, cheaply and without writing anything, that `write(_:to:)` could create or replace
@@ -111,6 +114,27 @@ public enum AtomicFile {
         }
         guard name != ".", name != ".." else { return nil }
         return (directory, name)
+    }
+
+    /// Removes `.<name>.tmp-<pid>-…` files in `directory` left by processes that no longer run
+    /// (a write in progress in a live process, this one included, is left alone).
+    static func removeAbandonedTemporaryFiles(directory: String, name: String) {
+        let prefix = ".\(String(name.prefix(100))).tmp-"
+        guard let stream = opendir(directory) else { return }
+        defer { closedir(stream) }
+        let separator = directory.hasSuffix("/") ? "" : "/"
+        while let entry = readdir(stream) {
+            let entryName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard entryName.hasPrefix(prefix),
+                  let pidText = entryName.dropFirst(prefix.count).split(separator: "-").first,
+                  let pid = pid_t(pidText), pid > 0
+            else { continue }
+            if kill(pid, 0) == -1 && errno == ESRCH {
+                unlink(directory + separator + entryName)
+            }
+        }
     }
 
     /// Creates a new, uniquely named, empty file beside `path` and opens it for writing.
@@ -188,9 +212,10 @@ public enum AtomicFileError: Error, Equatable, CustomStringConvertible {
         }
     }
 
-    /// A message for the user naming the path and the reason.
-    public var description: String {
-        let reason = switch self {
+    /// Why the path could not be written, without the path: for callers that wrap this error
+    /// in a message of their own.
+    public var reason: String {
+        switch self {
         case .invalidPath: "the path does not name a file"
         case let .directoryMissing(_, directory): "the directory '\(directory)' does not exist"
         case let .notADirectory(_, directory): "'\(directory)' is not a directory"
@@ -198,6 +223,10 @@ public enum AtomicFileError: Error, Equatable, CustomStringConvertible {
         case let .permissionDenied(_, directory): "permission denied (cannot create files in '\(directory)')"
         case let .systemError(_, operation, code): "\(operation) failed: \(SystemErrorText.message(code))"
         }
-        return "cannot write '\(path)': \(reason)"
+    }
+
+    /// A message for the user naming the path and the reason.
+    public var description: String {
+        "cannot write '\(path)': \(reason)"
     }
 }

@@ -1,0 +1,67 @@
+/// A training setting outside what `digits` accepts.
+public struct ConfigurationProblem: Error, Equatable, CustomStringConvertible {
+    /// The setting at fault; `flag` is its command-line name.
+    public enum Setting: String, Sendable {
+        case epochs, batchSize, learningRate, momentum, weightDecay, warmup, stepEvery, stepFactor, threads, hidden
+
+        /// The `digits train` flag that sets it.
+        public var flag: String {
+            switch self {
+            case .epochs: "--epochs"
+            case .batchSize: "--batch-size"
+            case .learningRate: "--learning-rate"
+            case .momentum: "--momentum"
+            case .weightDecay: "--weight-decay"
+            case .warmup: "--warmup"
+            case .stepEvery: "--step-every"
+            case .stepFactor: "--step-factor"
+            case .threads: "--threads"
+            case .hidden: "--hidden"
+            }
+        }
+    }
+
+    /// The setting at fault.
+    public var setting: Setting
+    /// What it must be, e.g. "must be between 1 and 10000".
+    public var requirement: String
+
+    /// The problem in the command line's words, e.g. "--epochs must be between 1 and 10000".
+    public var description: String { "\(setting.flag) \(requirement)" }
+}
+
+extension TrainingConfiguration {
+    /// Epochs a run may have.
+    public static let epochRange = 1 ... 10_000
+    /// Examples a batch may have.
+    public static let batchSizeRange = 1 ... 60_000
+    /// Threads a run may use.
+    public static let threadRange = 1 ... 256
+    /// Neurons a hidden layer may have.
+    public static let layerSizeRange = 1 ... 16_384
+
+    /// Checks every setting against what `digits` accepts: the same bounds apply to flags, to a
+    /// configuration built in code, and to one read back from a checkpoint.
+    public func validate() throws(ConfigurationProblem) {
+        func fail(_ setting: ConfigurationProblem.Setting, _ requirement: String) -> ConfigurationProblem {
+            ConfigurationProblem(setting: setting, requirement: requirement)
+        }
+        guard Self.epochRange.contains(epochs) else { throw fail(.epochs, "must be between 1 and 10000") }
+        guard Self.batchSizeRange.contains(batchSize) else { throw fail(.batchSize, "must be between 1 and 60000") }
+        guard learningRate.isFinite, learningRate > 0 else { throw fail(.learningRate, "must be a positive number") }
+        guard (0 ..< 1).contains(momentum) else { throw fail(.momentum, "must be in [0, 1)") }
+        guard weightDecay.isFinite, weightDecay >= 0 else { throw fail(.weightDecay, "must be 0 or positive") }
+        guard warmupEpochs.isFinite, (0 ... Double(epochs)).contains(warmupEpochs) else {
+            throw fail(.warmup, "must be between 0 and the number of epochs")
+        }
+        if case let .step(every, factor) = decay {
+            guard every >= 1 else { throw fail(.stepEvery, "must be at least 1") }
+            guard factor.isFinite, factor > 0, factor <= 1 else { throw fail(.stepFactor, "must be in (0, 1]") }
+        }
+        guard Self.threadRange.contains(threads) else { throw fail(.threads, "must be between 1 and 256") }
+        guard hidden.allSatisfy(Self.layerSizeRange.contains), hidden.count <= 64 else {
+            throw fail(.hidden, "sizes must be between 1 and 16384, at most 64 layers")
+        }
+        guard activation != .identity else { throw fail(.hidden, "layers need relu, sigmoid or tanh") }
+    }
+}

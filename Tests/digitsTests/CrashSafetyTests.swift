@@ -1,0 +1,52 @@
+import DigitsKit
+import Foundation
+import Testing
+
+/// `kill -9` can land at any instant, including in the middle of writing a checkpoint or the
+/// model. Whatever instant it lands at, the files on disk must be the previous complete ones.
+@Suite struct CrashSafetyTests {
+    @Test func killingTrainingAtRandomMomentsNeverLeavesABrokenFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("digits-kill-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("m.safetensors").path
+        let checkpoint = folder.appendingPathComponent("m.checkpoint").path
+
+        var generator = SplitMix64(seed: 99)
+        var checkpointsSeen = 0
+        for _ in 0 ..< 12 {
+            // Many short epochs: a checkpoint is written every few milliseconds.
+            let process = Process()
+            process.executableURL = CommandRunner.executable
+            process.arguments = ["train", "--data", "Fixtures/mnist-subset", "--epochs", "400", "--hidden", "8",
+                                 "--batch-size", "500", "--output", model]
+            process.currentDirectoryURL = CommandRunner.packageRoot
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32(300_000 + generator.nextIndex(below: 700_000)))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            #expect(process.terminationReason == .uncaughtSignal)
+
+            // Whatever is there must load completely.
+            if FileManager.default.fileExists(atPath: TrainingCheckpoint.path(inFolder: checkpoint)) {
+                let saved = try TrainingCheckpoint(contentsOfFolder: checkpoint)
+                #expect(saved.epochsDone >= 1)
+                checkpointsSeen += 1
+            }
+            if FileManager.default.fileExists(atPath: model) {
+                _ = try ModelFile(contentsOf: model)
+            }
+        }
+        #expect(checkpointsSeen > 0, "no checkpoint was ever written before the kill; the test proved nothing")
+
+        // A run that finishes cleans up after the killed ones: no temporary files, no checkpoint.
+        let finish = try CommandRunner.run(["train", "--data", "Fixtures/mnist-subset", "--epochs", "2", "--hidden", "8",
+                                            "--output", model])
+        #expect(finish.status == 0)
+        _ = try ModelFile(contentsOf: model)
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(left == ["m.safetensors"], "left behind: \(left)")
+    }
+}
