@@ -78,42 +78,21 @@ extension TrainingCheckpoint {
     /// What makes a checkpoint's state one that `digits train` cannot have written, or nil.
     ///
     /// Resuming trusts these numbers: it starts a thread per `threads`, sizes batches by `batchSize`,
-    /// counts steps as `epochs ×` batches per epoch and carries on from `batchesDone`, so a damaged
-    /// or edited file must be refused here rather than crash or exhaust memory there. The bounds
-    /// are those `digits train` accepts for its flags.
+    /// counts steps as `epochs ×` batches per epoch, carries on from `batchesDone` and adds to the
+    /// running counters, so a damaged or edited file must be refused here rather than crash or
+    /// exhaust memory there.
     private static func problem(with state: State) -> String? {
-        let configuration = state.configuration
-        let position = state.position
-        let epochs = configuration.epochs
-        if !(1 ... 10_000).contains(epochs) {
-            return "its epoch count \(epochs) is not 1...10000"
-        }
-        if !(1 ... 60_000).contains(configuration.batchSize) {
-            return "its batch size \(configuration.batchSize) is not 1...60000"
-        }
-        if !(1 ... 256).contains(configuration.threads) {
-            return "its thread count \(configuration.threads) is not 1...256"
-        }
-        if !(configuration.learningRate > 0 && configuration.learningRate.isFinite) {
-            return "its learning rate \(configuration.learningRate) is not a positive number"
-        }
-        if !(0 ..< 1).contains(configuration.momentum) {
-            return "its momentum \(configuration.momentum) is not in [0, 1)"
-        }
-        if !(configuration.weightDecay >= 0 && configuration.weightDecay.isFinite) {
-            return "its weight decay \(configuration.weightDecay) is not 0 or a positive number"
-        }
-        if !(0 ... Double(epochs)).contains(configuration.warmupEpochs) {
-            return "its warmup of \(configuration.warmupEpochs) epochs is not between 0 and its \(epochs) epochs"
-        }
-        if case let .step(every, factor) = configuration.decay, every < 1 || !(factor > 0 && factor <= 1) {
-            return "its step decay (by \(factor) every \(every) epochs) is not by (0, 1] every 1 or more epochs"
+        do {
+            try state.configuration.validate()
+        } catch {
+            return "its configuration is not one digits train accepts (\(error))"
         }
         let examples = state.trainingExamples
         guard examples > 0 else {
             return "it records \(examples) training examples"
         }
-        let batchesPerEpoch = (examples - 1) / configuration.batchSize + 1
+        let position = state.position
+        let batchesPerEpoch = (examples - 1) / state.configuration.batchSize + 1
         if !(0 ... batchesPerEpoch).contains(position.batchesDone) {
             return "it stands at batch \(position.batchesDone) of an epoch of \(batchesPerEpoch) batches"
         }
