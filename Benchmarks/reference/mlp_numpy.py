@@ -7,9 +7,7 @@ batch 64 (the last batch partial), reshuffled every epoch. Prints one JSON objec
     python3 mlp_numpy.py --data DIR [--epochs 5] [--seed 1] [--threads 2]
 """
 
-import json
 import os
-import resource
 import time
 
 from mnist_io import workload_arguments
@@ -21,7 +19,7 @@ def main():
     os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
     import numpy as np
 
-    from mnist_io import load
+    from mnist_io import load, report
 
     train_x, train_y = load(args.data, "train")
     test_x, test_y = load(args.data, "test")
@@ -75,13 +73,7 @@ def main():
         if layer < len(weights) - 1:
             h = np.maximum(h, 0)
     accuracy = float((h.argmax(axis=1) == test_y).mean())
-    print(json.dumps({
-        "name": "numpy " + np.__version__,
-        "epoch_seconds": epoch_seconds,
-        "test_accuracy": accuracy,
-        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-        "train_images": int(len(train_x)),
-    }))
+    report("numpy " + np.__version__, epoch_seconds, accuracy, int(len(train_x)))
 
 
 if __name__ == "__main__":

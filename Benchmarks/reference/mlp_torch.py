@@ -3,14 +3,12 @@
     python3 mlp_torch.py --data DIR [--epochs 5] [--seed 1] [--threads 2]
 """
 
-import json
-import resource
 import time
 
 import numpy as np
 import torch
 
-from mnist_io import load, workload_arguments
+from mnist_io import load, report, workload_arguments
 
 
 def main():
@@ -50,13 +48,7 @@ def main():
     with torch.no_grad():
         logits = model(torch.from_numpy(test_x.copy()).float() / 255)
         accuracy = float((logits.argmax(dim=1).numpy() == test_y).mean())
-    print(json.dumps({
-        "name": "PyTorch " + torch.__version__,
-        "epoch_seconds": epoch_seconds,
-        "test_accuracy": accuracy,
-        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-        "train_images": int(len(train_x)),
-    }))
+    report("PyTorch " + torch.__version__, epoch_seconds, accuracy, int(len(train_x)))
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@ files (gzipped or raw)."""
 
 import argparse
 import gzip
+import json
 import os
+import resource
 import struct
 
 NAMES = {
@@ -54,3 +56,14 @@ def workload_arguments(description):
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--threads", type=int, default=2)
     return parser.parse_args()
+
+
+def report(name, epoch_seconds, test_accuracy, train_images):
+    """Prints the run's result as the one JSON object the benchmark runner reads."""
+    print(json.dumps({
+        "name": name,
+        "epoch_seconds": epoch_seconds,
+        "test_accuracy": test_accuracy,
+        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "train_images": train_images,
+    }))

@@ -28,7 +28,7 @@ struct ModelOptions: ParsableArguments {
 /// How many threads to compute on.
 struct ThreadOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "Threads to compute on (results are identical for a given seed and thread count).",
+        "Threads to compute on.",
         valueName: "n"))
     var threads: Int = ParallelRunner.processorCount
 
