@@ -3,6 +3,8 @@
 // `restrict` tells it the arrays do not overlap, without which it keeps them scalar.
 #include "CKernelsElementwise.h"
 
+#include <stdbool.h>
+
 #include <math.h>
 
 static inline float apply_activation(float z, int activation) {
@@ -54,8 +56,10 @@ void ck_activation_backward(const float *restrict a, float *restrict g, size_t n
     }
 }
 
-void ck_column_sums(const float *restrict x, int rows, int cols, int ldx, float *restrict sums) {
-    for (int j = 0; j < cols; j++) sums[j] = 0;
+void ck_column_sums(const float *restrict x, int rows, int cols, int ldx, float *restrict sums, bool accumulate) {
+    if (!accumulate) {
+        for (int j = 0; j < cols; j++) sums[j] = 0;
+    }
     for (int r = 0; r < rows; r++) {
         const float *row = x + (size_t)r * ldx;
         for (int j = 0; j < cols; j++) sums[j] += row[j];

@@ -24,7 +24,11 @@ import Testing
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            usleep(UInt32(300_000 + generator.nextIndex(below: 700_000)))
+            // Wait for the run to be saving (a slow build, such as a sanitizer's, starts late),
+            // then kill it at a random moment among its saves.
+            let checkpointFile = TrainingCheckpoint.path(inFolder: checkpoint)
+            for _ in 0 ..< 200 where !FileManager.default.fileExists(atPath: checkpointFile) { usleep(50_000) }
+            usleep(UInt32(generator.nextIndex(below: 500_000)))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             #expect(process.terminationReason == .uncaughtSignal)

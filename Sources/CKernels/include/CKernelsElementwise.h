@@ -1,6 +1,7 @@
 #ifndef CKERNELS_ELEMENTWISE_H
 #define CKERNELS_ELEMENTWISE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,9 +24,9 @@ void ck_bias_activation(float *z, int rows, int cols, int ldz, const float *bias
 /// Turns dL/dA into dL/dZ in place.
 void ck_activation_backward(const float *a, float *g, size_t n, int activation);
 
-/// sums[j] ← Σ_i x[i][j] over rows×cols (row stride ldx): dL/db from dL/dZ. Rows are added in
-/// order, so the result does not depend on anything but the data.
-void ck_column_sums(const float *x, int rows, int cols, int ldx, float *sums);
+/// sums[j] ← Σ_i x[i][j] over rows×cols (row stride ldx): dL/db from dL/dZ; with `accumulate`,
+/// sums[j] += that instead. Rows are added in order, so the result depends only on the data.
+void ck_column_sums(const float *x, int rows, int cols, int ldx, float *sums, bool accumulate);
 
 /// dst[i] ← src[i] / 255 for n bytes: pixels to inputs in [0, 1].
 void ck_bytes_to_unit_floats(const uint8_t *src, float *dst, size_t n);

@@ -188,7 +188,7 @@ extension Dense {
         // dL/dW = Iᵀ · dL/dZ: (n×B)·(B×m). With no rows it is zero.
         ck_sgemm(true, false, n, m, b, input, n, outputGradient, m, 0, weightGradient, m)
         // dL/db = the column sums of dL/dZ.
-        ck_column_sums(outputGradient, b, m, m, biasGradient)
+        ck_column_sums(outputGradient, b, m, m, biasGradient, false)
     }
 
     /// dL/dI = dL/dZ · Wᵀ on raw buffers: (B×m)·(m×n) into `inputGradient` (B×n).

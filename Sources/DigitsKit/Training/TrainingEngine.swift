@@ -5,11 +5,13 @@ import CKernels
 /// The network's parameters live in one flat vector (see `ParameterLayout`), as do the
 /// optimiser's velocities and each thread's gradient. A step is one run of the thread pool:
 ///
-/// 1. each thread loads its contiguous shard of the batch and runs it forward and backward
-///    (`Dense.forward` / `Dense.backward` on raw buffers), producing its own gradient;
+/// 1. each thread loads its contiguous shard of the batch and runs it forward, then backward
+///    down the layers (`Dense.forward`, dL/dZ and `Dense.inputGradient` on raw buffers);
 /// 2. all threads meet at a barrier;
-/// 3. each thread takes its own range of every parameter array, sums the shards' gradients there
-///    in shard order, and applies the SGD update.
+/// 3. each thread takes its own rows of every weight matrix (and columns of every bias), forms
+///    their gradient from all shards at once — dL/dW rows = Σ over shards of Iᵀ·dL/dZ, a block of
+///    rows at a time — and applies the SGD update to that block while it is still in cache.
+///    Gradients never make a round trip through memory, and no thread waits for another.
 ///
 /// Because the shards and the ranges depend only on the thread count, and sums are always taken
 /// in the same order, the same seed and thread count always give a bit-identical model.
@@ -28,8 +30,6 @@ public final class TrainingEngine {
     private let parameters: UnsafeMutableBufferPointer<Float>
     private let velocity: UnsafeMutableBufferPointer<Float>
     private var workspaces: [ShardWorkspace] = []
-    /// One pointer per workspace to its gradient, in shard order, for the update kernel.
-    private var gradientTable: UnsafeMutableBufferPointer<UnsafePointer<Float>?>
 
     /// An engine that trains `model` with `optimizer`'s settings and state on `threadCount` threads.
     public init(model: MLP, optimizer: SGD, loss: Loss, threadCount: Int) {
@@ -42,14 +42,11 @@ public final class TrainingEngine {
         velocity = .allocate(capacity: layout.count)
         layout.flatten(model.layers.map { ($0.weight, $0.bias) }, into: parameters)
         layout.flatten(optimizer.velocities.map { ($0.weight, $0.bias) }, into: velocity)
-        gradientTable = .allocate(capacity: pool.threadCount)
-        gradientTable.initialize(repeating: nil)
     }
 
     deinit {
         parameters.deallocate()
         velocity.deallocate()
-        gradientTable.deallocate()
     }
 
     /// The network as trained so far (a copy).
@@ -73,9 +70,6 @@ public final class TrainingEngine {
     private func reserve(shardRows rows: Int) {
         guard rows > (workspaces.first?.capacity ?? 0) else { return }
         workspaces = (0 ..< pool.threadCount).map { _ in ShardWorkspace(layout: layout, capacity: rows) }
-        for (t, workspace) in workspaces.enumerated() {
-            gradientTable[t] = UnsafePointer(workspace.parameterGradient.baseAddress!)
-        }
     }
 
     /// One optimisation step on the examples `batch` of `data`.
@@ -93,7 +87,7 @@ public final class TrainingEngine {
         let largestShard = (batch.count + threads - 1) / threads
         reserve(shardRows: largestShard)
         let (pool, layout, workspaces, loss) = (self.pool, self.layout, self.workspaces, self.loss)
-        let (parameters, velocity, gradients) = (self.parameters, self.velocity, UnsafePointer(gradientTable.baseAddress!))
+        let (parameters, velocity) = (self.parameters, self.velocity)
         let (momentum, weightDecay, batchSize) = (self.momentum, self.weightDecay, batch.count)
 
         pool.run { t in
@@ -111,15 +105,45 @@ public final class TrainingEngine {
 
             pool.barrier()
 
-            // This thread's share of one parameter array: the same split every step.
-            func update(_ range: Range<Int>, decay: Float) {
-                let mine = (range.lowerBound + range.count * t / threads) ..< (range.lowerBound + range.count * (t + 1) / threads)
-                ck_sgd_update(parameters.baseAddress!, velocity.baseAddress!, gradients, Int32(threads),
-                              mine.lowerBound, mine.upperBound, learningRate, momentum, decay)
-            }
-            for layer in layout.layers {
-                update(layer.weight, decay: weightDecay)
-                update(layer.bias, decay: 0)
+            let mine = workspaces[t]
+            for (l, layer) in layout.layers.enumerated() {
+                // This thread's rows of W: the same split every step, so the result never depends on timing.
+                let (n, m) = (layer.inputs, layer.outputs)
+                var row = n * t / threads
+                let end = n * (t + 1) / threads
+                while row < end {
+                    let count = min(ShardWorkspace.gradientBlockRows, end - row)
+                    // dL/dW[rows] = Σ over shards of I[:, rows]ᵀ · dL/dZ, the shards added in order.
+                    var first = true
+                    for shard in workspaces where shard.rows > 0 {
+                        shard.withLayerInput(l) { input in
+                            ck_sgemm(true, false, Int32(count), Int32(m), Int32(shard.rows), input + row, Int32(n),
+                                     shard.outputGradient(l), Int32(m), first ? 0 : 1,
+                                     mine.gradientBlock.baseAddress!, Int32(m))
+                        }
+                        first = false
+                    }
+                    let offset = layer.weight.lowerBound + row * m
+                    withUnsafePointer(to: UnsafePointer(mine.gradientBlock.baseAddress!)) { gradient in
+                        ck_sgd_update(parameters.baseAddress! + offset, velocity.baseAddress! + offset, gradient, 1,
+                                      0, count * m, learningRate, momentum, weightDecay)
+                    }
+                    row += count
+                }
+                // This thread's columns of b: dL/db = Σ over shards of the column sums of dL/dZ.
+                let columns = (m * t / threads) ..< (m * (t + 1) / threads)
+                guard !columns.isEmpty else { continue }
+                var first = true
+                for shard in workspaces where shard.rows > 0 {
+                    ck_column_sums(shard.outputGradient(l) + columns.lowerBound, Int32(shard.rows), Int32(columns.count),
+                                   Int32(m), mine.biasGradient.baseAddress!, !first)
+                    first = false
+                }
+                let offset = layer.bias.lowerBound + columns.lowerBound
+                withUnsafePointer(to: UnsafePointer(mine.biasGradient.baseAddress!)) { gradient in
+                    ck_sgd_update(parameters.baseAddress! + offset, velocity.baseAddress! + offset, gradient, 1,
+                                  0, columns.count, learningRate, momentum, 0)
+                }
             }
         }
         return workspaces.reduce(Loss.Evaluation(lossSum: 0, correct: 0)) {
