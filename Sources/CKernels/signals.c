@@ -1,5 +1,6 @@
 #include "CKernelsSignals.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 
@@ -19,6 +20,13 @@ void ck_interrupts_catch(void) {
     action.sa_flags = SA_RESETHAND | SA_RESTART;
     sigaction(SIGINT, &action, NULL);
     sigaction(SIGTERM, &action, NULL);
+    // A launcher may have started us with these signals blocked (the mask is inherited); then
+    // Ctrl-C would never reach the handler.
+    sigset_t wanted;
+    sigemptyset(&wanted);
+    sigaddset(&wanted, SIGINT);
+    sigaddset(&wanted, SIGTERM);
+    pthread_sigmask(SIG_UNBLOCK, &wanted, NULL);
 }
 
 int ck_interrupts_received(void) {

@@ -54,3 +54,44 @@ import Testing
         #expect(left == ["m.safetensors"], "left behind: \(left)")
     }
 }
+
+/// Ctrl-C during training: the run stops after the batch in progress, saves a checkpoint, says
+/// how to continue and exits with 130; continuing it gives exactly the uninterrupted run's model.
+@Suite struct InterruptTests {
+    @Test func interruptedThenResumedRunMatchesAnUninterruptedOneBitForBit() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("digits-int-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("m.safetensors").path
+        let reference = folder.appendingPathComponent("reference.safetensors").path
+        let checkpoint = folder.appendingPathComponent("m.checkpoint").path
+        let settings = ["--data", "Fixtures/mnist-subset", "--epochs", "20", "--hidden", "16", "--batch-size", "100",
+                        "--threads", "2", "--seed", "7"]
+
+        let process = Process()
+        process.executableURL = CommandRunner.executable
+        process.arguments = ["train"] + settings + ["--output", model]
+        process.currentDirectoryURL = CommandRunner.packageRoot
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        let checkpointFile = TrainingCheckpoint.path(inFolder: checkpoint)
+        for _ in 0 ..< 400 where !FileManager.default.fileExists(atPath: checkpointFile) { usleep(25_000) }
+        kill(process.processIdentifier, SIGINT)
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        #expect(message.contains("interrupted in epoch"))
+        #expect(message.contains("digits train --resume \(checkpoint)"))
+        #expect(!FileManager.default.fileExists(atPath: model))
+
+        let resumed = try CommandRunner.run(["train", "--resume", checkpoint, "--data", "Fixtures/mnist-subset",
+                                             "--output", model])
+        #expect(resumed.status == 0, "\(resumed.standardError)")
+        let uninterrupted = try CommandRunner.run(["train"] + settings + ["--output", reference, "--no-checkpoint"])
+        #expect(uninterrupted.status == 0)
+        #expect(try ModelFile(contentsOf: model).model == ModelFile(contentsOf: reference).model)
+        #expect(!FileManager.default.fileExists(atPath: checkpoint))
+    }
+}
