@@ -41,9 +41,8 @@ import Testing
     }
 
     @Test func everyFileIsAttemptedAndFailuresExitWithOne() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("digits-classify-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let scratch = try ScratchFolder()
+        let folder = scratch.url
         let text = folder.appendingPathComponent("notes.png")
         try Data("just some text\n".utf8).write(to: text)
         let empty = folder.appendingPathComponent("empty.png")
@@ -93,9 +92,8 @@ import Testing
     @Test func aBlankPictureIsClassifiedWithAWarning() throws {
         // A valid 1×1 white PNG, built with the project's own encoder through the command line's
         // sibling: the library is linked into the tests.
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("digits-blank-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let scratch = try ScratchFolder()
+        let folder = scratch.url
         let blank = folder.appendingPathComponent("blank.png")
         try Data(TestImages.whitePNG).write(to: blank)
         let output = try CommandRunner.run(["classify", "--json", blank.path])

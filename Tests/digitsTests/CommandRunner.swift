@@ -59,3 +59,20 @@ struct CommandRunner {
                       standardError: String(decoding: errData, as: UTF8.self))
     }
 }
+
+/// A fresh folder under the system's temporary folder, removed with everything in it when the
+/// value is released.
+final class ScratchFolder {
+    /// The folder.
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("digits-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    /// The path of `name` inside the folder.
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+}

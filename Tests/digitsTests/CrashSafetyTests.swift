@@ -6,9 +6,8 @@ import Testing
 /// model. Whatever instant it lands at, the files on disk must be the previous complete ones.
 @Suite struct CrashSafetyTests {
     @Test func killingTrainingAtRandomMomentsNeverLeavesABrokenFile() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("digits-kill-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let scratch = try ScratchFolder()
+        let folder = scratch.url
         let model = folder.appendingPathComponent("m.safetensors").path
         let checkpoint = folder.appendingPathComponent("m.checkpoint").path
 
@@ -59,9 +58,8 @@ import Testing
 /// how to continue and exits with 130; continuing it gives exactly the uninterrupted run's model.
 @Suite struct InterruptTests {
     @Test func interruptedThenResumedRunMatchesAnUninterruptedOneBitForBit() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("digits-int-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let scratch = try ScratchFolder()
+        let folder = scratch.url
         let model = folder.appendingPathComponent("m.safetensors").path
         let reference = folder.appendingPathComponent("reference.safetensors").path
         let checkpoint = folder.appendingPathComponent("m.checkpoint").path

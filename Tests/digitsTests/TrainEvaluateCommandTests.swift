@@ -3,15 +3,8 @@ import Testing
 
 /// `digits train`, `digits evaluate` and `digits walkthrough` run as a user runs them.
 @Suite struct TrainEvaluateCommandTests {
-    final class Scratch {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("digits-e2e-\(UUID().uuidString)")
-        init() throws { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) }
-        deinit { try? FileManager.default.removeItem(at: url) }
-        func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-    }
-
     @Test func trainOnTheSubsetThenEvaluateReloadsTheSameAccuracy() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder()
         let model = scratch.path("subset.safetensors")
         let train = try CommandRunner.run(["train", "--data", "Fixtures/mnist-subset", "--epochs", "2", "--hidden", "48",
                                            "--output", model, "--json"])
@@ -38,7 +31,7 @@ import Testing
     }
 
     @Test func missingDataSaysHowToGetItAndAboutTheSubset() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder()
         let output = try CommandRunner.run(["train", "--output", scratch.path("m.safetensors")], in: scratch.url,
                                            environment: ["DIGITS_DATA": ""])
         #expect(output.status != 0)
@@ -47,7 +40,7 @@ import Testing
     }
 
     @Test func aBrokenIDXFileIsNamedInTheError() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder()
         let data = scratch.url.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         let subset = CommandRunner.packageRoot.appendingPathComponent("Fixtures/mnist-subset")
@@ -63,7 +56,7 @@ import Testing
     }
 
     @Test func divergingTrainingWritesNoModel() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder()
         let model = scratch.path("m.safetensors")
         try Data("previous model".utf8).write(to: URL(fileURLWithPath: model))
         let output = try CommandRunner.run(["train", "--data", "Fixtures/mnist-subset", "--epochs", "1",
@@ -99,7 +92,7 @@ import Testing
     }
 
     @Test func evaluatingABrokenModelFileFailsClearly() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchFolder()
         let model = scratch.path("broken.safetensors")
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: model))
         let output = try CommandRunner.run(["evaluate", "--data", "Fixtures/mnist-subset", "--model", model])

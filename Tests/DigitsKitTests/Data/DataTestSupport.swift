@@ -17,11 +17,8 @@ enum DataTestSupport {
     /// Runs `body` with a fresh, empty folder that is removed afterwards.
     @discardableResult
     static func withTemporaryDirectory<Result>(_ body: (String) throws -> Result) throws -> Result {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("digits-data-tests-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        return try body(path)
+        let directory = try TemporaryDirectory()
+        return try withExtendedLifetime(directory) { try body(directory.path) }
     }
 
     /// Writes `bytes` to `path`, replacing any file there.
