@@ -55,11 +55,4 @@ public struct ProgressBar: Sendable {
         let filled = min(Int((clamped * Double(cells)).rounded(.down)), cells)
         return String(repeating: "█", count: filled) + String(repeating: "░", count: cells - filled)
     }
-
-    /// Seconds left if the remaining items go at the average rate so far, or `nil` before
-    /// anything is done (when there is no rate to go by).
-    public static func estimatedSecondsRemaining(done: Int, total: Int, elapsedSeconds: Double) -> Double? {
-        guard done > 0, elapsedSeconds.isFinite, elapsedSeconds >= 0 else { return nil }
-        return elapsedSeconds * Double(max(total - done, 0)) / Double(done)
-    }
 }

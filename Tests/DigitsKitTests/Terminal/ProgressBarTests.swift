@@ -54,10 +54,4 @@ import Testing
         #expect(bar.render(label: "x", done: -3, total: 10) == "x [░░░░]  0/10")
         #expect(bar.render(label: "", done: 0, total: 0) == "[████] 0/0")
     }
-
-    @Test func remainingTimeFollowsTheAverageRate() {
-        #expect(ProgressBar.estimatedSecondsRemaining(done: 0, total: 10, elapsedSeconds: 5) == nil)
-        #expect(ProgressBar.estimatedSecondsRemaining(done: 25, total: 100, elapsedSeconds: 5) == 15)
-        #expect(ProgressBar.estimatedSecondsRemaining(done: 100, total: 100, elapsedSeconds: 5) == 0)
-    }
 }
