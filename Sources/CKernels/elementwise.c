@@ -71,31 +71,15 @@ void ck_bytes_to_unit_floats(const uint8_t *restrict src, float *restrict dst, s
     for (size_t i = 0; i < n; i++) dst[i] = (float)src[i] * scale;
 }
 
-void ck_sgd_update(float *restrict w, float *restrict v, const float *const *shards, int shardCount,
-                   size_t begin, size_t end, float rate, float momentum, float decay) {
-    // The common shard counts get their own loops so the compiler can vectorise them.
-    if (shardCount == 1) {
-        const float *restrict g0 = shards[0];
-        for (size_t i = begin; i < end; i++) {
-            float vi = momentum * v[i] + (g0[i] + decay * w[i]);
-            v[i] = vi;
-            w[i] -= rate * vi;
-        }
-    } else if (shardCount == 2) {
-        const float *restrict g0 = shards[0];
-        const float *restrict g1 = shards[1];
-        for (size_t i = begin; i < end; i++) {
-            float vi = momentum * v[i] + ((g0[i] + g1[i]) + decay * w[i]);
-            v[i] = vi;
-            w[i] -= rate * vi;
-        }
-    } else {
-        for (size_t i = begin; i < end; i++) {
-            float g = 0;
-            for (int s = 0; s < shardCount; s++) g += shards[s][i];
-            float vi = momentum * v[i] + (g + decay * w[i]);
-            v[i] = vi;
-            w[i] -= rate * vi;
+void ck_sgd_update(float *restrict w, float *restrict v, ptrdiff_t ldw, const float *restrict g, ptrdiff_t ldg,
+                   int rows, int cols, float rate, float momentum, float decay) {
+    for (int r = 0; r < rows; r++) {
+        float *restrict wr = w + r * ldw, *restrict vr = v + r * ldw;
+        const float *restrict gr = g + r * ldg;
+        for (int j = 0; j < cols; j++) {
+            float vj = momentum * vr[j] + (gr[j] + decay * wr[j]);
+            vr[j] = vj;
+            wr[j] -= rate * vj;
         }
     }
 }

@@ -31,11 +31,12 @@ void ck_column_sums(const float *x, int rows, int cols, int ldx, float *sums, bo
 /// dst[i] ← src[i] / 255 for n bytes: pixels to inputs in [0, 1].
 void ck_bytes_to_unit_floats(const uint8_t *src, float *dst, size_t n);
 
-/// SGD with momentum over elements [begin, end) of one parameter vector, PyTorch's form:
-///     g = Σ_s shards[s][i] (+ decay·w[i]);  v[i] = momentum·v[i] + g;  w[i] -= rate·v[i]
-/// The shards are added in index order, so the sum does not depend on timing.
-void ck_sgd_update(float *w, float *v, const float *const *shards, int shardCount,
-                   size_t begin, size_t end, float rate, float momentum, float decay);
+/// SGD with momentum over a rows × cols block of one parameter matrix, PyTorch's form:
+///     v = momentum·v + (g + decay·w);  w -= rate·v
+/// w and v share the row stride ldw; the gradient g has its own, ldg (a block of rows formed
+/// in scratch memory, say). For a flat vector of n values pass rows 1 and cols n.
+void ck_sgd_update(float *w, float *v, ptrdiff_t ldw, const float *g, ptrdiff_t ldg,
+                   int rows, int cols, float rate, float momentum, float decay);
 
 /// Makes the calling thread treat denormal floats as zero (inputs and results) and returns the
 /// previous setting for `ck_restore_denormals`. Gradients and momentum buffers drift into the

@@ -156,20 +156,26 @@ extension Dense {
 
     /// The forward pass on raw buffers: `A = f(I·W + b)`, I B×n, W n×m, b m, A B×m.
     ///
+    /// `outputStride` is the distance between rows of A (m unless given). A wider stride lets
+    /// a layer be computed in column slices: each slice is itself an n → width layer whose
+    /// outputs land in its own columns of the full output.
+    ///
     /// This and the two functions below are the layer's whole arithmetic; the `Matrix` methods
     /// above and the training engine both call them.
     public static func forward(
         _ shape: Shape, input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-        activation: Activation, output: UnsafeMutablePointer<Float>
+        activation: Activation, output: UnsafeMutablePointer<Float>, outputStride: Int? = nil
     ) {
         let (b, n, m) = (Int32(shape.rows), Int32(shape.inputs), Int32(shape.outputs))
-        guard b > 0 else { return }
+        let ldo = Int32(outputStride ?? shape.outputs)
+        precondition(ldo >= m, "output rows overlap")
+        guard b > 0, m > 0 else { return }
         if activation == .relu || activation == .identity {
             // Z = I·W with the bias and ReLU fused into the product's last write of each value.
-            ck_sgemm_bias_act(false, false, b, m, n, input, n, weight, m, 0, output, m, bias, activation == .relu)
+            ck_sgemm_bias_act(false, false, b, m, n, input, n, weight, m, 0, output, ldo, bias, activation == .relu)
         } else {
-            ck_sgemm(false, false, b, m, n, input, n, weight, m, 0, output, m)          // Z = I·W
-            ck_bias_activation(output, b, m, m, bias, activation.kernelCode)          // A = f(Z + b)
+            ck_sgemm(false, false, b, m, n, input, n, weight, m, 0, output, ldo)        // Z = I·W
+            ck_bias_activation(output, b, m, ldo, bias, activation.kernelCode)        // A = f(Z + b)
         }
     }
 

@@ -26,35 +26,28 @@ public struct SGD: Equatable, Sendable {
     public mutating func step(_ model: inout MLP, gradients: [Dense.Gradients], learningRate: Float) {
         precondition(gradients.count == model.layers.count)
         for l in model.layers.indices {
-            gradients[l].weight.storage.withUnsafeBufferPointer { g in
-                SGD.update(parameters: &model.layers[l].weight.storage, velocity: &velocities[l].weight.storage,
-                           gradientShards: [g], range: 0 ..< g.count, learningRate: learningRate,
-                           momentum: momentum, weightDecay: weightDecay)
-            }
-            gradients[l].bias.storage.withUnsafeBufferPointer { g in
-                SGD.update(parameters: &model.layers[l].bias.storage, velocity: &velocities[l].bias.storage,
-                           gradientShards: [g], range: 0 ..< g.count, learningRate: learningRate,
-                           momentum: momentum, weightDecay: 0)
-            }
+            SGD.update(parameters: &model.layers[l].weight.storage, velocity: &velocities[l].weight.storage,
+                       gradient: gradients[l].weight.storage, learningRate: learningRate,
+                       momentum: momentum, weightDecay: weightDecay)
+            SGD.update(parameters: &model.layers[l].bias.storage, velocity: &velocities[l].bias.storage,
+                       gradient: gradients[l].bias.storage, learningRate: learningRate,
+                       momentum: momentum, weightDecay: 0)
         }
     }
 
-    /// The update rule over `range` of one parameter array, with the gradient given as the sum of
-    /// `gradientShards` (one per thread, added in order so the result never depends on timing).
+    /// The update rule applied to every element of one parameter array.
     ///
     /// The arithmetic is the C kernel `ck_sgd_update`, the same one the training engine runs.
     public static func update(
-        parameters: inout [Float], velocity: inout [Float], gradientShards: [UnsafeBufferPointer<Float>],
-        range: Range<Int>, learningRate: Float, momentum: Float, weightDecay: Float
+        parameters: inout [Float], velocity: inout [Float], gradient: [Float],
+        learningRate: Float, momentum: Float, weightDecay: Float
     ) {
-        precondition(range.upperBound <= parameters.count && parameters.count == velocity.count)
-        precondition(gradientShards.allSatisfy { $0.count >= range.upperBound })
-        let table: [UnsafePointer<Float>?] = gradientShards.map(\.baseAddress)
+        precondition(parameters.count == velocity.count && gradient.count == parameters.count)
         parameters.withUnsafeMutableBufferPointer { p in
             velocity.withUnsafeMutableBufferPointer { v in
-                table.withUnsafeBufferPointer { shards in
-                    ck_sgd_update(p.baseAddress, v.baseAddress, shards.baseAddress, Int32(shards.count),
-                                  range.lowerBound, range.upperBound, learningRate, momentum, weightDecay)
+                gradient.withUnsafeBufferPointer { g in
+                    ck_sgd_update(p.baseAddress, v.baseAddress, 0, g.baseAddress, 0, 1, Int32(g.count),
+                                  learningRate, momentum, weightDecay)
                 }
             }
         }

@@ -34,26 +34,19 @@ import DigitsKit
         var velocity: [Float] = [0, 0]
         let gradient: [Float] = [1, -2]
         for _ in 0 ..< 2 {
-            gradient.withUnsafeBufferPointer { g in
-                SGD.update(parameters: &parameters, velocity: &velocity, gradientShards: [g], range: 0 ..< 2,
-                           learningRate: 0.1, momentum: 0.9, weightDecay: 0)
-            }
+            SGD.update(parameters: &parameters, velocity: &velocity, gradient: gradient,
+                       learningRate: 0.1, momentum: 0.9, weightDecay: 0)
         }
         // v1 = g, v2 = 0.9·g + g = 1.9·g; w = 1 − 0.1·(1 + 1.9)·g.
         #expect(abs(velocity[0] - 1.9) < 1e-6 && abs(velocity[1] + 3.8) < 1e-6)
         #expect(abs(parameters[0] - 0.71) < 1e-6 && abs(parameters[1] - 1.58) < 1e-6)
     }
 
-    @Test func shardGradientsAreSummedAndWeightDecayAdded() {
+    @Test func weightDecayIsAddedToTheGradient() {
         var parameters: [Float] = [2]
         var velocity: [Float] = [0]
-        let a: [Float] = [0.5], b: [Float] = [0.25]
-        a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                SGD.update(parameters: &parameters, velocity: &velocity, gradientShards: [pa, pb], range: 0 ..< 1,
-                           learningRate: 1, momentum: 0, weightDecay: 0.1)
-            }
-        }
+        SGD.update(parameters: &parameters, velocity: &velocity, gradient: [0.75], learningRate: 1, momentum: 0,
+                   weightDecay: 0.1)
         #expect(abs(parameters[0] - (2 - (0.75 + 0.2))) < 1e-6)
     }
 }
