@@ -28,11 +28,12 @@ final class BatchWorkspace {
     /// cache between the product that fills it and the update that reads it.
     static let gradientBlockRows = 48
 
-    /// One thread's gradient block (`gradientBlockRows` × the widest layer), bias gradient and
-    /// what the loss came to on its shard.
+    /// One thread's gradient block (`gradientBlockRows` × the widest layer), bias gradient, room
+    /// for its shard when a `BatchTransform` rewrites it, and what the loss came to on its shard.
     final class ThreadScratch {
         let gradientBlock: UnsafeMutableBufferPointer<Float>
         let biasGradient: UnsafeMutableBufferPointer<Float>
+        var transformed = Matrix(rows: 0, columns: MNISTDataSet.pixelsPerImage)
         var evaluation = Loss.Evaluation(lossSum: 0, correct: 0)
 
         init(widest: Int) {
@@ -64,9 +65,11 @@ final class BatchWorkspace {
     }
 
     /// Loads examples `indices` of `data` into rows `rows` (as many as there are indices),
-    /// scaling pixels to [0, 1], and applies `transform` to them when given.
+    /// scaling pixels to [0, 1], and applies `transform` to them when given, in `scratch`'s
+    /// matrix (the protocol works on a `Matrix`; the copy in and out is only made when
+    /// augmenting, and reuses the matrix's memory from step to step).
     func load(_ indices: ArraySlice<Int>, from data: MNISTDataSet, into rows: Range<Int>,
-              transform: (any BatchTransform)?, generator: inout SplitMix64) {
+              transform: (any BatchTransform)?, generator: inout SplitMix64, scratch: ThreadScratch) {
         let pixels = layout.layers[0].inputs
         precondition(pixels == MNISTDataSet.pixelsPerImage && indices.count == rows.count && rows.upperBound <= capacity)
         data.images.withUnsafeBufferPointer { images in
@@ -76,13 +79,13 @@ final class BatchWorkspace {
             }
         }
         guard let transform, !rows.isEmpty else { return }
-        // The transform works on a matrix of its own; a copy only when augmenting keeps the
-        // common step free of it.
         let shard = UnsafeMutableBufferPointer(rebasing: inputs[rows.lowerBound * pixels ..< rows.upperBound * pixels])
-        var matrix = Matrix(rows: rows.count, columns: pixels, values: Array(shard))
-        transform.apply(to: &matrix, generator: &generator)
-        precondition(matrix.rows == rows.count && matrix.columns == pixels, "a BatchTransform must keep the shape")
-        _ = shard.update(fromContentsOf: matrix.storage)
+        scratch.transformed.resize(rows: rows.count)
+        scratch.transformed.storage.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: shard) }
+        transform.apply(to: &scratch.transformed, generator: &generator)
+        precondition(scratch.transformed.rows == rows.count && scratch.transformed.columns == pixels,
+                     "a BatchTransform must keep the shape of its input")
+        scratch.transformed.storage.withUnsafeBufferPointer { _ = shard.update(fromContentsOf: $0) }
     }
 
     /// Layer `l`'s input (rows × n): the pixels for layer 0, the previous layer's output otherwise.

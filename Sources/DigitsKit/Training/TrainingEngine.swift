@@ -117,7 +117,7 @@ public final class TrainingEngine {
             let shard = Self.share(of: batchSize, thread: t, threads: threads)
             var generator = SplitMix64(seed: transformSeed &+ UInt64(t) &* 0x9E37_79B9_7F4A_7C15)
             workspace.load(batch[batch.startIndex + shard.lowerBound ..< batch.startIndex + shard.upperBound],
-                           from: data, into: shard, transform: transform, generator: &generator)
+                           from: data, into: shard, transform: transform, generator: &generator, scratch: scratch)
             pool.barrier()
 
             workspace.forwardFirstLayer(panel: t, parameters: p)

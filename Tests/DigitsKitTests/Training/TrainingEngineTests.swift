@@ -66,6 +66,34 @@ import Testing
         #expect(velocityError < 1e-6)
     }
 
+    /// Turns every pixel x into 1 − x.
+    struct Invert: BatchTransform {
+        func apply(to inputs: inout Matrix, generator: inout SplitMix64) {
+            for i in inputs.storage.indices { inputs.storage[i] = 1 - inputs.storage[i] }
+        }
+    }
+
+    /// A `BatchTransform` rewrites what every shard trains on: a step with an inverting transform
+    /// is a step on inverted images, on any number of threads, step after step.
+    @Test(arguments: [1, 2, 3])
+    func stepsTrainOnTheTransformedInputs(threads: Int) {
+        var generator = SplitMix64(seed: 4)
+        let model = MLP(inputCount: 784, hidden: [24], outputCount: 10, activation: .relu, generator: &generator)
+        let data = syntheticDataSet(count: 30, seed: 3)
+        let inverted = MNISTDataSet(images: data.images.map { 255 - $0 }, labels: data.labels)
+        let optimizer = SGD(for: model, momentum: 0.9)
+        let transformed = TrainingEngine(model: model, optimizer: optimizer, loss: .crossEntropy, threadCount: threads)
+        let plain = TrainingEngine(model: model, optimizer: optimizer, loss: .crossEntropy, threadCount: threads)
+        for batch in [Array(0 ..< 11), Array(11 ..< 30)] {
+            let a = transformed.step(batch: batch[...], of: data, learningRate: 0.05, transform: Invert())
+            let b = plain.step(batch: batch[...], of: inverted, learningRate: 0.05)
+            #expect(a.correct == b.correct && abs(a.lossSum - b.lossSum) < 1e-4)
+        }
+        let worst = zip(transformed.model.layers[0].weight.storage, plain.model.layers[0].weight.storage)
+            .map { abs($0 - $1) }.max()!
+        #expect(worst < 1e-5)
+    }
+
     @Test func theModelAndOptimizerComeBackExactlyAsGiven() {
         var generator = SplitMix64(seed: 5)
         let model = MLP(inputCount: 784, hidden: [40, 8], outputCount: 10, activation: .relu, generator: &generator)
