@@ -1,5 +1,5 @@
-// Single-threaded throughput of ck_sgemm on the products of one MLP training step
-// (784-256-128-10, 32 rows per thread) and on a large square product, at every kernel level
+// Single-threaded throughput of ck_sgemm on one thread's products in an MLP training step
+// (784-256-128-10, batch 64, two threads) and on a large square product, at every kernel level
 // this CPU runs. See README.md for how to build it.
 #include "CKernels.h"
 
@@ -32,17 +32,19 @@ typedef struct {
     int m, n, k;
 } shape;
 
+// One thread's products in a training step on two threads (batch 64): the first layer for the
+// whole batch on the thread's 128-column panel of W, the later layers on its 32-row half of the
+// batch, and the weight gradients of its share of the parameters from all 64 rows.
 static const shape shapes[] = {
-    {"forward   32x784 * 784x256", false, false, 32, 256, 784},
-    {"forward   32x256 * 256x128", false, false, 32, 128, 256},
-    {"forward   32x128 * 128x10 ", false, false, 32, 10, 128},
-    {"dW      (32x784)T * 32x256", true, false, 784, 256, 32},
-    {"dW      (32x256)T * 32x128", true, false, 256, 128, 32},
-    {"dW      (32x128)T * 32x10 ", true, false, 128, 10, 32},
-    {"dI    32x256 * (784x256)T ", false, true, 32, 784, 256},
-    {"dI    32x128 * (256x128)T ", false, true, 32, 256, 128},
-    {"forward   64x784 * 784x256", false, false, 64, 256, 784},
-    {"square    1024^3          ", false, false, 1024, 1024, 1024},
+    {"forward  64x784 * 784x128  ", false, false, 64, 128, 784},
+    {"forward  32x256 * 256x128  ", false, false, 32, 128, 256},
+    {"forward  32x128 * 128x10   ", false, false, 32, 10, 128},
+    {"dW     (64x784)T * 64x128  ", true, false, 784, 128, 64},
+    {"dW     (64x128)T * 64x128  ", true, false, 128, 128, 64},
+    {"dW      (64x64)T * 64x10   ", true, false, 64, 10, 64},
+    {"dI   32x128 * (256x128)T   ", false, true, 32, 256, 128},
+    {"dI    32x10 * (128x10)T    ", false, true, 32, 128, 10},
+    {"square   1024^3            ", false, false, 1024, 1024, 1024},
 };
 
 static double now(void) {
