@@ -4,8 +4,8 @@ import CKernels
 ///
 /// Every thread index of a run gets its own thread and all run at once (the caller's thread is
 /// index 0), so a task may wait at `barrier()` for the others — something a work queue cannot
-/// promise. The training engine runs each step as one task: forward and backward on each
-/// thread's shard, a barrier, then each thread updates its own range of the parameters.
+/// promise. The training engine runs each step as one task whose phases (load, first layer,
+/// the rest of forward and backward, update) are separated by barriers.
 public final class ThreadPool {
     /// How many threads a run uses.
     public let threadCount: Int
