@@ -55,6 +55,29 @@ public struct MLP: Equatable, Sendable {
     /// Number of classes.
     public var outputCount: Int { layers[layers.count - 1].outputCount }
 
+    /// An upper bound on the magnitude of any output (logit) for inputs in [0, `inputLimit`].
+    ///
+    /// Worked out layer by layer without running the network: an output can be at most
+    /// Σᵢ |Wᵢⱼ|·(bound on input i) + |bⱼ|, and sigmoid and tanh cap it at 1. Computed in
+    /// `Double`, so the bound itself does not overflow where a `Float` would. A float sum of
+    /// those terms never exceeds the bound by more than its rounding, so when the bound is far
+    /// below `Float.greatestFiniteMagnitude` every output of every input is finite.
+    public func outputMagnitudeBound(inputLimit: Double = 1) -> Double {
+        var bounds = [Double](repeating: inputLimit, count: inputCount)
+        for layer in layers {
+            var next = layer.bias.storage.map { Double(abs($0)) }
+            let m = layer.outputCount
+            for (i, bound) in bounds.enumerated() where bound > 0 {
+                for j in 0 ..< m { next[j] += Double(abs(layer.weight.storage[i * m + j])) * bound }
+            }
+            if layer.activation == .sigmoid || layer.activation == .tanh {
+                next = next.map { min($0, 1) }
+            }
+            bounds = next
+        }
+        return bounds.max() ?? 0
+    }
+
     /// Total number of weights and biases.
     public var parameterCount: Int { layers.reduce(0) { $0 + $1.weight.storage.count + $1.bias.storage.count } }
 

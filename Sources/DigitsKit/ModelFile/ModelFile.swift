@@ -149,6 +149,17 @@ public struct ModelFile: Equatable, Sendable {
         guard previousOutputs == 10 else {
             throw fail("the last layer gives \(previousOutputs) outputs; a digit classifier needs 10")
         }
+        // Finite weights can still be large enough that some picture's logits overflow to
+        // infinity, and the softmax of those is NaN. Training never gets there (it stops when
+        // the loss explodes), so such a file is damaged or was not made by a trainer.
+        let bound = MLP(layers: layers).outputMagnitudeBound()
+        guard bound < Double(Float.greatestFiniteMagnitude) / 4 else {
+            var exponent = 0, scaled = bound
+            while scaled >= 10 && exponent < 400 { scaled /= 10; exponent += 1 }
+            throw fail("its weights are so large that some pictures would give infinite outputs "
+                + "(logits up to about 10^\(exponent), where a float ends at 3.4·10^38); "
+                + "it is damaged, or was not saved by a trainer")
+        }
         if let architecture = metadata["architecture"] {
             let actual = ([MNISTDataSet.pixelsPerImage] + layers.map(\.outputCount)).map(String.init).joined(separator: "-")
             guard architecture == actual else {

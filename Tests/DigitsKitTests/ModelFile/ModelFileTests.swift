@@ -51,6 +51,8 @@ import DigitsKit
                 $0.metadata["architecture"] = nil
             }),
             ("NaN", { $0.tensors["layers.2.bias"] = try SafeTensor(shape: [10], floats: [.nan] + .init(repeating: 0, count: 9)) }),
+            // Finite, but eight tanh outputs near 1 times weights of 1e38 overflow a float's 3.4e38.
+            ("infinite outputs", { $0.tensors["layers.2.weight"] = try SafeTensor(shape: [8, 10], floats: .init(repeating: 1e38, count: 80)) }),
             ("expected [8]", { $0.tensors["layers.1.bias"] = try SafeTensor(shape: [2, 4], floats: .init(repeating: 0, count: 8)) }),
             ("update digits", { $0.metadata["format_version"] = "99" }),
             ("unknown activation", { $0.metadata["activation"] = "swish" }),
