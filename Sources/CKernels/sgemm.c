@@ -85,6 +85,11 @@ CK_PORTABLE_TILES(2)
 CK_PORTABLE_TILES(3)
 CK_PORTABLE_TILES(4)
 
+static void sgd_update_portable(float *w, float *v, ptrdiff_t ldw, const float *g, ptrdiff_t ldg, int rows, int cols,
+                                float rate, float momentum, float decay) {
+    ck_sgd_rows(w, v, ldw, g, ldg, rows, cols, rate, momentum, decay);
+}
+
 static const ck_level ck_level_portable = {
     .name = "portable",
     .mr_max = CK_PORTABLE_MR,
@@ -103,6 +108,7 @@ static const ck_level ck_level_portable = {
     },
     .pack_rows = ck_pack_rows_portable,
     .pack_columns = ck_pack_columns_portable,
+    .sgd_update = sgd_update_portable,
 };
 
 // MARK: - Driver
@@ -255,15 +261,15 @@ static const ck_level *level_named(const char *name) {
     return NULL;
 }
 
-// The automatic choice is computed once and cached; a forced level overrides it. Both are
-// atomics, so concurrent callers see either the old or the new level, never a torn value.
+// The automatic choice is computed once and cached in an atomic, so concurrent first callers
+// see either nothing or the whole answer. A forced level belongs to the thread that forced
+// it, so a test that forces one cannot change the arithmetic of work on other threads.
 static _Atomic(const ck_level *) automatic_level;
-static _Atomic(const ck_level *) forced_level;
+static _Thread_local const ck_level *forced_level;
 
-static const ck_level *current_level(void) {
-    const ck_level *level = atomic_load_explicit(&forced_level, memory_order_acquire);
-    if (level) return level;
-    level = atomic_load_explicit(&automatic_level, memory_order_acquire);
+const ck_level *ck_current_level(void) {
+    if (forced_level) return forced_level;
+    const ck_level *level = atomic_load_explicit(&automatic_level, memory_order_acquire);
     if (level) return level;
     static const char *const preference[] = {"avx512", "avx2", "portable"};
     for (size_t i = 0; !level; i++) level = level_named(preference[i]);
@@ -277,23 +283,23 @@ static const ck_level *current_level(void) {
 void ck_sgemm(bool transA, bool transB, int m, int n, int k,
               const float *a, int lda, const float *b, int ldb,
               float beta, float *c, int ldc) {
-    sgemm_at(current_level(), transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc, NULL, false);
+    sgemm_at(ck_current_level(), transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc, NULL, false);
 }
 
 void ck_sgemm_bias_act(bool transA, bool transB, int m, int n, int k,
                        const float *a, int lda, const float *b, int ldb,
                        float beta, float *c, int ldc, const float *bias, bool relu) {
-    sgemm_at(current_level(), transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc, bias, relu);
+    sgemm_at(ck_current_level(), transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc, bias, relu);
 }
 
-const char *ck_kernel_level(void) { return current_level()->name; }
+const char *ck_kernel_level(void) { return ck_current_level()->name; }
 
 bool ck_force_kernel_level(const char *level) {
     if (level == NULL) {
-        atomic_store_explicit(&forced_level, NULL, memory_order_release);
+        forced_level = NULL;
         return true;
     }
     const ck_level *found = level_named(level);
-    if (found) atomic_store_explicit(&forced_level, found, memory_order_release);
+    if (found) forced_level = found;
     return found != NULL;
 }

@@ -238,6 +238,11 @@ static CK_TARGET void pack_columns(int kc, int cols, const float *src, ptrdiff_t
     }
 }
 
+static CK_TARGET void sgd_update(float *w, float *v, ptrdiff_t ldw, const float *g, ptrdiff_t ldg, int rows, int cols,
+                              float rate, float momentum, float decay) {
+    ck_sgd_rows(w, v, ldw, g, ldg, rows, cols, rate, momentum, decay);
+}
+
 const ck_level ck_level_avx2 = {
     .name = "avx2",
     .mr_max = MR,
@@ -265,6 +270,7 @@ const ck_level ck_level_avx2 = {
     },
     .pack_rows = pack_rows,
     .pack_columns = pack_columns,
+    .sgd_update = sgd_update,
 };
 
 #endif

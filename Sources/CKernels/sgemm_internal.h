@@ -61,7 +61,10 @@ enum { CK_X_ROWS = 0, CK_X_COLUMNS = 1 };
 /// `kc` rows of `stride` floats, zero-filling columns `cols ..< stride`.
 typedef void (*ck_pack_fn)(int kc, int cols, const float *src, ptrdiff_t ld, float *panel, int stride);
 
-/// One instruction-set level: its micro-kernels and packing routines.
+typedef void (*ck_sgd_fn)(float *w, float *v, ptrdiff_t ldw, const float *g, ptrdiff_t ldg, int rows, int cols,
+                          float rate, float momentum, float decay);
+
+/// One instruction-set level: its micro-kernels, packing routines and SGD update.
 typedef struct {
     const char *name;
     /// Rows of the tallest tile.
@@ -79,7 +82,28 @@ typedef struct {
     ck_pack_fn pack_rows;
     /// Packs Y[p][j] = src[j*ld + p] (the transpose of a row-major block).
     ck_pack_fn pack_columns;
+    /// `ck_sgd_update` compiled for this level: the same loop, wider vectors.
+    ck_sgd_fn sgd_update;
 } ck_level;
+
+/// The level the products run at now (the CPU's best, or the one forced for tests).
+const ck_level *ck_current_level(void);
+
+/// The SGD update's loop, inlined into each level's `sgd_update` so that the compiler
+/// vectorises it for that level's instruction set. See `ck_sgd_update`.
+static inline __attribute__((always_inline)) void ck_sgd_rows(float *restrict w, float *restrict v, ptrdiff_t ldw,
+                                                              const float *restrict g, ptrdiff_t ldg, int rows,
+                                                              int cols, float rate, float momentum, float decay) {
+    for (int r = 0; r < rows; r++) {
+        float *restrict wr = w + r * ldw, *restrict vr = v + r * ldw;
+        const float *restrict gr = g + r * ldg;
+        for (int j = 0; j < cols; j++) {
+            float vj = momentum * vr[j] + (gr[j] + decay * wr[j]);
+            vr[j] = vj;
+            wr[j] -= rate * vj;
+        }
+    }
+}
 
 /// Writes a finished `rows × cols` tile held in `acc` (row stride `acc_stride`) to its
 /// destination, honouring every option of `tile`; the path for edges and odd layouts.

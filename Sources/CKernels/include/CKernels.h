@@ -48,7 +48,8 @@ const char *ck_kernel_level(void);
 
 /// Force a kernel level ("avx512", "avx2", "portable") for tests and benchmarks; returns false
 /// (and changes nothing) when this CPU cannot run it. NULL restores automatic choice. The
-/// setting is process-wide: products running on other threads switch level too.
+/// setting applies to the calling thread only (products and SGD updates it runs itself), so
+/// forcing a level never changes the results of work running on other threads.
 bool ck_force_kernel_level(const char *level);
 
 #ifdef __cplusplus

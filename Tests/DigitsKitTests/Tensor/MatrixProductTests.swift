@@ -86,7 +86,7 @@ private let edgeCases: [ProductCase] = [
 ].flatMap(\.allTranspositions)
 
 /// The kernel levels this CPU can run.
-private let supportedLevels: [String] = ["avx512", "avx2", "portable"].filter { level in
+let supportedLevels: [String] = ["avx512", "avx2", "portable"].filter { level in
     defer { ck_force_kernel_level(nil) }
     return ck_force_kernel_level(level)
 }
@@ -155,9 +155,9 @@ private func mismatches(in product: ProductCase, seed: UInt64) -> [String] {
     return problems
 }
 
-/// Every kernel level against the plain triple loop. Serialized because the tests force a level
-/// for the whole process.
-@Suite(.serialized) struct SgemmKernelTests {
+/// Every kernel level against the plain triple loop. A forced level applies to the forcing
+/// thread only, so these can run beside every other test.
+@Suite struct SgemmKernelTests {
     @Test(arguments: supportedLevels)
     func trainingStepProductsMatchReference(level: String) throws {
         try #require(ck_force_kernel_level(level))

@@ -1,3 +1,4 @@
+import CKernels
 import Testing
 import DigitsKit
 
@@ -48,6 +49,43 @@ import DigitsKit
         SGD.update(parameters: &parameters, velocity: &velocity, gradient: [0.75], learningRate: 1, momentum: 0,
                    weightDecay: 0.1)
         #expect(abs(parameters[0] - (2 - (0.75 + 0.2))) < 1e-6)
+    }
+}
+
+/// The SGD kernel at every instruction-set level, on blocks with row strides and odd widths
+/// (vector bodies and scalar tails), against the update rule written out in Swift.
+@Suite struct SGDKernelTests {
+    @Test(arguments: supportedLevels)
+    func everyLevelAppliesTheRuleToTheBlockOnly(level: String) throws {
+        try #require(ck_force_kernel_level(level))
+        defer { ck_force_kernel_level(nil) }
+        var generator = SplitMix64(seed: 31)
+        for (rows, cols, ldw, ldg) in [(1, 1, 1, 1), (3, 37, 40, 37), (5, 16, 16, 20), (2, 131, 150, 131), (1, 1000, 1000, 1000)] {
+            let count = rows * ldw
+            let w0 = (0 ..< count).map { _ in Float.random(in: -1 ..< 1, using: &generator) }
+            let v0 = (0 ..< count).map { _ in Float.random(in: -1 ..< 1, using: &generator) }
+            let g = (0 ..< rows * ldg).map { _ in Float.random(in: -1 ..< 1, using: &generator) }
+            var (w, v) = (w0, v0)
+            w.withUnsafeMutableBufferPointer { w in
+                v.withUnsafeMutableBufferPointer { v in
+                    ck_sgd_update(w.baseAddress, v.baseAddress, ldw, g, ldg, Int32(rows), Int32(cols), 0.05, 0.9, 0.01)
+                }
+            }
+            for r in 0 ..< rows {
+                for j in 0 ..< ldw {
+                    let i = r * ldw + j
+                    guard j < cols else {
+                        // Outside the block: untouched.
+                        #expect(w[i] == w0[i] && v[i] == v0[i])
+                        continue
+                    }
+                    let velocity = 0.9 * Double(v0[i]) + Double(g[r * ldg + j]) + 0.01 * Double(w0[i])
+                    let weight = Double(w0[i]) - 0.05 * velocity
+                    #expect(abs(Double(v[i]) - velocity) < 1e-6 && abs(Double(w[i]) - weight) < 1e-6,
+                            "\(level) \(rows)×\(cols) at (\(r), \(j))")
+                }
+            }
+        }
     }
 }
 
