@@ -22,8 +22,8 @@ import CKernels
 /// vector — is read and written by that thread only, in the forward pass, the gradient and the
 /// update, and stays in its core's cache from step to step instead of moving between cores.
 /// Later layers are small, and split by rows of the batch. Three barriers cost far less than
-/// handing the first layer's weights from core to core: on two cores this layout made a step
-/// about a third faster than one barrier with every layer split by rows.
+/// handing the first layer's weights from core to core: on two cores this layout cut a step's
+/// time by about a third against one barrier with every layer split by rows.
 ///
 /// Because the shares depend only on the thread count, and sums are always taken in the same
 /// order, the same seed and thread count always give a bit-identical model.
