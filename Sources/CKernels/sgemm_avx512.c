@@ -272,7 +272,7 @@ static CK_TARGET void pack_columns(int kc, int cols, const float *src, ptrdiff_t
 }
 
 static CK_TARGET void sgd_update(float *w, float *v, ptrdiff_t ldw, const float *g, ptrdiff_t ldg, int rows, int cols,
-                              float rate, float momentum, float decay) {
+                                 float rate, float momentum, float decay) {
     ck_sgd_rows(w, v, ldw, g, ldg, rows, cols, rate, momentum, decay);
 }
 
