@@ -40,9 +40,13 @@ public struct ParallelRunner: Sendable {
     /// Splits `0..<count` into `threadCount` contiguous ranges whose sizes differ by at most one;
     /// range `t` goes to thread `t`.
     public func split(_ count: Int) -> [Range<Int>] {
-        (0 ..< threadCount).map { t in
-            (count * t / threadCount) ..< (count * (t + 1) / threadCount)
-        }
+        (0 ..< threadCount).map { ParallelRunner.share(of: count, part: $0, parts: threadCount) }
+    }
+
+    /// Part `t` of `0..<count` cut into `parts` contiguous ranges whose sizes differ by at most
+    /// one, without building the others (for hot loops that need only their own).
+    public static func share(of count: Int, part t: Int, parts: Int) -> Range<Int> {
+        (count * t / parts) ..< (count * (t + 1) / parts)
     }
 }
 

@@ -86,11 +86,6 @@ public final class TrainingEngine {
         return workspace
     }
 
-    /// Thread `t`'s share of `count` items.
-    private static func share(of count: Int, thread t: Int, threads: Int) -> Range<Int> {
-        count * t / threads ..< count * (t + 1) / threads
-    }
-
     /// One optimisation step on the examples `batch` of `data`.
     ///
     /// `transform`, when given, rewrites each shard's inputs (rows of pixels in [0, 1]) before the
@@ -114,7 +109,7 @@ public final class TrainingEngine {
             defer { ck_restore_denormals(savedFloatMode) }
             let p = UnsafePointer(parameters.baseAddress!)
             let scratch = workspace.scratch[t]
-            let shard = Self.share(of: batchSize, thread: t, threads: threads)
+            let shard = ParallelRunner.share(of: batchSize, part: t, parts: threads)
             var generator = SplitMix64(seed: transformSeed &+ UInt64(t) &* 0x9E37_79B9_7F4A_7C15)
             workspace.load(batch[batch.startIndex + shard.lowerBound ..< batch.startIndex + shard.upperBound],
                            from: data, into: shard, transform: transform, generator: &generator, scratch: scratch)
@@ -133,8 +128,8 @@ public final class TrainingEngine {
                         parameters: parameters, velocity: velocity, learningRate: learningRate,
                         momentum: momentum, weightDecay: weightDecay)
             for (l, layer) in layout.layers.enumerated().dropFirst() {
-                Self.update(layer: l, panel: 0, rows: Self.share(of: layer.inputs, thread: t, threads: threads),
-                            biasColumns: Self.share(of: layer.outputs, thread: t, threads: threads),
+                Self.update(layer: l, panel: 0, rows: ParallelRunner.share(of: layer.inputs, part: t, parts: threads),
+                            biasColumns: ParallelRunner.share(of: layer.outputs, part: t, parts: threads),
                             workspace: workspace, scratch: scratch, parameters: parameters, velocity: velocity,
                             learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
             }
