@@ -1,6 +1,36 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// The library is split into one target per layer. Each target lists only the layers below it, so
+// an import that runs upward does not compile. From the bottom:
+//
+//   DigitsFileSystem    bounded reads, atomic writes, errno text
+//   DigitsTensor        Matrix, random numbers, threads, and the only Swift code over CKernels
+//   DigitsTerminal      progress bars, status lines, tables, number formats
+//   DigitsData          gzip, IDX, MNIST data sets and batches        (FileSystem, Tensor)
+//   DigitsModel         Dense, activations, losses, MLP               (Tensor)
+//   DigitsImaging       PNG decoding and encoding, the normaliser     (FileSystem)
+//   DigitsModelFile     safetensors, model files                      (Model, FileSystem)
+//   DigitsTraining      optimiser, schedule, engine, training run     (Model, Data, ModelFile, Tensor)
+//   DigitsClassifier    PNG → 28×28 → probabilities                   (Imaging, Model)
+//   DigitsWalkthrough   the design notes' worked example              (Training, Model)
+//
+// `DigitsKit` re-exports them all, so `import DigitsKit` gives the whole public API.
+
+/// The library's layers, lowest first: name and the layers (or C modules) it may use.
+let layers: [(name: String, dependencies: [Target.Dependency])] = [
+    ("DigitsFileSystem", []),
+    ("DigitsTensor", ["CKernels"]),
+    ("DigitsTerminal", []),
+    ("DigitsData", ["DigitsFileSystem", "DigitsTensor", "CZlib"]),
+    ("DigitsModel", ["DigitsTensor"]),
+    ("DigitsImaging", ["DigitsFileSystem", "CPNG"]),
+    ("DigitsModelFile", ["DigitsModel", "DigitsTensor", "DigitsFileSystem"]),
+    ("DigitsTraining", ["DigitsModel", "DigitsData", "DigitsModelFile", "DigitsTensor", "DigitsFileSystem"]),
+    ("DigitsClassifier", ["DigitsImaging", "DigitsModel"]),
+    ("DigitsWalkthrough", ["DigitsTraining", "DigitsModel", "DigitsTensor"]),
+]
+
 let package = Package(
     name: "digits",
     products: [
@@ -13,7 +43,7 @@ let package = Package(
     targets: [
         // MARK: - The command-line tool
 
-        // Parses flags and calls DigitsKit; holds no logic of its own.
+        // Parses flags, calls the library and prints; flag names live only here.
         .executableTarget(
             name: "digits",
             dependencies: [
@@ -24,46 +54,37 @@ let package = Package(
 
         // MARK: - The library
 
-        // Everything testable: data, tensor math, model, training, imaging, model files.
-        .target(
-            name: "DigitsKit",
-            dependencies: ["CZlib", "CPNG", "CKernels"]
-        ),
-
-        // MARK: - Implementation details
-
-        // The hot matrix kernels, in C so that each function can carry its own instruction-set
-        // target (AVX2+FMA, AVX-512) and be picked at run time, with a portable fallback.
-        .target(name: "CKernels"),
-
-        // zlib, for gzip-compressed IDX files.
-        .systemLibrary(
-            name: "CZlib",
-            pkgConfig: "zlib",
-            providers: [.apt(["zlib1g-dev"])]
-        ),
-
-        // libpng, for decoding and encoding PNG images.
-        .systemLibrary(
-            name: "CPNG",
-            pkgConfig: "libpng",
-            providers: [.apt(["libpng-dev"])]
-        ),
-
-        // MARK: - Tests
-
-        // Unit tests, one folder per library folder.
-        .testTarget(
-            name: "DigitsKitTests",
-            dependencies: ["DigitsKit"]
-        ),
-
-        // End-to-end runs of the built `digits` executable.
-        .testTarget(
-            name: "digitsTests",
-            dependencies: ["digits", "DigitsKit"]
-        ),
+        // The umbrella: re-exports every layer.
+        .target(name: "DigitsKit", dependencies: layers.map { .target(name: $0.name) }),
     ]
+        + layers.map { .target(name: $0.name, dependencies: $0.dependencies) }
+        + [
+            // MARK: - Implementation details
+
+            // The hot matrix kernels, the thread pool and the signal catcher, in C so that each
+            // kernel can carry its own instruction-set target (AVX2+FMA, AVX-512) and be picked at
+            // run time, with a portable fallback. Only DigitsTensor imports it.
+            .target(name: "CKernels"),
+
+            // zlib, for gzip-compressed IDX files.
+            .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+            // libpng, for decoding and encoding PNG images.
+            .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+
+            // MARK: - Tests
+
+            // Helpers shared by the test targets: scratch folders, the fixture's paths, full MNIST.
+            .target(name: "DigitsTestSupport", dependencies: ["DigitsData"], path: "Tests/DigitsTestSupport"),
+        ]
+        // Unit tests, one target per layer: each tests its layer, using the others through DigitsKit.
+        + layers.map {
+            .testTarget(name: $0.name + "Tests", dependencies: [.target(name: $0.name), "DigitsKit", "DigitsTestSupport"])
+        }
+        + [
+            // End-to-end runs of the built `digits` executable.
+            .testTarget(name: "digitsTests", dependencies: ["digits", "DigitsKit"]),
+        ]
 )
 
 // MARK: - Fuzzing

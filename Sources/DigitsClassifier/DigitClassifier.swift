@@ -1,0 +1,71 @@
+import DigitsImaging
+import DigitsModel
+/// Reads a picture of a digit and says which digit it shows: PNG → gray image → MNIST-style
+/// 28×28 input → the model's class probabilities.
+///
+/// Takes PNG files, PNG bytes already in memory (standard input, an upload) or decoded images.
+public struct DigitClassifier: Sendable {
+    /// The network.
+    public let model: MLP
+    /// The normaliser that makes any picture look like an MNIST digit.
+    public var normalizer = DigitNormalizer()
+
+    /// A classifier using `model` (784 inputs, 10 outputs).
+    public init(model: MLP) {
+        precondition(model.inputCount == NormalizedDigit.side * NormalizedDigit.side && model.outputCount == 10,
+                     "a digit classifier needs a 784 → 10 model")
+        self.model = model
+    }
+
+    /// Classifies the PNG file at `path`.
+    public func classify(contentsOfFile path: String) throws(PNGError) -> Classification {
+        classify(try PNGDecoder.decode(contentsOfFile: path))
+    }
+
+    /// Classifies PNG bytes held in memory; `name` labels them in errors.
+    public func classify(pngBytes bytes: [UInt8], name: String) throws(PNGError) -> Classification {
+        classify(try PNGDecoder.decode(bytes, name: name))
+    }
+
+    /// Classifies a decoded image.
+    public func classify(_ image: GrayAlphaImage) -> Classification {
+        classify(normalizer.normalize(image))
+    }
+
+    /// Classifies an input already normalised to 28×28.
+    public func classify(_ digit: NormalizedDigit) -> Classification {
+        Classification(probabilities: model.probabilities(for: digit.pixels), input: digit)
+    }
+}
+
+/// What the classifier made of one picture.
+public struct Classification: Equatable, Sendable {
+    /// The probability of each digit 0…9; they sum to 1.
+    public var probabilities: [Float]
+    /// The normalised 28×28 input the network saw.
+    public var input: NormalizedDigit
+
+    /// A classification from the model's probabilities and its input.
+    public init(probabilities: [Float], input: NormalizedDigit) {
+        self.probabilities = probabilities
+        self.input = input
+    }
+
+    /// The most likely digit.
+    public var prediction: Int { Softmax.argmax(probabilities) }
+
+    /// The most likely digit's probability.
+    public var confidence: Float { probabilities[prediction] }
+
+    /// The `count` most likely digits, most likely first (ties in digit order).
+    public func top(_ count: Int) -> [(digit: Int, probability: Float)] {
+        probabilities.enumerated()
+            .sorted { $0.element > $1.element || ($0.element == $1.element && $0.offset < $1.offset) }
+            .prefix(max(0, count))
+            .map { ($0.offset, $0.element) }
+    }
+
+    /// A warning for the user, or nil: a picture without ink still gets probabilities (of an
+    /// empty input), but they say nothing about a digit.
+    public var warning: String? { input.inkFound ? nil : "no ink found" }
+}

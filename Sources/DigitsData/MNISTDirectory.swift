@@ -1,0 +1,145 @@
+import DigitsFileSystem
+/// One of the four MNIST files, named by what it holds rather than by a string.
+public struct MNISTFile: Hashable, Sendable {
+    /// What a file holds.
+    public enum Kind: Sendable {
+        /// Pixels: IDX UInt8, count × 28 × 28.
+        case images
+        /// Labels: IDX UInt8, count.
+        case labels
+    }
+
+    /// The split the file belongs to.
+    public let split: MNISTSplit
+    /// Images or labels.
+    public let kind: Kind
+
+    /// The file for `kind` of `split`.
+    public init(_ split: MNISTSplit, _ kind: Kind) {
+        self.split = split
+        self.kind = kind
+    }
+
+    /// The four files of MNIST, training files first.
+    public static let all: [MNISTFile] = MNISTSplit.allCases.flatMap {
+        [MNISTFile($0, .images), MNISTFile($0, .labels)]
+    }
+
+    /// The file's standard, uncompressed name, e.g. `train-images-idx3-ubyte`.
+    public var standardName: String {
+        "\(split.filePrefix)-\(stem)-\(format)"
+    }
+
+    /// Every name accepted for this file, in the order they are looked for: the standard name,
+    /// then with `.gz`, then the dotted spelling some mirrors use (`train-images.idx3-ubyte`),
+    /// plain and with `.gz`. Whether a file is compressed is decided by its content, not its name.
+    public var acceptedNames: [String] {
+        let dotted = "\(split.filePrefix)-\(stem).\(format)"
+        return [standardName, standardName + ".gz", dotted, dotted + ".gz"]
+    }
+
+    private var stem: String { kind == .images ? "images" : "labels" }
+    private var format: String { kind == .images ? "idx3-ubyte" : "idx1-ubyte" }
+}
+
+/// A folder expected to hold the MNIST files under their standard names, and how it was chosen.
+public struct MNISTDirectory: Equatable, Sendable {
+    /// How the folder was chosen; error messages use it to say what to change.
+    public enum Origin: Equatable, Sendable {
+        /// Named with the `--data` option.
+        case dataOption
+        /// Named by the `DIGITS_DATA` environment variable.
+        case environment
+        /// The default `data/mnist`, used when neither of the above was given.
+        case defaultLocation
+        /// Named by the program directly.
+        case given
+    }
+
+    /// The folder's path, absolute or relative to the current directory.
+    public let path: String
+    /// How the folder was chosen.
+    public let origin: Origin
+
+    /// The folder at `path`.
+    public init(path: String, origin: Origin = .given) {
+        self.path = path
+        self.origin = origin
+    }
+
+    /// The path of the first accepted name of `file` that exists in the folder, or nil.
+    public func path(of file: MNISTFile) -> String? {
+        file.acceptedNames.lazy.map(join).first(where: FileSystem.isFile)
+    }
+
+    /// The files of `splits` that the folder lacks under every accepted name.
+    public func missingFiles(for splits: [MNISTSplit] = MNISTSplit.allCases) -> [MNISTFile] {
+        MNISTFile.all.filter { splits.contains($0.split) && path(of: $0) == nil }
+    }
+
+    /// Loads and checks one split.
+    ///
+    /// - Parameter decompressedLimit: the largest decompressed size accepted per gzip file, in bytes.
+    public func load(
+        _ split: MNISTSplit, decompressedLimit: Int = IDXArray.defaultDecompressedLimit
+    ) throws(MNISTError) -> MNISTDataSet {
+        guard let imagesPath = path(of: MNISTFile(split, .images)),
+            let labelsPath = path(of: MNISTFile(split, .labels))
+        else {
+            throw .filesMissing(directory: path, origin: origin, missing: missingFiles(for: [split]))
+        }
+        let images: IDXArray, labels: IDXArray
+        do {
+            // Labels first: they are small, so a wrong or damaged folder is reported before
+            // the large image file is decompressed.
+            labels = try IDXArray(contentsOfFile: labelsPath, decompressedLimit: decompressedLimit)
+            images = try IDXArray(contentsOfFile: imagesPath, decompressedLimit: decompressedLimit)
+        } catch {
+            throw .idx(error)
+        }
+        return try MNISTDataSet(images: images, labels: labels, imagesFile: imagesPath, labelsFile: labelsPath)
+    }
+
+    private func join(_ name: String) -> String {
+        path.hasSuffix("/") ? path + name : path + "/" + name
+    }
+}
+
+extension MNISTDirectory {
+    /// The folder used when neither `--data` nor `DIGITS_DATA` is given, relative to the current directory.
+    public static let defaultPath = "data/mnist"
+    /// The environment variable that names the data folder.
+    public static let environmentVariable = "DIGITS_DATA"
+    /// The bundled subset, relative to the root of the `digits` checkout.
+    public static let bundledSubsetPath = "Fixtures/mnist-subset"
+
+    /// Chooses the data folder the command line asks for and checks it holds the files of `splits`.
+    ///
+    /// The rule: the `--data` value if given, else `environment["DIGITS_DATA"]` if set and not
+    /// empty, else `data/mnist`. An explicit choice is never silently replaced by a later one:
+    /// if the chosen folder lacks the files, this throws, and the message says how to get MNIST.
+    ///
+    /// - Parameters:
+    ///   - dataOption: the value of `--data`, or nil when the option was not given.
+    ///   - environment: the process environment (passed in so the rule can be tested).
+    public static func locate(
+        dataOption: String?, environment: [String: String], splits: [MNISTSplit] = MNISTSplit.allCases
+    ) throws(MNISTError) -> MNISTDirectory {
+        let directory =
+            if let dataOption {
+                MNISTDirectory(path: dataOption, origin: .dataOption)
+            } else if let variable = environment[environmentVariable], !variable.isEmpty {
+                MNISTDirectory(path: variable, origin: .environment)
+            } else {
+                MNISTDirectory(path: defaultPath, origin: .defaultLocation)
+            }
+        guard FileSystem.isDirectory(directory.path) else {
+            throw .directoryMissing(path: directory.path, origin: directory.origin)
+        }
+        let missing = directory.missingFiles(for: splits)
+        guard missing.isEmpty else {
+            throw .filesMissing(directory: directory.path, origin: directory.origin, missing: missing)
+        }
+        return directory
+    }
+}

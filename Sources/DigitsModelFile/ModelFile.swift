@@ -1,0 +1,195 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import DigitsModel
+import DigitsTensor
+
+/// A trained network as stored on disk: the MLP plus the record of how it was made.
+///
+/// On disk it is a safetensors file. Tensors are `layers.N.weight` (n×m, row-major float32) and
+/// `layers.N.bias` (m), N counting from 0 at the input side. The `__metadata__` map holds:
+///
+/// | key | example | meaning |
+/// |---|---|---|
+/// | `format` | `digits-mlp` | what the file is |
+/// | `format_version` | `1` | the layout version; readers refuse newer ones |
+/// | `architecture` | `784-256-128-10` | layer sizes |
+/// | `activation` | `relu` | hidden layers' activation; the last layer is linear |
+/// | `output` | `softmax` | logits become probabilities by softmax |
+/// | `input_scaling` | `pixel/255` | how a 28×28 image becomes 784 inputs |
+/// | `training` | JSON object | how it was trained: settings, result, the command (`TrainingRecord`) |
+/// | `history` | JSON array | one object per epoch (`TrainingRecord`) |
+public struct ModelFile: Equatable, Sendable {
+    /// The network.
+    public var model: MLP
+    /// How it was trained, as far as the file records it.
+    public var trainingRecord: TrainingRecord
+
+    /// The layout version this code writes and the newest it reads.
+    public static let formatVersion = 1
+    /// The input scaling every `digits` model uses: pixel value (0…255, 0 = background) / 255.
+    public static let inputScaling = "pixel/255"
+    /// Inputs a `digits` model takes: the pixels of a 28×28 picture.
+    public static let inputCount = 28 * 28
+    /// Outputs a `digits` model gives: one logit per digit.
+    public static let outputCount = 10
+
+    /// A model file for `model`.
+    public init(model: MLP, trainingRecord: TrainingRecord = TrainingRecord()) {
+        self.model = model
+        self.trainingRecord = trainingRecord
+    }
+
+    /// The model as a safetensors file.
+    public func safeTensors() throws(SafeTensorsError) -> SafeTensorsFile {
+        var tensors: [String: SafeTensor] = [:]
+        for (index, layer) in model.layers.enumerated() {
+            tensors["layers.\(index).weight"] = try SafeTensor(shape: [layer.inputCount, layer.outputCount],
+                                                               floats: layer.weight.storage)
+            tensors["layers.\(index).bias"] = try SafeTensor(shape: [layer.outputCount], floats: layer.bias.storage)
+        }
+        var metadata = [
+            "format": "digits-mlp",
+            "format_version": String(Self.formatVersion),
+            "architecture": model.layerSizes.map(String.init).joined(separator: "-"),
+            "activation": model.hiddenActivation.rawValue,
+            "output": "softmax",
+            "input_scaling": Self.inputScaling,
+        ]
+        metadata["training"] = trainingRecord.summary
+        metadata["history"] = trainingRecord.history
+        return SafeTensorsFile(tensors: tensors, metadata: metadata)
+    }
+
+    /// Writes the model atomically: a crash or a full disk never leaves a half-written file, and
+    /// an existing file at `path` is replaced only by a complete new one.
+    public func write(to path: String) throws {
+        try safeTensors().write(to: path)
+    }
+
+    /// Reads and validates a model file.
+    public init(contentsOf path: String) throws {
+        try self.init(try SafeTensorsFile(contentsOf: path), file: path)
+    }
+
+    /// Validates a decoded safetensors file as a `digits` model; `file` names it in errors.
+    ///
+    /// The checks run in the order a reader would want to hear about problems: what the file
+    /// says it is, which tensors it holds, whether their shapes chain into a 784 → … → 10
+    /// network of finite weights, and whether the metadata agrees with the tensors.
+    public init(_ stored: SafeTensorsFile, file: String) throws(ModelFileError) {
+        let activation = try Self.checkHeader(stored.metadata, file: file)
+        let layerCount = try Self.countLayers(in: stored, file: file)
+        var layers: [Dense] = []
+        for index in 0 ..< layerCount {
+            let inputs = layers.last?.outputCount ?? Self.inputCount
+            let isOutput = index == layerCount - 1
+            layers.append(try Self.layer(index, of: stored, inputs: inputs,
+                                         activation: isOutput ? .identity : activation, file: file))
+        }
+        let model = MLP(layers: layers)
+        try Self.checkOutputs(of: model, file: file)
+        try Self.checkArchitecture(stored.metadata["architecture"], of: model, file: file)
+        let record = TrainingRecord(summary: stored.metadata["training"], history: stored.metadata["history"])
+        try record.checkWellFormed(file: file)
+        self.init(model: model, trainingRecord: record)
+    }
+}
+
+// MARK: - The checks a model file passes
+
+extension ModelFile {
+    /// Checks the format, version and input scaling the metadata names, and returns the hidden
+    /// layers' activation (ReLU when unnamed).
+    static func checkHeader(_ metadata: [String: String], file: String) throws(ModelFileError) -> Activation {
+        if let format = metadata["format"], format != "digits-mlp" {
+            throw .notADigitsModel(file: file, format: format)
+        }
+        if let versionText = metadata["format_version"] {
+            guard let version = Int(versionText) else { throw .unreadableVersion(file: file, text: versionText) }
+            guard version <= formatVersion else {
+                throw .newerVersion(file: file, version: version, newestReadable: formatVersion)
+            }
+        }
+        if let scaling = metadata["input_scaling"], scaling != inputScaling {
+            throw .unsupportedInputScaling(file: file, scaling: scaling, expected: inputScaling)
+        }
+        guard let name = metadata["activation"] else { return .relu }
+        guard let activation = Activation(rawValue: name), activation != .identity else {
+            throw .unknownActivation(file: file, name: name)
+        }
+        return activation
+    }
+
+    /// The number of layers, after checking that every tensor is `layers.N.weight` or
+    /// `layers.N.bias` and that N runs from 0 without gaps.
+    static func countLayers(in stored: SafeTensorsFile, file: String) throws(ModelFileError) -> Int {
+        var layerCount = 0
+        for name in stored.sortedTensorNames {
+            let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0] == "layers", let index = Int(parts[1]), index >= 0, index < 1000,
+                parts[2] == "weight" || parts[2] == "bias"
+            else {
+                throw .unexpectedTensor(file: file, name: name)
+            }
+            layerCount = max(layerCount, index + 1)
+        }
+        guard layerCount > 0 else { throw .noLayers(file: file) }
+        for index in 0 ..< layerCount {
+            for part in ["weight", "bias"] where stored.tensors["layers.\(index).\(part)"] == nil {
+                throw .missingTensor(file: file, name: "layers.\(index).\(part)")
+            }
+        }
+        return layerCount
+    }
+
+    /// Layer `index`, checked to take `inputs` inputs and to hold finite F32 values.
+    static func layer(
+        _ index: Int, of stored: SafeTensorsFile, inputs: Int, activation: Activation, file: String
+    ) throws(ModelFileError) -> Dense {
+        let weight = stored.tensors["layers.\(index).weight"]!, bias = stored.tensors["layers.\(index).bias"]!
+        guard weight.shape.count == 2 else { throw .weightNotTwoDimensional(file: file, layer: index, shape: weight.shape) }
+        let (n, m) = (weight.shape[0], weight.shape[1])
+        guard n == inputs else { throw .shapesDoNotChain(file: file, layer: index, inputs: n, expected: inputs) }
+        guard m > 0 else { throw .noOutputs(file: file, layer: index) }
+        guard bias.shape == [m] else { throw .biasShape(file: file, layer: index, shape: bias.shape, outputs: m) }
+        guard let weightValues = weight.floats, let biasValues = bias.floats else {
+            throw .notFloat32(file: file, layer: index, weight: weight.dtype.rawValue, bias: bias.dtype.rawValue)
+        }
+        guard weightValues.allSatisfy({ $0.isFinite }), biasValues.allSatisfy({ $0.isFinite }) else {
+            throw .notFinite(file: file, layer: index)
+        }
+        return Dense(weight: Matrix(rows: n, columns: m, values: weightValues),
+                     bias: Matrix(rows: 1, columns: m, values: biasValues), activation: activation)
+    }
+
+    /// Checks that the network gives ten outputs, none of which can overflow.
+    ///
+    /// Finite weights can still be large enough that some picture's logits overflow to infinity,
+    /// and the softmax of those is NaN. Training never gets there (it stops when the loss
+    /// explodes), so such a file is damaged or was not made by a trainer.
+    static func checkOutputs(of model: MLP, file: String) throws(ModelFileError) {
+        guard model.outputCount == outputCount else {
+            throw .wrongOutputCount(file: file, outputs: model.outputCount, expected: outputCount)
+        }
+        let bound = model.outputMagnitudeBound()
+        guard bound < Double(Float.greatestFiniteMagnitude) / 4 else {
+            var exponent = 0, scaled = bound
+            while scaled >= 10 && exponent < 400 {
+                scaled /= 10
+                exponent += 1
+            }
+            throw .outputsOverflow(file: file, decimalExponent: exponent)
+        }
+    }
+
+    /// Checks that the `architecture` the metadata names, if any, is the one the tensors make.
+    static func checkArchitecture(_ architecture: String?, of model: MLP, file: String) throws(ModelFileError) {
+        let actual = model.layerSizes.map(String.init).joined(separator: "-")
+        if let architecture, architecture != actual {
+            throw .architectureMismatch(file: file, metadata: architecture, tensors: actual)
+        }
+    }
+}

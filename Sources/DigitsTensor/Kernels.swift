@@ -1,0 +1,186 @@
+internal import CKernels
+
+/// The hot loops of training and inference, as Swift functions over the C kernels.
+///
+/// Every buffer is row-major `Float`; a *stride* is the distance between the starts of two rows
+/// (at least the row's width). Each function runs on the calling thread with the fastest
+/// instruction set the CPU supports (AVX-512, AVX2+FMA or portable C, chosen once), never
+/// allocates, and may be called from several threads at once on disjoint outputs. The
+/// reference forms that the fast ones are tested against are `referenceProduct` here and the
+/// one-value formulas of the model layer.
+public enum Kernels {
+    /// An operand of a product: a pointer to its first element, its row stride, and whether it
+    /// enters the product transposed.
+    public struct Operand {
+        /// The first element.
+        public var start: UnsafePointer<Float>
+        /// Floats from one stored row to the next.
+        public var stride: Int
+        /// Whether the product uses the transpose of the stored matrix.
+        public var transposed: Bool
+
+        /// An operand stored at `start` with rows `stride` floats apart.
+        public init(_ start: UnsafePointer<Float>, stride: Int, transposed: Bool = false) {
+            (self.start, self.stride, self.transposed) = (start, stride, transposed)
+        }
+    }
+
+    /// `C = op(A)·op(B)`, or `C += op(A)·op(B)` with `accumulate`.
+    ///
+    /// `op(A)` is `rows × depth`, `op(B)` `depth × columns`, and `C` `rows × columns` with row
+    /// stride `cStride`. Overwriting ignores what C held (NaN included); a `depth` of 0 leaves
+    /// `C` zero (or unchanged when accumulating). `C` must not overlap `A` or `B`.
+    public static func product(
+        rows: Int, columns: Int, depth: Int, _ a: Operand, _ b: Operand,
+        into c: UnsafeMutablePointer<Float>, stride cStride: Int, accumulate: Bool = false
+    ) {
+        ck_sgemm(a.transposed, b.transposed, Int32(rows), Int32(columns), Int32(depth), a.start, Int32(a.stride),
+                 b.start, Int32(b.stride), accumulate ? 1 : 0, c, Int32(cStride))
+    }
+
+    /// `C = act(op(A)·op(B) + bias)` in one pass (`act(C + …)` with `accumulate`): a dense
+    /// layer's forward product with its bias (one float per column, nil for none) and, with
+    /// `relu`, ReLU fused into the last write of each value (NaN stays NaN). Shapes as in
+    /// `product`.
+    public static func product(
+        rows: Int, columns: Int, depth: Int, _ a: Operand, _ b: Operand,
+        into c: UnsafeMutablePointer<Float>, stride cStride: Int, accumulate: Bool = false,
+        addingBias bias: UnsafePointer<Float>?, relu: Bool
+    ) {
+        ck_sgemm_bias_act(a.transposed, b.transposed, Int32(rows), Int32(columns), Int32(depth), a.start,
+                          Int32(a.stride), b.start, Int32(b.stride), accumulate ? 1 : 0, c, Int32(cStride), bias, relu)
+    }
+
+    /// The same product by the plain triple loop, at any kernel level: the reference the fast
+    /// kernels are tested against.
+    public static func referenceProduct(
+        rows: Int, columns: Int, depth: Int, _ a: Operand, _ b: Operand,
+        into c: UnsafeMutablePointer<Float>, stride cStride: Int, accumulate: Bool = false
+    ) {
+        ck_sgemm_reference(a.transposed, b.transposed, Int32(rows), Int32(columns), Int32(depth), a.start,
+                           Int32(a.stride), b.start, Int32(b.stride), accumulate ? 1 : 0, c, Int32(cStride))
+    }
+
+    /// An elementwise non-linearity the kernels apply, `f`, with its derivative written through
+    /// the output `a = f(z)`.
+    public enum Function: Sendable {
+        /// `z`; f' = 1.
+        case identity
+        /// `max(0, z)`; f' = (a > 0).
+        case relu
+        /// `1 / (1 + e^−z)`; f' = a(1 − a).
+        case sigmoid
+        /// `tanh z`; f' = 1 − a².
+        case tanh
+
+        var code: Int32 {
+            switch self {
+            case .identity: Int32(CK_ACTIVATION_IDENTITY)
+            case .relu: Int32(CK_ACTIVATION_RELU)
+            case .sigmoid: Int32(CK_ACTIVATION_SIGMOID)
+            case .tanh: Int32(CK_ACTIVATION_TANH)
+            }
+        }
+    }
+
+    /// `Z ← f(Z + bias)` in place, for `rows × columns` values with row stride `stride`; `bias`
+    /// holds one float per column (nil adds nothing).
+    public static func addBiasAndApply(
+        _ function: Function, to z: UnsafeMutablePointer<Float>, rows: Int, columns: Int, stride: Int,
+        bias: UnsafePointer<Float>?
+    ) {
+        ck_bias_activation(z, Int32(rows), Int32(columns), Int32(stride), bias, function.code)
+    }
+
+    /// `G ← G ⊙ f'(Z)` in place over `count` values, with f' computed from the outputs `A`:
+    /// turns dL/dA into dL/dZ.
+    public static func multiplyByDerivative(
+        of function: Function, outputs a: UnsafePointer<Float>, gradient g: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        ck_activation_backward(a, g, count, function.code)
+    }
+
+    /// `sums[j] = Σᵢ X[i][j]` over `rows × columns` values with row stride `stride` (`+=` with
+    /// `accumulate`). Rows are added in order, so the result depends only on the data.
+    public static func columnSums(
+        of x: UnsafePointer<Float>, rows: Int, columns: Int, stride: Int, into sums: UnsafeMutablePointer<Float>,
+        accumulate: Bool = false
+    ) {
+        ck_column_sums(x, Int32(rows), Int32(columns), Int32(stride), sums, accumulate)
+    }
+
+    /// `destination[i] = source[i] / 255` for `count` bytes: pixels to inputs in [0, 1].
+    public static func unitFloats(
+        fromBytes source: UnsafePointer<UInt8>, into destination: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        ck_bytes_to_unit_floats(source, destination, count)
+    }
+
+    /// SGD with momentum over a `rows × columns` block of one parameter matrix, PyTorch's form:
+    /// `v = momentum·v + (g + decay·w)`, then `w −= rate·v`.
+    ///
+    /// `w` and `v` share the row stride `stride`; the gradient has its own, `gradientStride`.
+    /// For a flat vector of n values pass 1 row of n columns.
+    public static func sgdUpdate(
+        weights w: UnsafeMutablePointer<Float>, velocities v: UnsafeMutablePointer<Float>, stride: Int,
+        gradient g: UnsafePointer<Float>, gradientStride: Int, rows: Int, columns: Int,
+        learningRate: Float, momentum: Float, weightDecay: Float
+    ) {
+        ck_sgd_update(w, v, stride, g, gradientStride, Int32(rows), Int32(columns), learningRate, momentum, weightDecay)
+    }
+
+    /// Runs `body` with denormal floats treated as zero on the calling thread, then restores the
+    /// thread's previous setting.
+    ///
+    /// Gradients and momentum buffers drift into the denormal range late in training, where
+    /// every operation on them costs about a hundred times more on x86; numbers that small
+    /// change nothing a network learns.
+    public static func withDenormalsFlushed<Result>(_ body: () throws -> Result) rethrows -> Result {
+        let saved = ck_flush_denormals()
+        defer { ck_restore_denormals(saved) }
+        return try body()
+    }
+}
+
+/// The instruction-set level the fast kernels run at.
+public enum KernelLevel {
+    /// The levels, fastest first.
+    public static let all = ["avx512", "avx2", "portable"]
+
+    /// The level the calling thread's kernels run at now: "avx512", "avx2" or "portable".
+    public static var current: String { String(cString: ck_kernel_level()) }
+
+    /// The levels this CPU can run, fastest first.
+    public static var supported: [String] {
+        all.filter { level in
+            defer { _ = force(nil) }
+            return force(level)
+        }
+    }
+
+    /// Makes the calling thread's kernels run at `level` (nil: the fastest this CPU supports);
+    /// false, changing nothing, when the CPU cannot run it. Other threads are not affected, so
+    /// tests and benchmarks can force a level beside work that must not change.
+    @discardableResult
+    public static func force(_ level: String?) -> Bool {
+        ck_force_kernel_level(level)
+    }
+}
+
+/// Ctrl-C and SIGTERM, caught so that a long job can stop at a safe point.
+///
+/// After `catchInterrupts()` the first SIGINT or SIGTERM is recorded instead of ending the
+/// process; a second one ends it at once, as a user who presses Ctrl-C twice expects.
+public enum InterruptSignal {
+    /// Starts catching SIGINT and SIGTERM (unblocking them if the process was started with
+    /// them blocked).
+    public static func catchInterrupts() {
+        ck_interrupts_catch()
+    }
+
+    /// The signal number caught since `catchInterrupts()`, or nil when none was.
+    public static var received: Int32? {
+        let signal = ck_interrupts_received()
+        return signal == 0 ? nil : signal
+    }
+}

@@ -1,0 +1,158 @@
+import DigitsData
+import DigitsModel
+import DigitsTensor
+
+/// The memory a training step works in: the batch's inputs, labels, every layer's output and
+/// dL/dZ, one row per example, plus each thread's scratch for its share of the update.
+///
+/// Allocated once for the largest batch and reused every step, so a step allocates nothing.
+/// The threads of a step share the batch buffers and write disjoint parts of them: the rows of
+/// their shard, or (for the first layer's output) their own columns. The step's barriers order
+/// every read of another thread's part after its write.
+final class BatchWorkspace {
+    let layout: ParameterLayout
+    /// The most examples a batch may have.
+    let capacity: Int
+    /// Examples loaded for the current step.
+    var rows = 0
+    /// One example per row, `layout.layers[0].inputs` values in [0, 1].
+    let inputs: UnsafeMutableBufferPointer<Float>
+    /// The label of each row.
+    let labels: UnsafeMutableBufferPointer<Int>
+    /// Each layer's output A, capacity × m.
+    private let outputs: [UnsafeMutableBufferPointer<Float>]
+    /// Each layer's dL/dA, turned into dL/dZ in place by the backward pass.
+    private let outputGradients: [UnsafeMutableBufferPointer<Float>]
+    /// Each thread's room for its share of the update.
+    let scratch: [ThreadScratch]
+
+    /// Weight-gradient rows formed at a time: small enough that the block stays in the core's
+    /// cache between the product that fills it and the update that reads it.
+    static let gradientBlockRows = 48
+
+    /// One thread's gradient block (`gradientBlockRows` × the widest layer), bias gradient, room
+    /// for its shard when a `BatchTransform` rewrites it, and what the loss came to on its shard.
+    final class ThreadScratch {
+        let gradientBlock: UnsafeMutableBufferPointer<Float>
+        let biasGradient: UnsafeMutableBufferPointer<Float>
+        var transformed = Matrix(rows: 0, columns: MNISTDataSet.pixelsPerImage)
+        var evaluation = Loss.Evaluation(lossSum: 0, correct: 0)
+
+        init(widest: Int) {
+            gradientBlock = .allocateCacheAligned(count: BatchWorkspace.gradientBlockRows * widest)
+            biasGradient = .allocateCacheAligned(count: widest)
+        }
+
+        deinit {
+            gradientBlock.deallocateCacheAligned()
+            biasGradient.deallocateCacheAligned()
+        }
+    }
+
+    init(layout: ParameterLayout, capacity: Int, threadCount: Int) {
+        self.layout = layout
+        self.capacity = capacity
+        inputs = .allocateCacheAligned(count: capacity * layout.layers[0].inputs)
+        labels = .allocate(capacity: capacity)
+        labels.initialize(repeating: 0)
+        outputs = layout.layers.map { .allocateCacheAligned(count: capacity * $0.outputs) }
+        outputGradients = layout.layers.map { .allocateCacheAligned(count: capacity * $0.outputs) }
+        let widest = layout.layers.map(\.outputs).max() ?? 0
+        scratch = (0 ..< threadCount).map { _ in ThreadScratch(widest: widest) }
+    }
+
+    deinit {
+        for buffer in [inputs] + outputs + outputGradients { buffer.deallocateCacheAligned() }
+        labels.deallocate()
+    }
+
+    /// Loads examples `indices` of `data` into rows `rows` (as many as there are indices),
+    /// scaling pixels to [0, 1], and applies `transform` to them when given, in `scratch`'s
+    /// matrix (the protocol works on a `Matrix`; the copy in and out is only made when
+    /// augmenting, and reuses the matrix's memory from step to step).
+    func load(_ indices: ArraySlice<Int>, from data: MNISTDataSet, into rows: Range<Int>,
+              transform: (any BatchTransform)?, generator: inout SplitMix64, scratch: ThreadScratch) {
+        let pixels = layout.layers[0].inputs
+        precondition(pixels == MNISTDataSet.pixelsPerImage && indices.count == rows.count && rows.upperBound <= capacity)
+        data.images.withUnsafeBufferPointer { images in
+            for (row, index) in zip(rows, indices) {
+                Kernels.unitFloats(fromBytes: images.baseAddress! + index * pixels, into: inputs.baseAddress! + row * pixels,
+                                   count: pixels)
+                labels[row] = Int(data.labels[index])
+            }
+        }
+        guard let transform, !rows.isEmpty else { return }
+        let shard = UnsafeMutableBufferPointer(rebasing: inputs[rows.lowerBound * pixels ..< rows.upperBound * pixels])
+        scratch.transformed.resize(rows: rows.count)
+        scratch.transformed.storage.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: shard) }
+        transform.apply(to: &scratch.transformed, generator: &generator)
+        precondition(scratch.transformed.rows == rows.count && scratch.transformed.columns == pixels,
+                     "a BatchTransform must keep the shape of its input")
+        scratch.transformed.storage.withUnsafeBufferPointer { _ = shard.update(fromContentsOf: $0) }
+    }
+
+    /// Layer `l`'s input (rows × n): the pixels for layer 0, the previous layer's output otherwise.
+    func layerInput(_ l: Int) -> UnsafeMutablePointer<Float> {
+        l == 0 ? inputs.baseAddress! : outputs[l - 1].baseAddress!
+    }
+
+    /// Layer `l`'s output A (rows × m).
+    func output(_ l: Int) -> UnsafeMutablePointer<Float> { outputs[l].baseAddress! }
+
+    /// Layer `l`'s dL/dZ (rows × m) once the backward pass has run.
+    func outputGradient(_ l: Int) -> UnsafeMutablePointer<Float> { outputGradients[l].baseAddress! }
+
+    /// The first layer's forward pass for the columns of W's panel `p`, for every row of the batch.
+    func forwardFirstLayer(panel p: Int, parameters: UnsafePointer<Float>) {
+        let layer = layout.layers[0]
+        let columns = layer.panels[p]
+        Dense.forward(Dense.Shape(rows: rows, inputs: layer.inputs, outputs: columns.count), input: inputs.baseAddress!,
+                      weight: parameters + layer.panelStart(p), bias: parameters + layer.bias.lowerBound + columns.lowerBound,
+                      activation: layer.activation, output: output(0) + columns.lowerBound, outputStride: layer.outputs)
+    }
+
+    /// Forward from layer 1, the loss and backward down to layer 0's dL/dZ, for the rows `shard`.
+    /// Layer 0's output must be complete for these rows. `batchSize` is the whole batch's size,
+    /// so that the shards' gradients sum to the gradient of the batch's mean loss.
+    ///
+    /// This is `Dense.backward` split in two: the part that runs down the layers (dL/dZ and
+    /// dL/dI) happens here, per shard; dL/dW and dL/db are formed afterwards from all rows at
+    /// once, by each thread for its own share of the parameters.
+    func forwardBackward(rows shard: Range<Int>, parameters: UnsafePointer<Float>, loss: Loss, batchSize: Int)
+        -> Loss.Evaluation
+    {
+        guard !shard.isEmpty else { return Loss.Evaluation(lossSum: 0, correct: 0) }
+        let layers = layout.layers
+        func shape(_ l: Int) -> Dense.Shape {
+            Dense.Shape(rows: shard.count, inputs: layers[l].inputs, outputs: layers[l].outputs)
+        }
+        func rowsOf(_ buffer: UnsafeMutablePointer<Float>, width: Int) -> UnsafeMutablePointer<Float> {
+            buffer + shard.lowerBound * width
+        }
+        for l in layers.indices.dropFirst() {
+            let layer = layers[l]
+            assert(layer.panels.count == 1, "only the first layer is split into panels")
+            Dense.forward(shape(l), input: rowsOf(layerInput(l), width: layer.inputs),
+                          weight: parameters + layer.weight.lowerBound, bias: parameters + layer.bias.lowerBound,
+                          activation: layer.activation, output: rowsOf(output(l), width: layer.outputs))
+        }
+        let last = layers.count - 1
+        let classes = layers[last].outputs
+        let evaluation = loss.evaluate(logits: rowsOf(output(last), width: classes), rows: shard.count,
+                                       classes: classes, labels: labels.baseAddress! + shard.lowerBound,
+                                       batchSize: batchSize, gradient: rowsOf(outputGradient(last), width: classes))
+        for l in stride(from: last, through: 0, by: -1) {
+            let layer = layers[l]
+            // dL/dZ = dL/dA ⊙ f'(Z), in place.
+            Dense.activationBackward(layer.activation, output: rowsOf(output(l), width: layer.outputs),
+                                     outputGradient: rowsOf(outputGradient(l), width: layer.outputs),
+                                     count: shard.count * layer.outputs)
+            if l > 0 {
+                Dense.inputGradient(shape(l), outputGradient: rowsOf(outputGradient(l), width: layer.outputs),
+                                    weight: parameters + layer.weight.lowerBound,
+                                    inputGradient: rowsOf(outputGradient(l - 1), width: layer.inputs))
+            }
+        }
+        return evaluation
+    }
+}

@@ -1,0 +1,325 @@
+import DigitsData
+import DigitsModel
+import DigitsTensor
+/// Everything that decides how a network is trained.
+///
+/// The defaults train a 784-256-128-10 ReLU network that reaches about 98% test accuracy on
+/// full MNIST in 5 epochs.
+public struct TrainingConfiguration: Equatable, Sendable, Codable {
+    /// Sizes of the hidden layers, input side first.
+    public var hidden: [Int] = [256, 128]
+    /// The hidden layers' activation.
+    public var activation: Activation = .relu
+    /// The loss minimised.
+    public var loss: Loss = .crossEntropy
+    /// Passes over the training set.
+    public var epochs = 5
+    /// Examples per optimisation step.
+    public var batchSize = 64
+    /// The peak learning rate (reached after warmup).
+    public var learningRate = 0.05
+    /// SGD momentum.
+    public var momentum = 0.9
+    /// L2 weight decay on weights.
+    public var weightDecay = 0.0
+    /// Linear warmup, in epochs (may be fractional).
+    public var warmupEpochs = 0.0
+    /// The decay after warmup.
+    public var decay: LearningRateSchedule.Decay = .cosine
+    /// Seed for initialisation, shuffling and augmentation.
+    public var seed: UInt64 = 1
+    /// Threads for training and evaluation.
+    public var threads = ParallelRunner.processorCount
+
+    /// The default configuration.
+    public init() {}
+}
+
+/// What one epoch came to: the numbers a report or a chart is drawn from.
+public struct EpochMetrics: Equatable, Sendable, Codable {
+    /// The epoch, counted from 1.
+    public var epoch: Int
+    /// Mean training loss over the epoch's batches (measured before each batch's update).
+    public var trainLoss: Double
+    /// Training accuracy over the epoch, in [0, 1].
+    public var trainAccuracy: Double
+    /// Mean loss on the test set after the epoch.
+    public var testLoss: Double
+    /// Test accuracy after the epoch, in [0, 1].
+    public var testAccuracy: Double
+    /// The learning rate of the epoch's last step.
+    public var learningRate: Double
+    /// Wall-clock seconds spent training (evaluation excluded).
+    public var trainSeconds: Double
+    /// Wall-clock seconds spent evaluating the test set.
+    public var evaluationSeconds: Double
+    /// Training throughput, images per second.
+    public var imagesPerSecond: Double
+
+    /// Metrics from their parts.
+    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, testLoss: Double, testAccuracy: Double,
+                learningRate: Double, trainSeconds: Double, evaluationSeconds: Double, imagesPerSecond: Double) {
+        self.epoch = epoch
+        self.trainLoss = trainLoss
+        self.trainAccuracy = trainAccuracy
+        self.testLoss = testLoss
+        self.testAccuracy = testAccuracy
+        self.learningRate = learningRate
+        self.trainSeconds = trainSeconds
+        self.evaluationSeconds = evaluationSeconds
+        self.imagesPerSecond = imagesPerSecond
+    }
+}
+
+/// A snapshot taken while an epoch runs, for a progress bar.
+public struct TrainingProgress: Sendable {
+    /// The epoch running, from 1.
+    public var epoch: Int
+    /// Epochs in the run.
+    public var epochs: Int
+    /// Batches done in this epoch.
+    public var batch: Int
+    /// Batches in an epoch.
+    public var batches: Int
+    /// Mean loss of this epoch's batches so far.
+    public var loss: Double
+    /// Accuracy on this epoch's batches so far, in [0, 1].
+    public var accuracy: Double
+    /// Images per second so far in this epoch.
+    public var imagesPerSecond: Double
+    /// Estimated seconds left in this epoch.
+    public var secondsRemaining: Double
+}
+
+/// Why training stopped early.
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    /// The loss became NaN, infinite or absurdly large.
+    case diverged(epoch: Int, batch: Int, learningRate: Double)
+    /// The configuration cannot be trained.
+    case invalidConfiguration(String)
+    /// The training set holds no examples.
+    case emptyTrainingSet
+    /// The caller asked to stop (Ctrl-C) before batch `batchesDone + 1` of `epoch`.
+    case interrupted(epoch: Int, batchesDone: Int)
+
+    public var description: String {
+        switch self {
+        case let .diverged(epoch, batch, learningRate):
+            return "training diverged: the loss blew up (NaN, infinite or above \(Int(Trainer.divergenceLoss))) in epoch \(epoch), batch \(batch) "
+                + "(learning rate \(learningRate)); try a smaller --learning-rate. No model was written."
+        case let .invalidConfiguration(reason):
+            return "invalid training configuration: \(reason)"
+        case .emptyTrainingSet:
+            return "the training set holds no examples"
+        case let .interrupted(epoch, batchesDone):
+            return "training was interrupted in epoch \(epoch) after \(batchesDone) batches"
+        }
+    }
+}
+
+/// Trains an MLP on MNIST-shaped data, epoch by epoch.
+///
+/// Each epoch shuffles the training set with the run's seeded generator, runs every batch
+/// through the `TrainingEngine`, then evaluates the test set. Metrics are kept as data in
+/// `history`.
+public struct Trainer {
+    /// The configuration being followed.
+    public let configuration: TrainingConfiguration
+    /// The engine holding the model and optimiser.
+    public let engine: TrainingEngine
+    /// The learning-rate schedule over the whole run.
+    public let schedule: LearningRateSchedule
+    /// An optional per-batch input transform (augmentation).
+    public var transform: (any BatchTransform)?
+    /// Metrics of every finished epoch.
+    public private(set) var history: [EpochMetrics] = []
+    /// Where the epoch in progress (or the next one) stands; a checkpoint saves it.
+    public private(set) var position: EpochPosition
+
+    private let trainingSet: MNISTDataSet
+    private let testSet: MNISTDataSet
+
+    /// A trainer for a freshly initialised network.
+    public init(configuration: TrainingConfiguration, trainingSet: MNISTDataSet, testSet: MNISTDataSet) throws {
+        try Self.check(configuration, trainingSet: trainingSet)
+        var generator = SplitMix64(seed: configuration.seed)
+        let model = MLP(inputCount: MNISTDataSet.pixelsPerImage, hidden: configuration.hidden, outputCount: 10,
+                        activation: configuration.activation, generator: &generator)
+        let optimizer = SGD(for: model, momentum: Float(configuration.momentum),
+                            weightDecay: Float(configuration.weightDecay))
+        self.init(configuration: configuration, model: model, optimizer: optimizer, history: [],
+                  position: EpochPosition(generator: generator), trainingSet: trainingSet, testSet: testSet)
+    }
+
+    /// A trainer that continues the run `checkpoint` was taken from, exactly where it stopped:
+    /// with the same data and thread count, the finished model is bit-identical to that of an
+    /// uninterrupted run.
+    public init(resuming checkpoint: TrainingCheckpoint, trainingSet: MNISTDataSet, testSet: MNISTDataSet) throws {
+        try Self.check(checkpoint.configuration, trainingSet: trainingSet)
+        guard checkpoint.trainingExamples == trainingSet.count else {
+            throw TrainingError.invalidConfiguration(
+                "the checkpoint was taken training on \(checkpoint.trainingExamples) images, but this data set has "
+                    + "\(trainingSet.count); resume with the same --data")
+        }
+        var optimizer = SGD(for: checkpoint.model, momentum: Float(checkpoint.configuration.momentum),
+                            weightDecay: Float(checkpoint.configuration.weightDecay))
+        optimizer.velocities = checkpoint.velocities
+        self.init(configuration: checkpoint.configuration, model: checkpoint.model, optimizer: optimizer,
+                  history: checkpoint.history, position: checkpoint.position, trainingSet: trainingSet, testSet: testSet)
+    }
+
+    private init(
+        configuration: TrainingConfiguration, model: MLP, optimizer: SGD, history: [EpochMetrics],
+        position: EpochPosition, trainingSet: MNISTDataSet, testSet: MNISTDataSet
+    ) {
+        self.configuration = configuration
+        self.trainingSet = trainingSet
+        self.testSet = testSet
+        self.history = history
+        self.position = position
+        engine = TrainingEngine(model: model, optimizer: optimizer, loss: configuration.loss,
+                                threadCount: configuration.threads)
+        let stepsPerEpoch = (trainingSet.count + configuration.batchSize - 1) / configuration.batchSize
+        schedule = LearningRateSchedule(
+            peak: configuration.learningRate,
+            warmupSteps: Int((configuration.warmupEpochs * Double(stepsPerEpoch)).rounded()),
+            decay: configuration.decay, totalSteps: stepsPerEpoch * configuration.epochs,
+            stepsPerEpoch: stepsPerEpoch)
+    }
+
+    private static func check(_ configuration: TrainingConfiguration, trainingSet: MNISTDataSet) throws {
+        do {
+            try configuration.validate()
+        } catch {
+            throw TrainingError.invalidConfiguration(error.description)
+        }
+        guard trainingSet.count > 0 else { throw TrainingError.emptyTrainingSet }
+    }
+
+    /// A batch's mean loss above which training counts as diverged. A network that guesses scores
+    /// log 10 ≈ 2.3 with cross-entropy; a loss in the thousands means the weights have blown up
+    /// (the fused softmax keeps such a loss finite, so waiting for infinity would take long).
+    public static let divergenceLoss = 1e4
+
+    /// Batches per epoch (the last one may be partial).
+    public var batchesPerEpoch: Int { schedule.stepsPerEpoch }
+
+    /// Epochs finished so far.
+    public var epochsDone: Int { history.count }
+
+    /// Whether every configured epoch has run.
+    public var isFinished: Bool { epochsDone >= configuration.epochs }
+
+    /// The model as trained so far.
+    public var model: MLP { engine.model }
+
+    /// Everything needed to continue this run later, exactly.
+    public func checkpoint() -> TrainingCheckpoint {
+        let optimizer = engine.optimizer
+        return TrainingCheckpoint(configuration: configuration, model: engine.model, velocities: optimizer.velocities,
+                                  history: history, position: position, trainingExamples: trainingSet.count)
+    }
+
+    /// Runs the epoch in progress (or the next one) to its end and returns its metrics (also
+    /// appended to `history`).
+    ///
+    /// - Parameters:
+    ///   - progress: called after every batch (the caller throttles drawing).
+    ///   - shouldStop: asked before every batch; when it says yes, the epoch stops there with
+    ///     `TrainingError.interrupted`, and `checkpoint()` then saves a state that resumes at
+    ///     that very batch.
+    /// - Throws: `TrainingError.diverged` as soon as a batch's loss is not finite or exceeds
+    ///   `divergenceLoss`; `TrainingError.interrupted` when `shouldStop` asks.
+    @discardableResult
+    public mutating func runEpoch(
+        progress: (TrainingProgress) -> Void = { _ in }, shouldStop: () -> Bool = { false }
+    ) throws -> EpochMetrics {
+        let epoch = history.count + 1
+        let batchSize = configuration.batchSize
+        // The order is drawn from the generator as it stood when the epoch began, so a resumed
+        // epoch visits the examples in the same order as the interrupted one.
+        var generator = position.generator
+        var order = Array(0 ..< trainingSet.count)
+        order.deterministicShuffle(using: &generator)
+
+        let clock = ContinuousClock()
+        let started = clock.now
+        let earlierSeconds = position.trainSeconds
+        let firstBatch = position.batchesDone
+        for batch in firstBatch ..< batchesPerEpoch {
+            if shouldStop() { throw TrainingError.interrupted(epoch: epoch, batchesDone: batch) }
+            let step = (epoch - 1) * batchesPerEpoch + batch
+            let learningRate = schedule.rate(atStep: step)
+            let indices = order[batch * batchSize ..< min(order.count, (batch + 1) * batchSize)]
+            let result = engine.step(batch: indices, of: trainingSet, learningRate: Float(learningRate),
+                                     transform: transform,
+                                     transformSeed: configuration.seed ^ (UInt64(step) &* 0xD1B5_4A32_D192_ED03))
+            guard result.lossSum.isFinite, result.lossSum / Double(indices.count) <= Self.divergenceLoss else {
+                throw TrainingError.diverged(epoch: epoch, batch: batch + 1, learningRate: learningRate)
+            }
+            position.record(result, examples: indices.count, learningRate: learningRate,
+                            trainSeconds: earlierSeconds + (clock.now - started).seconds)
+            let elapsed = (clock.now - started).seconds
+            let doneHere = batch + 1 - firstBatch
+            progress(TrainingProgress(
+                epoch: epoch, epochs: configuration.epochs, batch: batch + 1, batches: batchesPerEpoch,
+                loss: position.meanLoss, accuracy: position.accuracy,
+                imagesPerSecond: Double(position.examplesSeen) / max(position.trainSeconds, 1e-9),
+                secondsRemaining: elapsed / Double(doneHere) * Double(batchesPerEpoch - batch - 1)))
+        }
+        let evaluationStarted = clock.now
+        let report = engine.evaluate(on: testSet)
+        let metrics = EpochMetrics(
+            epoch: epoch, trainLoss: position.meanLoss, trainAccuracy: position.accuracy,
+            testLoss: report.loss, testAccuracy: report.accuracy, learningRate: position.learningRate,
+            trainSeconds: position.trainSeconds, evaluationSeconds: (clock.now - evaluationStarted).seconds,
+            imagesPerSecond: Double(position.examplesSeen) / max(position.trainSeconds, 1e-9))
+        history.append(metrics)
+        position = EpochPosition(generator: generator)
+        return metrics
+    }
+}
+
+/// Where a run stands inside an epoch: what a checkpoint needs beyond the weights to resume at
+/// the very next batch.
+public struct EpochPosition: Equatable, Sendable, Codable {
+    /// The shuffling generator as it stood when the epoch began.
+    public var generator: SplitMix64
+    /// Batches of the epoch already done.
+    public var batchesDone = 0
+    /// The running sums behind the epoch's training loss and accuracy.
+    public var lossSum = 0.0
+    public var correct = 0
+    public var examplesSeen = 0
+    /// The learning rate of the last batch done.
+    public var learningRate = 0.0
+    /// Seconds spent training in this epoch so far.
+    public var trainSeconds = 0.0
+
+    /// The start of an epoch whose order `generator` will draw.
+    public init(generator: SplitMix64) {
+        self.generator = generator
+    }
+
+    mutating func record(_ result: Loss.Evaluation, examples: Int, learningRate: Double, trainSeconds: Double) {
+        batchesDone += 1
+        lossSum += result.lossSum
+        correct += result.correct
+        examplesSeen += examples
+        self.learningRate = learningRate
+        self.trainSeconds = trainSeconds
+    }
+
+    /// Mean training loss over the batches done.
+    public var meanLoss: Double { examplesSeen == 0 ? 0 : lossSum / Double(examplesSeen) }
+    /// Training accuracy over the batches done.
+    public var accuracy: Double { examplesSeen == 0 ? 0 : Double(correct) / Double(examplesSeen) }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `Double`.
+    public var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
+    }
+}

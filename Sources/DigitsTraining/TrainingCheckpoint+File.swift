@@ -1,0 +1,133 @@
+import DigitsFileSystem
+import DigitsModel
+import DigitsModelFile
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+extension TrainingCheckpoint {
+    /// The file a checkpoint folder holds.
+    public static let fileName = "checkpoint.safetensors"
+
+    /// What goes in the metadata beside the tensors.
+    private struct State: Codable {
+        var configuration: TrainingConfiguration
+        var history: [EpochMetrics]
+        var position: EpochPosition
+        var trainingExamples: Int
+    }
+
+    /// Writes the checkpoint atomically as `folder/checkpoint.safetensors`, creating `folder`
+    /// if needed. A crash during the write leaves the previous checkpoint whole.
+    ///
+    /// The file is laid out like a model file, plus the velocities as `velocity.N.weight` /
+    /// `velocity.N.bias` tensors and the run's state as JSON in the `checkpoint` metadata entry.
+    public func write(toFolder folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var file = try ModelFile(model: model, training: nil, history: history).safeTensors()
+        for (index, velocity) in velocities.enumerated() {
+            file.tensors["velocity.\(index).weight"] = try SafeTensor(
+                shape: [velocity.weight.rows, velocity.weight.columns], floats: velocity.weight.storage)
+            file.tensors["velocity.\(index).bias"] = try SafeTensor(shape: [velocity.bias.columns],
+                                                                    floats: velocity.bias.storage)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let state = State(configuration: configuration, history: history, position: position,
+                          trainingExamples: trainingExamples)
+        file.metadata["checkpoint"] = String(decoding: try encoder.encode(state), as: UTF8.self)
+        try file.write(to: Self.path(inFolder: folder))
+    }
+
+    /// Reads `folder/checkpoint.safetensors`.
+    public init(contentsOfFolder folder: String) throws {
+        let path = Self.path(inFolder: folder)
+        guard FileSystem.isFile(path) else { throw CheckpointError.missing(folder: folder) }
+        let stored = try SafeTensorsFile(contentsOf: path)
+        guard let stateText = stored.metadata["checkpoint"],
+              let state = try? JSONDecoder().decode(State.self, from: Data(stateText.utf8))
+        else {
+            throw CheckpointError.invalid(file: path, problem: "its 'checkpoint' metadata is missing or not valid")
+        }
+        // The model's own tensors are validated as a model file's are.
+        var modelTensors = stored
+        modelTensors.tensors = stored.tensors.filter { !$0.key.hasPrefix("velocity.") }
+        let model = try ModelFile(modelTensors, file: path).model
+        var velocities: [Dense.Gradients] = []
+        for (index, layer) in model.layers.enumerated() {
+            guard let weight = stored.tensors["velocity.\(index).weight"]?.floats,
+                  let bias = stored.tensors["velocity.\(index).bias"]?.floats,
+                  weight.count == layer.weight.storage.count, bias.count == layer.bias.storage.count
+            else {
+                throw CheckpointError.invalid(file: path, problem: "velocity tensors for layer \(index) are missing or mis-shaped")
+            }
+            var velocity = Dense.Gradients(for: layer)
+            velocity.weight.storage = weight
+            velocity.bias.storage = bias
+            velocities.append(velocity)
+        }
+        guard state.configuration.hidden == Array(model.layerSizes.dropFirst().dropLast()) else {
+            throw CheckpointError.invalid(file: path, problem: "its configuration does not match its tensors")
+        }
+        if let problem = Self.problem(with: state) {
+            throw CheckpointError.invalid(file: path, problem: problem)
+        }
+        self.init(configuration: state.configuration, model: model, velocities: velocities, history: state.history,
+                  position: state.position, trainingExamples: state.trainingExamples)
+    }
+
+    /// What makes a checkpoint's state one that `digits train` cannot have written, or nil.
+    ///
+    /// Resuming trusts these numbers: it starts a thread per `threads`, sizes batches by `batchSize`,
+    /// counts steps as `epochs ×` batches per epoch, carries on from `batchesDone` and adds to the
+    /// running counters, so a damaged or edited file must be refused here rather than crash or
+    /// exhaust memory there.
+    private static func problem(with state: State) -> String? {
+        do {
+            try state.configuration.validate()
+        } catch {
+            return "its configuration is not one digits train accepts (\(error))"
+        }
+        let examples = state.trainingExamples
+        guard examples > 0 else {
+            return "it records \(examples) training examples"
+        }
+        let position = state.position
+        let batchesPerEpoch = (examples - 1) / state.configuration.batchSize + 1
+        if !(0 ... batchesPerEpoch).contains(position.batchesDone) {
+            return "it stands at batch \(position.batchesDone) of an epoch of \(batchesPerEpoch) batches"
+        }
+        let seen = position.examplesSeen
+        if !(0 ... examples).contains(seen) || !(0 ... seen).contains(position.correct) {
+            return "its epoch so far counts \(position.correct) correct of \(seen) examples seen, "
+                + "of \(examples) in all"
+        }
+        return nil
+    }
+
+    /// `folder/checkpoint.safetensors`.
+    public static func path(inFolder folder: String) -> String {
+        folder.hasSuffix("/") ? folder + fileName : folder + "/" + fileName
+    }
+}
+
+/// A checkpoint that cannot be resumed from.
+public enum CheckpointError: Error, Equatable, CustomStringConvertible {
+    /// The folder holds no checkpoint file.
+    case missing(folder: String)
+    /// The file is there but unusable.
+    case invalid(file: String, problem: String)
+
+    /// A message naming the folder or file and what to do.
+    public var description: String {
+        switch self {
+        case let .missing(folder):
+            "no checkpoint in '\(folder)' (expected \(TrainingCheckpoint.path(inFolder: folder))); "
+                + "checkpoints are written after every epoch by `digits train`"
+        case let .invalid(file, problem):
+            "'\(file)' is not a usable checkpoint: \(problem)"
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import DigitsModel
+/// Everything needed to continue a training run exactly where it stopped: the weights, the
+/// optimiser's velocities, the metrics so far, and the position inside the current epoch
+/// (the shuffling generator's state, the batches done, the running sums).
+public struct TrainingCheckpoint: Equatable, Sendable {
+    /// The run's configuration (including seed and thread count).
+    public var configuration: TrainingConfiguration
+    /// The network's weights.
+    public var model: MLP
+    /// SGD's momentum buffers, one per layer.
+    public var velocities: [Dense.Gradients]
+    /// Metrics of the finished epochs.
+    public var history: [EpochMetrics]
+    /// Where the epoch in progress stands.
+    public var position: EpochPosition
+    /// The size of the training set, to catch a resume on different data.
+    public var trainingExamples: Int
+
+    /// A checkpoint from its parts.
+    public init(configuration: TrainingConfiguration, model: MLP, velocities: [Dense.Gradients],
+                history: [EpochMetrics], position: EpochPosition, trainingExamples: Int) {
+        self.configuration = configuration
+        self.model = model
+        self.velocities = velocities
+        self.history = history
+        self.position = position
+        self.trainingExamples = trainingExamples
+    }
+
+    /// Epochs finished.
+    public var epochsDone: Int { history.count }
+}

@@ -1,0 +1,30 @@
+import Testing
+import DigitsKit
+import DigitsTestSupport
+
+/// MNIST's own test digits, written out as 28×28 PNGs and read back through the whole
+/// classify path (libpng decode, normaliser, model), must score what the model scores on the
+/// IDX files: the normaliser reproduces how MNIST was made, so it should barely change them.
+@Suite struct MNISTRoundTripTests {
+    @Test(.enabled(if: FullMNIST.isAvailable, "needs full MNIST in $DIGITS_MNIST or ../shared/mnist"))
+    func testDigitsAsPNGScoreWithinAThirdOfAPointOfTheIDXFiles() throws {
+        let test = try #require(FullMNIST.directory).load(.test)
+        let model = try ModelFile(contentsOf: DataTestSupport.packageRoot + "/" + ModelLocator.shippedModelPath).model
+        let direct = Evaluator(runner: ParallelRunner(threadCount: 2)).evaluate(model, on: test)
+
+        let classifier = DigitClassifier(model: model)
+        var correct = 0
+        var changed = 0
+        for index in 0 ..< test.count {
+            let pixels = Array(test.pixels(ofImage: index))
+            let png = try PNGEncoder.encode(GrayAlphaImage(width: 28, height: 28, gray: pixels))
+            let result = try classifier.classify(pngBytes: png, name: "test digit \(index)")
+            if result.prediction == Int(test.labels[index]) { correct += 1 }
+            let original = pixels.map { Float($0) / 255 }
+            if zip(original, result.input.pixels).contains(where: { abs($0 - $1) > 0.05 }) { changed += 1 }
+        }
+        let throughPNG = Double(correct) / Double(test.count)
+        print("IDX accuracy \(direct.accuracy), PNG accuracy \(throughPNG), inputs changed by the normaliser: \(changed)")
+        #expect(abs(throughPNG - direct.accuracy) <= 0.003)
+    }
+}

@@ -1,0 +1,82 @@
+import Testing
+import DigitsKit
+import DigitsTestSupport
+
+/// The rule that picks the data folder: `--data`, else `$DIGITS_DATA`, else `data/mnist`.
+@Suite struct MNISTLocationTests {
+    private let subset = DataTestSupport.subsetDirectory
+
+    @Test func dataOptionWinsOverTheEnvironment() throws {
+        let directory = try MNISTDirectory.locate(dataOption: subset, environment: ["DIGITS_DATA": "/nowhere"])
+        #expect(directory == MNISTDirectory(path: subset, origin: .dataOption))
+    }
+
+    @Test func environmentIsUsedWithoutTheOption() throws {
+        let directory = try MNISTDirectory.locate(dataOption: nil, environment: ["DIGITS_DATA": subset])
+        #expect(directory == MNISTDirectory(path: subset, origin: .environment))
+    }
+
+    @Test(arguments: [[:], ["DIGITS_DATA": ""]])
+    func defaultFolderIsUsedWithNeitherOptionNorEnvironment(environment: [String: String]) {
+        // Whether ./data/mnist exists depends on where the tests run; the rule must pick it either way.
+        do {
+            let directory = try MNISTDirectory.locate(dataOption: nil, environment: environment)
+            #expect(directory == MNISTDirectory(path: "data/mnist", origin: .defaultLocation))
+        } catch .directoryMissing(let path, let origin), .filesMissing(let path, let origin, _) {
+            #expect(path == "data/mnist")
+            #expect(origin == .defaultLocation)
+        } catch {
+            Issue.record("unexpected error: \(error)")
+        }
+    }
+
+    @Test func explicitChoiceIsNotReplacedWhenItIsWrong() throws {
+        try DataTestSupport.withTemporaryDirectory { directory in
+            let absent = directory + "/absent"
+            #expect(throws: MNISTError.directoryMissing(path: absent, origin: .dataOption)) {
+                try MNISTDirectory.locate(dataOption: absent, environment: ["DIGITS_DATA": subset])
+            }
+            #expect(throws: MNISTError.filesMissing(directory: directory, origin: .environment, missing: MNISTFile.all))
+            {
+                try MNISTDirectory.locate(dataOption: nil, environment: ["DIGITS_DATA": directory])
+            }
+        }
+    }
+
+    @Test func onlyTheRequestedSplitsMustBePresent() throws {
+        try DataTestSupport.withTemporaryDirectory { directory in
+            let labels = IDXArray(dimensions: [1], values: [UInt8(4)])
+            let images = IDXArray(dataType: .uint8, dimensions: [1, 28, 28], bytes: [UInt8](repeating: 0, count: 784))
+            try images.write(toFile: directory + "/t10k-images-idx3-ubyte.gz", gzip: true)
+            try labels.write(toFile: directory + "/t10k-labels-idx1-ubyte.gz", gzip: true)
+            let found = try MNISTDirectory.locate(dataOption: directory, environment: [:], splits: [.test])
+            #expect(try found.load(.test).labels == [4])
+            #expect(
+                throws: MNISTError.filesMissing(
+                    directory: directory, origin: .dataOption,
+                    missing: [MNISTFile(.train, .images), MNISTFile(.train, .labels)])
+            ) {
+                try MNISTDirectory.locate(dataOption: directory, environment: [:])
+            }
+        }
+    }
+
+    @Test func missingDataMessageSaysHowToGetMNISTAndTheSubset() {
+        let errors: [MNISTError] = [
+            .directoryMissing(path: "data/mnist", origin: .defaultLocation),
+            .filesMissing(directory: "/some/where", origin: .environment, missing: [MNISTFile(.test, .labels)]),
+        ]
+        for error in errors {
+            let message = error.description
+            for expected in [
+                "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                "t10k-labels-idx1-ubyte", "data/mnist", "--data", "DIGITS_DATA",
+                "--data Fixtures/mnist-subset", "gzip",
+            ] {
+                #expect(message.contains(expected), "\(expected) missing from: \(message)")
+            }
+        }
+        #expect(errors[1].description.contains("/some/where (from the DIGITS_DATA environment variable)"))
+        #expect(errors[0].description.contains("neither --data nor DIGITS_DATA was given"))
+    }
+}

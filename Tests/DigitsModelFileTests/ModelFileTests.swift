@@ -1,0 +1,77 @@
+import Testing
+import DigitsKit
+import DigitsTestSupport
+
+/// The MLP ↔ safetensors mapping: what is written reads back identically, and files that are
+/// valid safetensors but not usable digits models are refused with a clear reason.
+@Suite struct ModelFileTests {
+    static func model(hidden: [Int] = [16, 8]) -> MLP {
+        var generator = SplitMix64(seed: 4)
+        return MLP(inputCount: 784, hidden: hidden, outputCount: 10, activation: .tanh, generator: &generator)
+    }
+
+    @Test func roundTripKeepsWeightsActivationAndTrainingRecord() throws {
+        let record = TrainingRecord(summary: #"{"command":"digits train --epochs 3","epochs":3}"#,
+                                    history: #"[{"epoch":1,"testAccuracy":0.95}]"#)
+        let original = ModelFile(model: Self.model(), trainingRecord: record)
+        let bytes = try original.safeTensors().encoded()
+        let decoded = try ModelFile(SafeTensorsFile(decoding: bytes, file: "m.safetensors"), file: "m.safetensors")
+        #expect(decoded == original)
+        let stored = try SafeTensorsFile(decoding: bytes, file: "m")
+        #expect(stored.metadata["architecture"] == "784-16-8-10")
+        #expect(stored.metadata["activation"] == "tanh")
+        #expect(stored.metadata["input_scaling"] == "pixel/255")
+        #expect(stored.metadata["training"] == record.summary)
+        #expect(stored.metadata["history"] == record.history)
+        #expect(stored.sortedTensorNames == ["layers.0.bias", "layers.0.weight", "layers.1.bias", "layers.1.weight",
+                                             "layers.2.bias", "layers.2.weight"])
+    }
+
+    static func rejection(_ edit: (inout SafeTensorsFile) throws -> Void) throws -> String {
+        var file = try ModelFile(model: model()).safeTensors()
+        try edit(&file)
+        do {
+            _ = try ModelFile(file, file: "bad.safetensors")
+            return "accepted"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func inconsistentModelsAreRefusedWithTheReason() throws {
+        let cases: [(String, (inout SafeTensorsFile) throws -> Void)] = [
+            ("missing", { $0.tensors["layers.1.bias"] = nil }),
+            ("unexpected tensor", { $0.tensors["extra"] = try SafeTensor(shape: [1], floats: [0]) }),
+            ("do not chain", { $0.tensors["layers.1.weight"] = try SafeTensor(shape: [9, 8], floats: .init(repeating: 0, count: 72)) }),
+            ("28×28", { $0.tensors["layers.0.weight"] = try SafeTensor(shape: [100, 16], floats: .init(repeating: 0, count: 1600)) }),
+            ("needs 10", {
+                $0.tensors["layers.2.weight"] = try SafeTensor(shape: [8, 3], floats: .init(repeating: 0, count: 24))
+                $0.tensors["layers.2.bias"] = try SafeTensor(shape: [3], floats: [0, 0, 0])
+                $0.metadata["architecture"] = nil
+            }),
+            ("NaN", { $0.tensors["layers.2.bias"] = try SafeTensor(shape: [10], floats: [.nan] + .init(repeating: 0, count: 9)) }),
+            // Finite, but eight tanh outputs near 1 times weights of 1e38 overflow a float's 3.4e38.
+            ("infinite outputs", { $0.tensors["layers.2.weight"] = try SafeTensor(shape: [8, 10], floats: .init(repeating: 1e38, count: 80)) }),
+            ("expected [8]", { $0.tensors["layers.1.bias"] = try SafeTensor(shape: [2, 4], floats: .init(repeating: 0, count: 8)) }),
+            ("update digits", { $0.metadata["format_version"] = "99" }),
+            ("unknown activation", { $0.metadata["activation"] = "swish" }),
+            ("metadata says", { $0.metadata["architecture"] = "784-32-10" }),
+            ("'training' metadata is not a JSON object", { $0.metadata["training"] = "[1, 2]" }),
+            ("'history' metadata is not a JSON array of objects", { $0.metadata["history"] = "[{}, 3]" }),
+            ("'history' metadata is not a JSON array of objects", { $0.metadata["history"] = "{\"epoch\": 1" }),
+            ("F32", { $0.tensors["layers.2.bias"] = try SafeTensor(dtype: .f64, shape: [10], bytes: .init(repeating: 0, count: 80)) }),
+        ]
+        for (expected, edit) in cases {
+            let message = try Self.rejection(edit)
+            #expect(message.contains(expected), "expected '\(expected)' in: \(message)")
+            if message != "accepted" { #expect(message.contains("bad.safetensors")) }
+        }
+    }
+
+    @Test func theShippedModelLoadsWithItsTrainingRecord() throws {
+        let file = try ModelFile(contentsOf: DataTestSupport.packageRoot + "/" + ModelLocator.shippedModelPath)
+        #expect(file.model.layerSizes == [784, 256, 128, 10])
+        #expect(file.trainingRecord.summary != nil)
+        #expect(file.trainingRecord.history != nil)
+    }
+}

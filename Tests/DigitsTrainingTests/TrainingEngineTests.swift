@@ -1,0 +1,151 @@
+import Testing
+import DigitsKit
+@testable import DigitsTraining
+
+/// The engine's fast step (flat buffers, the first layer split into per-thread column panels,
+/// shards over threads, fused kernels) against the plain path: the whole batch through the
+/// `Matrix` methods of `Dense`, then `SGD.step`.
+@Suite struct TrainingEngineTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var threads: Int
+        var batch: Int
+        var hidden: [Int]
+        var testDescription: String { "\(threads) threads, batch \(batch), hidden \(hidden)" }
+    }
+
+    @Test(arguments: [
+        Case(threads: 1, batch: 10, hidden: [20, 12]),
+        Case(threads: 2, batch: 10, hidden: [20, 12]),
+        Case(threads: 3, batch: 7, hidden: [20, 12]),
+        // Fewer examples than threads: some shards are empty.
+        Case(threads: 4, batch: 3, hidden: [20, 12]),
+        // Panels cut at a multiple of 16 columns, of unequal widths (16 and 24).
+        Case(threads: 2, batch: 9, hidden: [40]),
+        // No hidden layer: the split first layer is also the one the loss reads.
+        Case(threads: 3, batch: 5, hidden: []),
+    ])
+    func oneStepMatchesThePlainReference(_ c: Case) throws {
+        var generator = SplitMix64(seed: 21)
+        let model = MLP(inputCount: 784, hidden: c.hidden, outputCount: 10, activation: .relu, generator: &generator)
+        let last = model.layers.count - 1
+        let data = syntheticDataSet(count: 40, seed: 8)
+        let indices = Array(stride(from: 3, to: 3 + 3 * c.batch, by: 3))
+        var optimizer = SGD(for: model, momentum: 0.9, weightDecay: 0.01)
+        // As if after a first step, so the momentum buffers are not zero.
+        optimizer.velocities[0].weight.fill(0.001)
+
+        let engine = TrainingEngine(model: model, optimizer: optimizer, loss: .crossEntropy, threadCount: c.threads)
+        let fast = engine.step(batch: indices[...], of: data, learningRate: 0.1)
+
+        // The reference: the batch as one matrix, the layers' Matrix methods, SGD.step.
+        var inputs = MNISTBatch(capacity: c.batch)
+        inputs.load(indices, from: data)
+        var outputs: [Matrix] = []
+        for layer in model.layers { outputs.append(layer.forward(outputs.last ?? inputs.inputs)) }
+        var upstream = Matrix(rows: c.batch, columns: 10)
+        let reference = Loss.crossEntropy.evaluate(logits: outputs[last], labels: inputs.labels, batchSize: c.batch,
+                                                   gradient: &upstream)
+        var gradients = model.layers.map(Dense.Gradients.init(for:))
+        for l in stride(from: last, through: 0, by: -1) {
+            let result = model.layers[l].backward(input: l == 0 ? inputs.inputs : outputs[l - 1], output: outputs[l],
+                                                  outputGradient: upstream)
+            (gradients[l].weight, gradients[l].bias, upstream) = (result.weight, result.bias, result.input)
+        }
+        var expected = model
+        optimizer.step(&expected, gradients: gradients, learningRate: 0.1)
+
+        #expect(fast.correct == reference.correct)
+        #expect(abs(fast.lossSum - reference.lossSum) < 1e-4)
+        let trained = engine.model
+        for l in 0 ... last {
+            let worst = zip(trained.layers[l].weight.storage, expected.layers[l].weight.storage).map { abs($0 - $1) }.max()!
+            let worstBias = zip(trained.layers[l].bias.storage, expected.layers[l].bias.storage).map { abs($0 - $1) }.max()!
+            #expect(worst < 1e-6 && worstBias < 1e-6, "layer \(l): \(worst), \(worstBias)")
+        }
+        let velocityError = zip(engine.optimizer.velocities[0].weight.storage, optimizer.velocities[0].weight.storage)
+            .map { abs($0 - $1) }.max()!
+        #expect(velocityError < 1e-6)
+    }
+
+    /// Turns every pixel x into 1 − x.
+    struct Invert: BatchTransform {
+        func apply(to inputs: inout Matrix, generator: inout SplitMix64) {
+            for i in inputs.storage.indices { inputs.storage[i] = 1 - inputs.storage[i] }
+        }
+    }
+
+    /// A `BatchTransform` rewrites what every shard trains on: a step with an inverting transform
+    /// is a step on inverted images, on any number of threads, step after step.
+    @Test(arguments: [1, 2, 3])
+    func stepsTrainOnTheTransformedInputs(threads: Int) {
+        var generator = SplitMix64(seed: 4)
+        let model = MLP(inputCount: 784, hidden: [24], outputCount: 10, activation: .relu, generator: &generator)
+        let data = syntheticDataSet(count: 30, seed: 3)
+        let inverted = MNISTDataSet(images: data.images.map { 255 - $0 }, labels: data.labels)
+        let optimizer = SGD(for: model, momentum: 0.9)
+        let transformed = TrainingEngine(model: model, optimizer: optimizer, loss: .crossEntropy, threadCount: threads)
+        let plain = TrainingEngine(model: model, optimizer: optimizer, loss: .crossEntropy, threadCount: threads)
+        for batch in [Array(0 ..< 11), Array(11 ..< 30)] {
+            let a = transformed.step(batch: batch[...], of: data, learningRate: 0.05, transform: Invert())
+            let b = plain.step(batch: batch[...], of: inverted, learningRate: 0.05)
+            #expect(a.correct == b.correct && abs(a.lossSum - b.lossSum) < 1e-4)
+        }
+        let worst = zip(transformed.model.layers[0].weight.storage, plain.model.layers[0].weight.storage)
+            .map { abs($0 - $1) }.max()!
+        #expect(worst < 1e-5)
+    }
+
+    @Test func theModelAndOptimizerComeBackExactlyAsGiven() {
+        var generator = SplitMix64(seed: 5)
+        let model = MLP(inputCount: 784, hidden: [40, 8], outputCount: 10, activation: .relu, generator: &generator)
+        var optimizer = SGD(for: model, momentum: 0.9)
+        for l in optimizer.velocities.indices {
+            for i in optimizer.velocities[l].weight.storage.indices {
+                optimizer.velocities[l].weight.storage[i] = Float.random(in: -1 ..< 1, using: &generator)
+            }
+        }
+        let engine = TrainingEngine(model: model, optimizer: optimizer, loss: .crossEntropy, threadCount: 3)
+        #expect(engine.model == model)
+        #expect(engine.optimizer == optimizer)
+    }
+}
+
+/// The flat parameter vector's layout, with its first layer in column panels.
+@Suite struct ParameterLayoutTests {
+    @Test func columnSharesCoverEveryColumnOnceAtMultiplesOf16WhenTheyCan() {
+        #expect(ParameterLayout.columnShares(of: 256, parts: 2) == [0 ..< 128, 128 ..< 256])
+        #expect(ParameterLayout.columnShares(of: 100, parts: 3) == [0 ..< 32, 32 ..< 64, 64 ..< 100])
+        #expect(ParameterLayout.columnShares(of: 20, parts: 3) == [0 ..< 6, 6 ..< 13, 13 ..< 20])
+        #expect(ParameterLayout.columnShares(of: 2, parts: 4) == [0 ..< 0, 0 ..< 1, 1 ..< 1, 1 ..< 2])
+        #expect(ParameterLayout.columnShares(of: 7, parts: 1) == [0 ..< 7])
+    }
+
+    @Test func panelsHoldTheirColumnsRowMajorOneAfterAnother() {
+        var generator = SplitMix64(seed: 2)
+        let model = MLP(inputCount: 3, hidden: [5], outputCount: 2, activation: .relu, generator: &generator)
+        let layout = ParameterLayout(model: model, firstLayerPanels: 2)
+        #expect(layout.layers[0].panels == [0 ..< 2, 2 ..< 5])
+        #expect(layout.layers[1].panels == [0 ..< 2])
+        let vector = UnsafeMutableBufferPointer<Float>.allocate(capacity: layout.count)
+        defer { vector.deallocate() }
+        layout.flatten(model.layers.map { ($0.weight, $0.bias) }, into: vector)
+        let w = model.layers[0].weight
+        // Panel 0: columns 0-1 of rows 0-2; panel 1: columns 2-4 of rows 0-2.
+        let expected = (0 ..< 3).flatMap { r in (0 ..< 2).map { w[r, $0] } }
+            + (0 ..< 3).flatMap { r in (2 ..< 5).map { w[r, $0] } }
+        #expect(Array(vector[layout.layers[0].weight]) == expected)
+        #expect(layout.layers[0].panelStart(1) == 6)
+        let back = layout.unflatten(vector)
+        #expect(back.map(\.weight) == model.layers.map(\.weight))
+        #expect(back.map(\.bias) == model.layers.map(\.bias))
+    }
+
+    @Test func cacheAlignedBuffersStartOnA64ByteBoundaryAndAreZeroed() {
+        for count in [1, 10, 1000, 300_000] {
+            let buffer = UnsafeMutableBufferPointer<Float>.allocateCacheAligned(count: count)
+            defer { buffer.deallocateCacheAligned() }
+            #expect(UInt(bitPattern: buffer.baseAddress!) % 64 == 0)
+            #expect(buffer.allSatisfy { $0 == 0 })
+        }
+    }
+}
