@@ -53,7 +53,7 @@ struct ParameterLayout {
     /// 16 when every part can have some, so that a panel's rows start on 64-byte boundaries.
     /// Some ranges are empty when there are fewer columns than parts.
     static func columnShares(of count: Int, parts: Int) -> [Range<Int>] {
-        guard count >= 16 * parts else { return ParallelRunner(threadCount: parts).split(count) }
+        guard count >= 16 * parts else { return (0 ..< parts).map { ThreadPool.share(of: count, part: $0, parts: parts) } }
         let cuts = (0 ... parts).map { p in p == parts ? count : count * p / parts / 16 * 16 }
         return (0 ..< parts).map { cuts[$0] ..< cuts[$0 + 1] }
     }

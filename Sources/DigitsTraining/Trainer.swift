@@ -29,7 +29,7 @@ public struct TrainingConfiguration: Equatable, Sendable, Codable {
     /// Seed for initialisation, shuffling and augmentation.
     public var seed: UInt64 = 1
     /// Threads for training and evaluation.
-    public var threads = ParallelRunner.processorCount
+    public var threads = ThreadPool.processorCount
 
     /// The default configuration.
     public init() {}

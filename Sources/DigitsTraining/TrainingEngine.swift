@@ -110,7 +110,7 @@ public final class TrainingEngine {
             Kernels.withDenormalsFlushed {
             let p = UnsafePointer(parameters.baseAddress!)
             let scratch = workspace.scratch[t]
-            let shard = ParallelRunner.share(of: batchSize, part: t, parts: threads)
+            let shard = ThreadPool.share(of: batchSize, part: t, parts: threads)
             var generator = SplitMix64(seed: transformSeed &+ UInt64(t) &* 0x9E37_79B9_7F4A_7C15)
             workspace.load(batch[batch.startIndex + shard.lowerBound ..< batch.startIndex + shard.upperBound],
                            from: data, into: shard, transform: transform, generator: &generator, scratch: scratch)
@@ -129,8 +129,8 @@ public final class TrainingEngine {
                         parameters: parameters, velocity: velocity, learningRate: learningRate,
                         momentum: momentum, weightDecay: weightDecay)
             for (l, layer) in layout.layers.enumerated().dropFirst() {
-                Self.update(layer: l, panel: 0, rows: ParallelRunner.share(of: layer.inputs, part: t, parts: threads),
-                            biasColumns: ParallelRunner.share(of: layer.outputs, part: t, parts: threads),
+                Self.update(layer: l, panel: 0, rows: ThreadPool.share(of: layer.inputs, part: t, parts: threads),
+                            biasColumns: ThreadPool.share(of: layer.outputs, part: t, parts: threads),
                             workspace: workspace, scratch: scratch, parameters: parameters, velocity: velocity,
                             learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
             }
@@ -184,7 +184,7 @@ public final class TrainingEngine {
 
     /// Evaluates the model on every example of `data`.
     public func evaluate(on data: MNISTDataSet) -> EvaluationReport {
-        Evaluator(runner: ParallelRunner(threadCount: threadCount)).evaluate(model, on: data, loss: loss)
+        Evaluator(pool: pool).evaluate(model, on: data, loss: loss)
     }
 }
 

@@ -30,7 +30,7 @@ struct Evaluate: ParsableCommand {
         let data = try directory.load(split)
         let clock = ContinuousClock()
         let started = clock.now
-        let report = Evaluator(runner: ParallelRunner(threadCount: threadOptions.threads))
+        let report = Evaluator(threadCount: threadOptions.threads)
             .evaluate(modelFile.model, on: data)
         let seconds = (clock.now - started).seconds
 

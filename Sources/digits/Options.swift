@@ -30,7 +30,7 @@ struct ThreadOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "Threads to compute on.",
         valueName: "n"))
-    var threads: Int = ParallelRunner.processorCount
+    var threads: Int = ThreadPool.processorCount
 
     mutating func validate() throws {
         guard TrainingConfiguration.threadRange.contains(threads) else {

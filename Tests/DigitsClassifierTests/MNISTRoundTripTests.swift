@@ -10,7 +10,7 @@ import DigitsTestSupport
     func testDigitsAsPNGScoreWithinAThirdOfAPointOfTheIDXFiles() throws {
         let test = try #require(FullMNIST.directory).load(.test)
         let model = try ModelFile(contentsOf: DataTestSupport.packageRoot + "/" + ModelLocator.shippedModelPath).model
-        let direct = Evaluator(runner: ParallelRunner(threadCount: 2)).evaluate(model, on: test)
+        let direct = Evaluator(threadCount: 2).evaluate(model, on: test)
 
         let classifier = DigitClassifier(model: model)
         var correct = 0

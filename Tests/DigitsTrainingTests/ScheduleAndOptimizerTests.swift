@@ -120,23 +120,6 @@ import DigitsKit
     }
 }
 
-@Suite struct ParallelRunnerTests {
-    @Test func splitCoversTheRangeEvenly() {
-        let ranges = ParallelRunner(threadCount: 3).split(10)
-        #expect(ranges == [0 ..< 3, 3 ..< 6, 6 ..< 10])
-        #expect(ParallelRunner(threadCount: 4).split(2).map(\.count).reduce(0, +) == 2)
-    }
-
-    @Test func runCallsEveryIndexOnce() {
-        let runner = ParallelRunner(threadCount: 4)
-        var hits = [Int](repeating: 0, count: 4)
-        hits.withUnsafeMutableBufferPointer { buffer in
-            runner.run { buffer[$0] += 1 }
-        }
-        #expect(hits == [1, 1, 1, 1])
-    }
-}
-
 @Suite struct ConfigurationValidationTests {
     @Test func theDefaultsAreValid() throws {
         try TrainingConfiguration().validate()

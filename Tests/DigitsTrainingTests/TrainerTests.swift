@@ -97,10 +97,10 @@ func syntheticDataSet(count: Int, seed: UInt64) -> MNISTDataSet {
         let train = syntheticDataSet(count: 500, seed: 1), test = syntheticDataSet(count: 257, seed: 2)
         var trainer = try Trainer(configuration: configuration(threads: 2), trainingSet: train, testSet: test)
         try trainer.runEpoch()
-        let report = Evaluator(runner: ParallelRunner(threadCount: 3)).evaluate(trainer.model, on: test, chunkSize: 16)
+        let report = Evaluator(threadCount: 3).evaluate(trainer.model, on: test, chunkSize: 16)
         #expect(report.count == 257)
         #expect(report.confusion.flatMap { $0 }.reduce(0, +) == 257)
-        let single = Evaluator(runner: ParallelRunner(threadCount: 1)).evaluate(trainer.model, on: test)
+        let single = Evaluator(threadCount: 1).evaluate(trainer.model, on: test)
         #expect(single.confusion == report.confusion)
         #expect(abs(single.loss - report.loss) < 1e-6)
         for label in 0 ..< 10 {
