@@ -30,38 +30,3 @@ public struct NormalizedDigit: Equatable, Sendable {
         pixels[y * Self.side + x]
     }
 }
-
-/// Where a picture's ink was read from.
-public enum InkSource: Equatable, Sendable {
-    /// Dark marks on a light background (paper, a white canvas): ink is how much darker than the background.
-    case darkOnLight
-    /// Light marks on a dark background (MNIST itself, chalk on a board): ink is how much lighter.
-    case lightOnDark
-    /// Marks on a transparent canvas: ink is opacity, whatever its colour.
-    case opacity
-}
-
-/// An axis-aligned rectangle of whole pixels: columns `x ..< x + width`, rows `y ..< y + height`.
-public struct PixelBox: Equatable, Sendable, CustomStringConvertible {
-    /// Leftmost column.
-    public var x: Int
-    /// Top row.
-    public var y: Int
-    /// Number of columns.
-    public var width: Int
-    /// Number of rows.
-    public var height: Int
-
-    /// A box from its top-left corner and size.
-    public init(x: Int, y: Int, width: Int, height: Int) {
-        self.x = x
-        self.y = y
-        self.width = width
-        self.height = height
-    }
-
-    /// The box as `width×height at (x, y)`.
-    public var description: String {
-        "\(width)×\(height) at (\(x), \(y))"
-    }
-}
