@@ -36,6 +36,7 @@ public enum DataTestSupport {
 /// Where the full MNIST set is, when this machine has it: `$DIGITS_MNIST`, else `../shared/mnist`
 /// beside the package checkout. Tests that need it are skipped when it is absent.
 public enum FullMNIST {
+    /// The folder holding all four MNIST files, or nil when none of the candidates does.
     public static let directory: MNISTDirectory? = {
         let candidates = [
             ProcessInfo.processInfo.environment["DIGITS_MNIST"],
@@ -46,6 +47,8 @@ public enum FullMNIST {
             .first { $0.missingFiles().isEmpty }
     }()
 
+    /// Whether full MNIST is here; says so on standard output when it is not, so a skipped test
+    /// explains itself.
     public static var isAvailable: Bool {
         if directory == nil {
             print("Full MNIST not found (set DIGITS_MNIST or place it at ../shared/mnist); skipping its test.")

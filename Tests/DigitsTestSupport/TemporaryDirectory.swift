@@ -5,6 +5,7 @@ public final class TemporaryDirectory {
     /// The directory's path.
     public let path: String
 
+    /// Creates a new, empty directory with a unique name.
     public init() throws {
         let base = URL(fileURLWithPath: NSTemporaryDirectory(), isDirectory: true)
             .appendingPathComponent("digits-tests-\(UUID().uuidString)", isDirectory: true)
