@@ -6,8 +6,9 @@ import DigitsTensor
 /// `Dense.backward` and `Dense.inputGradient`) and the update (`SGD.step`).
 ///
 /// This is the math of a step with nothing else in the way: no threads, no flat parameter
-/// vector, no fused loops. `TrainingEngine` computes the same step faster, and its tests use this
-/// one as their reference; the walkthrough runs the design notes' example through it.
+/// vector, no gradient formed and applied a block at a time. `TrainingEngine` computes the same
+/// step faster, and its tests use this one as their reference; the walkthrough runs the design
+/// notes' example through it.
 extension SGD {
     /// One step on a batch with the gradient dL/dA of the last layer's output supplied by
     /// `outputGradient`, which receives that output (B×outputCount) and returns dL/dA of the
