@@ -9,9 +9,11 @@ import Darwin
 /// Each derivative is written in terms of the layer's *output* `A`, which is all the backward
 /// pass keeps: ReLU' = (A > 0), sigmoid' = A(1 − A), tanh' = 1 − A², identity' = 1.
 ///
-/// `apply` and `derivative` state the math one value at a time; the layers run the same formulas
-/// over whole matrices in the C kernels (`ck_bias_activation`, `ck_activation_backward`), which
-/// the tests check against these.
+/// `apply` and `derivative` state the math one value at a time. The layers run the same formulas
+/// over whole matrices through `Dense`, which calls the kernels' Swift wrappers: forward,
+/// `Kernels.addBiasAndApply` for sigmoid and tanh (ReLU and identity are fused into the product,
+/// `Kernels.product(…addingBias:relu:)`); backward, `Kernels.multiplyByDerivative` in
+/// `Dense.activationBackward`. The tests check those against these.
 public enum Activation: String, CaseIterable, Sendable, Codable {
     /// `max(0, z)`: the default for hidden layers.
     case relu

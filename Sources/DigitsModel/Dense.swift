@@ -13,6 +13,13 @@ import DigitsTensor
 /// - dL/dW = Iᵀ · dL/dZ  (n×m)
 /// - dL/db = the column sums of dL/dZ  (1×m)
 /// - dL/dI = dL/dZ · Wᵀ  (B×n), handed to the layer below
+///
+/// Who calls what: the `Matrix` methods here call the raw-buffer forms in the extension below,
+/// and `MLP.forwardOutputs` / `MLP.backward` chain the `Matrix` methods over a network. The
+/// training engine (`BatchWorkspace` and `TrainingEngine` in DigitsTraining) calls the raw
+/// `Dense.forward` and the four named backward steps — `activationBackward`, `weightGradient`,
+/// `biasGradient`, `inputGradient` — one at a time, never the raw `Dense.backward`: it forms
+/// dL/dW and dL/db only after every shard's dL/dZ is ready, each thread for its own share.
 public struct Dense: Equatable, Sendable {
     /// The weights `W`, `inputCount × outputCount`.
     public var weight: Matrix
@@ -68,7 +75,8 @@ public struct Dense: Equatable, Sendable {
 
     // MARK: Backward
 
-    /// The backward pass through the activation and the weights.
+    /// The backward pass through the activation and the weights: the raw `Dense.backward`
+    /// (steps 1–3) over the matrices' storage. `MLP.backward` calls this for every layer.
     ///
     /// - Parameters:
     ///   - input: `I`, the B×n input the forward pass saw.
@@ -94,7 +102,9 @@ public struct Dense: Equatable, Sendable {
     }
 
     /// dL/dI = dL/dZ · Wᵀ (B×n), the gradient handed to the layer below; `dZ` is what `backward`
-    /// left in its `outputGradient`. The first layer skips this: nothing below it needs it.
+    /// left in its `outputGradient`. Runs step 4, the raw `Dense.inputGradient`; `MLP.backward`
+    /// calls it for every layer (the first layer's is the gradient of the network's input, which
+    /// the training engine skips since nothing below needs it).
     public func inputGradient(_ dZ: Matrix, into dI: inout Matrix) {
         dI.resize(rows: dZ.rows)
         let shape = Shape(rows: dZ.rows, inputs: inputCount, outputs: outputCount)
@@ -108,7 +118,9 @@ public struct Dense: Equatable, Sendable {
         }
     }
 
-    /// The whole backward pass returning new matrices: (dL/dW, dL/db, dL/dI), given I, A and dL/dA.
+    /// The whole backward pass of this layer returning new matrices: (dL/dW n×m, dL/db 1×m,
+    /// dL/dI B×n), given I (B×n), A (B×m) and dL/dA (B×m). `backward(…gradients:)` then
+    /// `inputGradient`, for tests and examples that look at one layer.
     public func backward(input: Matrix, output: Matrix, outputGradient: Matrix)
         -> (weight: Matrix, bias: Matrix, input: Matrix)
     {
@@ -160,7 +172,11 @@ extension Dense {
     /// a layer be computed in column slices: each slice is itself an n → width layer whose
     /// outputs land in its own columns of the full output.
     ///
-    /// The `Matrix` methods above and the training engine both call this.
+    /// For ReLU and identity the bias and activation are fused into the product
+    /// (`Kernels.product(…addingBias:relu:)`); for sigmoid and tanh the product is followed by
+    /// `Kernels.addBiasAndApply`. `forward(_:into:)` above (and so every `Matrix` forward pass)
+    /// calls this, and so does the training engine's `BatchWorkspace`, for each layer — the first
+    /// one a column panel at a time.
     public static func forward(
         _ shape: Shape, input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
         activation: Activation, output: UnsafeMutablePointer<Float>, outputStride: Int? = nil
@@ -184,6 +200,10 @@ extension Dense {
     /// The backward pass through the activation and the weights on raw buffers: the three
     /// named steps below, in order.
     ///
+    /// `backward(input:output:outputGradient:gradients:)` above calls this. The training engine
+    /// does not: it runs step 1 per shard of the batch (with step 4 below), and steps 2 and 3
+    /// afterwards from every row at once, on each thread's own block of the parameters.
+    ///
     /// `outputGradient` holds dL/dA (B×m) on entry and dL/dZ on return; `weightGradient` (n×m)
     /// and `biasGradient` (m) are overwritten with dL/dW and dL/db.
     public static func backward(
@@ -200,7 +220,9 @@ extension Dense {
     }
 
     /// Backward step 1, through the activation: dL/dZ = dL/dA ⊙ f'(Z), in place over `count`
-    /// values, with f' computed from the layer's output A (see `Activation.derivative(output:)`).
+    /// values (B×m), with f' computed from the layer's output A (see
+    /// `Activation.derivative(output:)`), by `Kernels.multiplyByDerivative`. Called by the raw
+    /// `Dense.backward` and, per shard, by the engine's `BatchWorkspace.forwardBackward`.
     public static func activationBackward(
         _ activation: Activation, output: UnsafePointer<Float>, outputGradient: UnsafeMutablePointer<Float>, count: Int
     ) {
@@ -213,7 +235,9 @@ extension Dense {
     /// Written for a block of W as well as the whole of it: `rows` rows of W starting at the
     /// input column `input` points to, and `columns` columns starting at the dL/dZ column
     /// `outputGradient` points to, with the buffers' own row strides. The block lands in
-    /// `weightGradient` with row stride `stride`. With no batch rows it is zero.
+    /// `weightGradient` with row stride `stride`. With no batch rows it is zero. Called by the
+    /// raw `Dense.backward` for the whole of W, and by `TrainingEngine` for blocks of a thread's
+    /// share of W, a few rows at a time.
     public static func weightGradient(
         rows: Int, columns: Int, batch: Int, input: UnsafePointer<Float>, inputStride: Int,
         outputGradient: UnsafePointer<Float>, outputGradientStride: Int,
@@ -226,7 +250,9 @@ extension Dense {
     }
 
     /// Backward step 3, the bias gradient: dL/db = the column sums of dL/dZ over all B rows, for
-    /// `columns` columns starting where `outputGradient` points.
+    /// `columns` columns starting where `outputGradient` points (rows `outputGradientStride`
+    /// apart), into `columns` floats. Called by the raw `Dense.backward` for every column, and by
+    /// `TrainingEngine` for a thread's range of columns.
     public static func biasGradient(
         columns: Int, batch: Int, outputGradient: UnsafePointer<Float>, outputGradientStride: Int,
         into biasGradient: UnsafeMutablePointer<Float>
@@ -236,6 +262,9 @@ extension Dense {
     }
 
     /// Backward step 4, handed down: dL/dI = dL/dZ · Wᵀ, (B×m)·(m×n) into `inputGradient` (B×n).
+    /// Called by `inputGradient(_:into:)` above and, per shard for every layer but the first, by
+    /// the engine's `BatchWorkspace.forwardBackward`, which writes it as the dL/dA of the layer
+    /// below.
     public static func inputGradient(
         _ shape: Shape, outputGradient: UnsafePointer<Float>, weight: UnsafePointer<Float>,
         inputGradient: UnsafeMutablePointer<Float>

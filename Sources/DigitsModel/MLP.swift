@@ -107,4 +107,50 @@ public struct MLP: Equatable, Sendable {
     public func probabilities(for input: [Float]) -> [Float] {
         probabilities(Matrix(rows: 1, columns: input.count, values: input)).storage
     }
+
+    // MARK: The whole network's forward and backward passes, layer by layer
+
+    /// Every layer's output A for a batch (B×inputCount in): entry `l` is B×(layer `l`'s output
+    /// count), input side first; the last entry is the logits, as `logits(_:)` gives them.
+    ///
+    /// This is what `backward(input:outputs:outputGradient:)` needs: each layer's backward step
+    /// reads its own input and output.
+    public func forwardOutputs(_ input: Matrix) -> [Matrix] {
+        var outputs: [Matrix] = []
+        outputs.reserveCapacity(layers.count)
+        for layer in layers { outputs.append(layer.forward(outputs.last ?? input)) }
+        return outputs
+    }
+
+    /// The backward pass through every layer, last to first, by the chain rule: layer `l` turns
+    /// its dL/dA into dL/dZ, dL/dW and dL/db with `Dense.backward`, and hands dL/dI =
+    /// dL/dZ · Wᵀ (`Dense.inputGradient`) down as the dL/dA of the layer below.
+    ///
+    /// - Parameters:
+    ///   - input: the B×inputCount batch the forward pass saw.
+    ///   - outputs: every layer's output A from that pass, as `forwardOutputs(input)` returns them.
+    ///   - outputGradient: dL/dA of the last layer (B×outputCount), e.g. the gradient a `Loss`
+    ///     writes for the logits.
+    /// - Returns: every layer's dL/dZ, dL/dW, dL/db and dL/dI (see `MLP.Backward`).
+    public func backward(input: Matrix, outputs: [Matrix], outputGradient: Matrix) -> Backward {
+        precondition(outputs.count == layers.count, "need one output per layer")
+        precondition(input.columns == inputCount && outputGradient.columns == outputCount
+                         && outputGradient.rows == input.rows, "gradient must be B×\(outputCount)")
+        var rawActivationGradients = [Matrix](repeating: Matrix(rows: 0, columns: 0), count: layers.count)
+        var inputGradients = rawActivationGradients
+        var gradients = layers.map(Dense.Gradients.init(for:))
+        var upstream = outputGradient  // dL/dA of layer l: B×m_l
+        for l in layers.indices.reversed() {
+            let layer = layers[l]
+            layer.backward(input: l == 0 ? input : outputs[l - 1], output: outputs[l], outputGradient: &upstream,
+                           gradients: &gradients[l])
+            var handedDown = Matrix(rows: input.rows, columns: layer.inputCount)
+            layer.inputGradient(upstream, into: &handedDown)
+            rawActivationGradients[l] = upstream
+            inputGradients[l] = handedDown
+            upstream = handedDown
+        }
+        return Backward(rawActivationGradients: rawActivationGradients, gradients: gradients,
+                        inputGradients: inputGradients)
+    }
 }

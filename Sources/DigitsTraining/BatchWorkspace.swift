@@ -102,7 +102,9 @@ final class BatchWorkspace {
     /// Layer `l`'s dL/dZ (rows × m) once the backward pass has run.
     func outputGradient(_ l: Int) -> UnsafeMutablePointer<Float> { outputGradients[l].baseAddress! }
 
-    /// The first layer's forward pass for the columns of W's panel `p`, for every row of the batch.
+    /// The first layer's forward pass for the columns of W's panel `p`, for every row of the
+    /// batch: `Dense.forward` on the panel as an n → width layer, its outputs written into its
+    /// own columns of the full output through the output stride.
     func forwardFirstLayer(panel p: Int, parameters: UnsafePointer<Float>) {
         let layer = layout.layers[0]
         let columns = layer.panels[p]
@@ -115,9 +117,14 @@ final class BatchWorkspace {
     /// Layer 0's output must be complete for these rows. `batchSize` is the whole batch's size,
     /// so that the shards' gradients sum to the gradient of the batch's mean loss.
     ///
-    /// This is `Dense.backward` split in two: the part that runs down the layers (dL/dZ and
-    /// dL/dI) happens here, per shard; dL/dW and dL/db are formed afterwards from all rows at
-    /// once, by each thread for its own share of the parameters.
+    /// The calls, in order: `Dense.forward` for layers 1…; `Loss.evaluate` on the raw buffers,
+    /// which writes dL/dA of the logits; then, from the last layer down, backward step 1
+    /// (`Dense.activationBackward`, dL/dZ in place) and, above layer 0, step 4
+    /// (`Dense.inputGradient`, dL/dI written as the layer below's dL/dA). That is the part of
+    /// `MLP.backward` that runs down the layers, per shard. Steps 2 and 3 (`Dense.weightGradient`,
+    /// `Dense.biasGradient`) are not run here: `TrainingEngine` forms dL/dW and dL/db afterwards
+    /// from all rows at once, each thread for its own share of the parameters, and layer 0's
+    /// dL/dI is never formed since nothing below needs it.
     func forwardBackward(rows shard: Range<Int>, parameters: UnsafePointer<Float>, loss: Loss, batchSize: Int)
         -> Loss.Evaluation
     {

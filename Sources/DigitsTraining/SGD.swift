@@ -8,6 +8,11 @@ import DigitsTensor
 ///
 /// with learning rate η, momentum μ and weight decay λ (applied to weights, not biases). With
 /// μ = 0 and λ = 0 this is the plain `parameter −= learning rate × gradient` of the design notes.
+///
+/// Every path runs the rule through `update(parameters:velocity:stride:…)` on raw buffers, which
+/// calls `Kernels.sgdUpdate`: `step` for each weight and bias array of an `MLP` (and so
+/// `trainingStep`, the plain forward-backward-update step), and `TrainingEngine` directly on
+/// blocks of its flat parameter vector.
 public struct SGD: Equatable, Sendable {
     /// Momentum μ (0 for plain SGD).
     public var momentum: Float
@@ -23,7 +28,9 @@ public struct SGD: Equatable, Sendable {
         velocities = model.layers.map(Dense.Gradients.init(for:))
     }
 
-    /// One update of every parameter of `model` from `gradients` (one per layer).
+    /// One update of every parameter of `model` from `gradients`: one per layer, each shaped like
+    /// its layer's parameters (dL/dW n×m, dL/db 1×m), e.g. `MLP.Backward.gradients`. Weights are
+    /// decayed by λ, biases are not.
     public mutating func step(_ model: inout MLP, gradients: [Dense.Gradients], learningRate: Float) {
         precondition(gradients.count == model.layers.count)
         for l in model.layers.indices {
@@ -36,7 +43,8 @@ public struct SGD: Equatable, Sendable {
         }
     }
 
-    /// The update rule applied to every element of one parameter array.
+    /// The update rule applied to every element of one parameter array (`parameters`,
+    /// `velocity` and `gradient` all the same length); `step` calls it for each weight and bias.
     public static func update(
         parameters: inout [Float], velocity: inout [Float], gradient: [Float],
         learningRate: Float, momentum: Float, weightDecay: Float
@@ -55,7 +63,8 @@ public struct SGD: Equatable, Sendable {
 
     /// The update rule on a `rows × columns` block of one parameter matrix on raw buffers: the
     /// parameters and their velocities share the row stride `stride`, the gradient has its own.
-    /// `step` above and the training engine both run this.
+    /// The array form above (and so `step`) runs this on a whole array as one row; the training
+    /// engine runs it on blocks of rows of its flat parameter vector.
     public static func update(
         parameters: UnsafeMutablePointer<Float>, velocity: UnsafeMutablePointer<Float>, stride: Int,
         gradient: UnsafePointer<Float>, gradientStride: Int, rows: Int, columns: Int,

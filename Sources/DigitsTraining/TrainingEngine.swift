@@ -13,11 +13,17 @@ import DigitsTensor
 /// 2. each thread computes its own columns of the first layer's output for the whole batch —
 ///    barrier;
 /// 3. each thread runs its shard through the other layers, the loss, and backward down to the
-///    first layer's dL/dZ — barrier;
+///    first layer's dL/dZ (`BatchWorkspace.forwardBackward`: `Dense.forward`, `Loss.evaluate`,
+///    `Dense.activationBackward`, `Dense.inputGradient`) — barrier;
 /// 4. each thread forms the gradient of its own parameters from all rows at once — its columns
 ///    of the first layer's W and b, its rows of every later W and its columns of every later b
-///    — a block of rows at a time, and applies the SGD update to the block while it is still in
-///    cache. Gradients never make a round trip through memory.
+///    — a block of rows at a time (`Dense.weightGradient`, `Dense.biasGradient`), and applies the
+///    SGD update to the block while it is still in cache (`SGD.update` on raw buffers).
+///    Gradients never make a round trip through memory.
+///
+/// The step computes what the plain `SGD.trainingStep` computes on the whole batch as matrices
+/// — forward, loss, `MLP.backward`, `SGD.step` — with the same kernels; only the order of some
+/// float sums differs (the loss is summed shard by shard), and the tests hold it to that step.
 ///
 /// The first layer is split by columns because it holds almost all the weights (784 inputs):
 /// this way each thread's share of W — its own column panel, one contiguous stretch of the
@@ -141,9 +147,11 @@ public final class TrainingEngine {
         }
     }
 
-    /// Forms dL/dW for rows `rows` of panel `panel` of layer `l`'s weights, and dL/db for
-    /// `biasColumns` of its bias, from every row of the batch, and applies the SGD update to
-    /// them. Called by one thread for its own share, after the backward pass of every shard.
+    /// Forms dL/dW for rows `rows` of panel `panel` of layer `l`'s weights (`Dense.weightGradient`,
+    /// `BatchWorkspace.gradientBlockRows` rows at a time into the thread's scratch block), and
+    /// dL/db for `biasColumns` of its bias (`Dense.biasGradient`), from every row of the batch,
+    /// and applies the SGD update to each block (`SGD.update`; biases without weight decay).
+    /// Called by one thread for its own share, after the backward pass of every shard.
     private static func update(
         layer l: Int, panel: Int, rows: Range<Int>, biasColumns: Range<Int>, workspace: BatchWorkspace,
         scratch: BatchWorkspace.ThreadScratch, parameters: UnsafeMutableBufferPointer<Float>,
@@ -186,15 +194,4 @@ public final class TrainingEngine {
     public func evaluate(on data: MNISTDataSet) -> EvaluationReport {
         Evaluator(pool: pool).evaluate(model, on: data, loss: loss)
     }
-}
-
-/// Rewrites a shard of a batch's inputs before the forward pass — the place for data
-/// augmentation (shifts, rotations, noise).
-///
-/// `inputs` holds one example per row (784 pixels in [0, 1] for MNIST). Implementations draw
-/// every random choice from `generator`, which the trainer seeds deterministically per batch and
-/// shard.
-public protocol BatchTransform: Sendable {
-    /// Transforms `inputs` in place.
-    func apply(to inputs: inout Matrix, generator: inout SplitMix64)
 }

@@ -4,9 +4,12 @@ import DigitsTraining
 /// The design notes' worked example, computed step by step by the library's own layers.
 ///
 /// A two-layer network prices a candy bar from the coins paid for it, `[quarters, nickels] =
-/// [5, 6]`. The walkthrough runs the forward pass, the backward pass with the notes' toy loss
-/// `L = T − A`, and one SGD step, and records every value with its shape, so a learner can follow
-/// the math through the real code (`Dense.forward`, `Dense.backward`, `SGD.step`).
+/// [5, 6]`. The walkthrough runs one plain training step — the forward pass, the backward pass
+/// with the notes' toy loss `L = T − A`, and one SGD update — and records every value with its
+/// shape, so a learner can follow the math through the real code: `SGD.trainingStep`, which runs
+/// `MLP.forwardOutputs`, `MLP.backward` (each layer's `Dense.backward` and `Dense.inputGradient`)
+/// and `SGD.step`. The raw activations Z, which the backward pass does not keep, come from
+/// `Dense.rawActivation`.
 public struct CandyBarWalkthrough {
     /// The first layer: 2 inputs → 2 neurons, ReLU.
     public let layer1 = Dense(weight: Matrix([[2, 2], [1, 3]]), bias: Matrix([[1, 1]]), activation: .relu)
@@ -22,6 +25,17 @@ public struct CandyBarWalkthrough {
 
     /// The whole walkthrough as text, one step per line.
     public func text() -> String {
+        // The whole step, by the plain path training is tested against: forward, dL/dA2 = −1,
+        // backward through both layers, then SGD. Everything printed is what it computed
+        // (the raw activations Z, which the backward pass does not keep, aside).
+        var model = MLP(layers: [layer1, layer2])
+        var optimizer = SGD(for: model, momentum: 0)
+        let step = optimizer.trainingStep(&model, inputs: input, learningRate: learningRate) { a2 in
+            Matrix(rows: a2.rows, columns: a2.columns, repeating: -1)  // L = T − A, so dL/dA = −1
+        }
+        let (a1, a2) = (step.outputs[0], step.outputs[1])
+        let backward = step.backward
+
         var lines: [String] = []
         func show(_ name: String, _ value: Matrix, _ note: String = "") {
             let shape = "(\(value.rows)×\(value.columns))"
@@ -38,45 +52,30 @@ public struct CandyBarWalkthrough {
         show("I", input)
         show("W1", layer1.weight)
         show("b1", layer1.bias)
-        let z1 = layer1.rawActivation(input)
-        show("Z1 = I·W1 + b1", z1)
-        let a1 = layer1.forward(input)
+
+
+        show("Z1 = I·W1 + b1", layer1.rawActivation(input))
         show("A1 = ReLU(Z1)", a1)
         lines.append("Layer 2: Dense 2 → 1, ReLU")
         show("W2", layer2.weight)
         show("b2", layer2.bias)
         show("Z2 = A1·W2 + b2", layer2.rawActivation(a1))
-        let a2 = layer2.forward(a1)
         show("A2 = ReLU(Z2)", a2, "→ 5 quarters and 6 nickels are worth \(Self.format(a2[0, 0])) dollars")
         lines.append("")
 
         lines.append("Backward pass, with the toy loss L = T − A, so dL/dA2 = −1")
         lines.append("and ReLU'(Z) = 1 where Z > 0, else 0.")
-        let dA2 = Matrix([[-1]])
-        var dZ2 = dA2
-        var gradients2 = Dense.Gradients(for: layer2)
-        layer2.backward(input: a1, output: a2, outputGradient: &dZ2, gradients: &gradients2)
-        show("dL/dZ2 = dL/dA2 ⊙ ReLU'(Z2)", dZ2)
-        show("dL/dW2 = A1ᵀ·dL/dZ2", gradients2.weight)
-        show("dL/db2 = Σ rows of dL/dZ2", gradients2.bias)
-        var dA1 = Matrix(rows: 1, columns: 2)
-        layer2.inputGradient(dZ2, into: &dA1)
-        show("dL/dA1 = dL/dZ2·W2ᵀ", dA1)
-        var dZ1 = dA1
-        var gradients1 = Dense.Gradients(for: layer1)
-        layer1.backward(input: input, output: a1, outputGradient: &dZ1, gradients: &gradients1)
-        show("dL/dZ1 = dL/dA1 ⊙ ReLU'(Z1)", dZ1)
-        show("dL/dW1 = Iᵀ·dL/dZ1", gradients1.weight)
-        show("dL/db1 = Σ rows of dL/dZ1", gradients1.bias)
-        var dI = Matrix(rows: 1, columns: 2)
-        layer1.inputGradient(dZ1, into: &dI)
-        show("dL/dI = dL/dZ1·W1ᵀ", dI)
+        show("dL/dZ2 = dL/dA2 ⊙ ReLU'(Z2)", backward.rawActivationGradients[1])
+        show("dL/dW2 = A1ᵀ·dL/dZ2", backward.gradients[1].weight)
+        show("dL/db2 = Σ rows of dL/dZ2", backward.gradients[1].bias)
+        show("dL/dA1 = dL/dZ2·W2ᵀ", backward.inputGradients[1])
+        show("dL/dZ1 = dL/dA1 ⊙ ReLU'(Z1)", backward.rawActivationGradients[0])
+        show("dL/dW1 = Iᵀ·dL/dZ1", backward.gradients[0].weight)
+        show("dL/db1 = Σ rows of dL/dZ1", backward.gradients[0].bias)
+        show("dL/dI = dL/dZ1·W1ᵀ", backward.inputGradients[0])
         lines.append("")
 
         lines.append("One SGD step, η = \(Self.format(learningRate)): parameter ← parameter − η × gradient")
-        var model = MLP(layers: [layer1, layer2])
-        var optimizer = SGD(for: model, momentum: 0)
-        optimizer.step(&model, gradients: [gradients1, gradients2], learningRate: learningRate)
         show("W2", model.layers[1].weight)
         show("b2", model.layers[1].bias)
         show("W1", model.layers[0].weight)

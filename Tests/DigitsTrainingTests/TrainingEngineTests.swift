@@ -3,8 +3,8 @@ import DigitsKit
 @testable import DigitsTraining
 
 /// The engine's fast step (flat buffers, the first layer split into per-thread column panels,
-/// shards over threads, fused kernels) against the plain path: the whole batch through the
-/// `Matrix` methods of `Dense`, then `SGD.step`.
+/// shards over threads, fused kernels) against the plain path, `SGD.trainingStep`: the whole
+/// batch through `MLP.forwardOutputs`, the loss, `MLP.backward`, then `SGD.step`.
 @Suite struct TrainingEngineTests {
     struct Case: CustomTestStringConvertible, Sendable {
         var threads: Int
@@ -37,22 +37,13 @@ import DigitsKit
         let engine = TrainingEngine(model: model, optimizer: optimizer, loss: .crossEntropy, threadCount: c.threads)
         let fast = engine.step(batch: indices[...], of: data, learningRate: 0.1)
 
-        // The reference: the batch as one matrix, the layers' Matrix methods, SGD.step.
+        // The reference: the plain step on the batch as one matrix (forward, loss, MLP.backward,
+        // SGD.step), from the same model and optimiser state.
         var inputs = MNISTBatch(capacity: c.batch)
         inputs.load(indices, from: data)
-        var outputs: [Matrix] = []
-        for layer in model.layers { outputs.append(layer.forward(outputs.last ?? inputs.inputs)) }
-        var upstream = Matrix(rows: c.batch, columns: 10)
-        let reference = Loss.crossEntropy.evaluate(logits: outputs[last], labels: inputs.labels, batchSize: c.batch,
-                                                   gradient: &upstream)
-        var gradients = model.layers.map(Dense.Gradients.init(for:))
-        for l in stride(from: last, through: 0, by: -1) {
-            let result = model.layers[l].backward(input: l == 0 ? inputs.inputs : outputs[l - 1], output: outputs[l],
-                                                  outputGradient: upstream)
-            (gradients[l].weight, gradients[l].bias, upstream) = (result.weight, result.bias, result.input)
-        }
         var expected = model
-        optimizer.step(&expected, gradients: gradients, learningRate: 0.1)
+        let reference = optimizer.trainingStep(&expected, inputs: inputs.inputs, labels: inputs.labels,
+                                               loss: .crossEntropy, learningRate: 0.1)
 
         #expect(fast.correct == reference.correct)
         #expect(abs(fast.lossSum - reference.lossSum) < 1e-4)
