@@ -42,9 +42,8 @@ public struct Trainer {
     public init(resuming checkpoint: TrainingCheckpoint, trainingSet: MNISTDataSet, testSet: MNISTDataSet) throws {
         try Self.check(checkpoint.configuration, trainingSet: trainingSet)
         guard checkpoint.trainingExamples == trainingSet.count else {
-            throw TrainingError.invalidConfiguration(
-                "the checkpoint was taken training on \(checkpoint.trainingExamples) images, but this data set has "
-                    + "\(trainingSet.count); resume with the same --data")
+            throw TrainingError.trainingSetMismatch(checkpointExamples: checkpoint.trainingExamples,
+                                                    trainingExamples: trainingSet.count)
         }
         var optimizer = SGD(for: checkpoint.model, momentum: Float(checkpoint.configuration.momentum),
                             weightDecay: Float(checkpoint.configuration.weightDecay))
@@ -76,7 +75,7 @@ public struct Trainer {
         do {
             try configuration.validate()
         } catch {
-            throw TrainingError.invalidConfiguration(error.description)
+            throw TrainingError.invalidConfiguration(error)
         }
         guard trainingSet.count > 0 else { throw TrainingError.emptyTrainingSet }
     }

@@ -25,7 +25,7 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         let (modelPath, modelFile) = try modelOptions.load()
-        let directory = try MNISTDirectory.locate(dataOption: dataOptions.data, environment: Environment.current,
+        let directory = try MNISTDirectory.locate(explicit: dataOptions.data, environment: Environment.current,
                                                   splits: [split])
         let data = try directory.load(split)
         let clock = ContinuousClock()

@@ -102,7 +102,7 @@ struct Train: ParsableCommand {
         do {
             try trainingConfiguration.validate()
         } catch {
-            throw ValidationError(error.description + ".")
+            throw ValidationError(ErrorMessages.message(for: error) + ".")
         }
         if output?.isEmpty == true { throw ValidationError("--output must name a file.") }
         if noCheckpoint && checkpoint != nil { throw ValidationError("--checkpoint and --no-checkpoint contradict each other.") }
@@ -154,7 +154,7 @@ struct Train: ParsableCommand {
             try AtomicFile.checkWritable(exists ? TrainingCheckpoint.path(inFolder: checkpointFolder) : checkpointFolder)
         }
 
-        let directory = try MNISTDirectory.locate(dataOption: dataOptions.data, environment: Environment.current)
+        let directory = try MNISTDirectory.locate(explicit: dataOptions.data, environment: Environment.current)
         let trainingSet = try directory.load(.train)
         let testSet = try directory.load(.test)
         var trainer: Trainer
