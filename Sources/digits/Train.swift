@@ -1,12 +1,5 @@
 import ArgumentParser
-import CKernels
 import DigitsKit
-
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// `digits train`: trains an MLP on MNIST and writes the model file.
 struct Train: ParsableCommand {
@@ -145,78 +138,40 @@ struct Train: ParsableCommand {
 
     func run() throws {
         let output = output ?? "model.safetensors"
-        let checkpointFolder = noCheckpoint ? nil : (checkpoint ?? resume ?? Self.checkpointFolder(for: output))
-        // Report an unwritable destination now, not after minutes of training.
-        try AtomicFile.checkWritable(output)
-        if let checkpointFolder {
-            // The folder is made when the first checkpoint is written, so check where it will go.
-            let exists = FileManager.default.fileExists(atPath: checkpointFolder)
-            try AtomicFile.checkWritable(exists ? TrainingCheckpoint.path(inFolder: checkpointFolder) : checkpointFolder)
-        }
+        let checkpointFolder = noCheckpoint ? nil : (checkpoint ?? resume ?? TrainingRun.defaultCheckpointFolder(forModel: output))
+        // Report an unwritable destination now, not after minutes of training (or of loading).
+        try TrainingRun.checkWritable(modelPath: output, checkpointFolder: checkpointFolder)
 
         let directory = try MNISTDirectory.locate(explicit: dataOptions.data, environment: Environment.current)
         let trainingSet = try directory.load(.train)
         let testSet = try directory.load(.test)
-        var trainer: Trainer
-        if let resume {
-            trainer = try Trainer(resuming: TrainingCheckpoint(contentsOfFolder: resume), trainingSet: trainingSet,
-                                  testSet: testSet)
-        } else {
-            trainer = try Trainer(configuration: trainingConfiguration, trainingSet: trainingSet, testSet: testSet)
-        }
-        var report = TrainingReport(json: json)
-        report.start(trainer: trainer, trainingSet: trainingSet, testSet: testSet, dataPath: directory.path)
-
-        ck_interrupts_catch()
-        while !trainer.isFinished {
-            let metrics: EpochMetrics
-            do {
-                metrics = try trainer.runEpoch(progress: { report.progress($0) },
-                                               shouldStop: { ck_interrupts_received() != 0 })
-            } catch let TrainingError.interrupted(epoch, batchesDone) {
-                report.interrupted()
-                guard let checkpointFolder else {
-                    throw CommandFailure("interrupted in epoch \(epoch) after \(batchesDone) batches; "
-                                         + "no checkpoint was kept (--no-checkpoint).", exitCode: 130)
-                }
-                try trainer.checkpoint().write(toFolder: checkpointFolder)
-                throw CommandFailure(
-                    "interrupted in epoch \(epoch) after \(batchesDone) of \(trainer.batchesPerEpoch) batches. "
-                        + "The run so far is saved in \(checkpointFolder); continue it with:\n"
-                        + "  digits train --resume \(checkpointFolder)"
-                        + (dataOptions.data.map { " --data \($0)" } ?? "") + " --output \(output)",
-                    exitCode: 130)
-            }
-            report.epochEnded(metrics, of: trainer.configuration.epochs)
-            if let checkpointFolder, !trainer.isFinished {
-                try trainer.checkpoint().write(toFolder: checkpointFolder)
-            }
-        }
-
-        let last = trainer.history[trainer.history.count - 1]
-        let summary = TrainingSummary(
-            configuration: trainer.configuration, epochs: trainer.epochsDone, testAccuracy: last.testAccuracy,
-            testLoss: last.testLoss, trainingExamples: trainingSet.count, testExamples: testSet.count,
+        var training = try TrainingRun(
+            resume.map { .checkpoint(folder: $0) } ?? .configuration(trainingConfiguration),
+            trainingSet: trainingSet, testSet: testSet, modelPath: output, checkpointFolder: checkpointFolder,
             command: (["digits"] + CommandLine.arguments.dropFirst()).joined(separator: " "))
-        let bytes = try ModelFile(model: trainer.model, training: summary, history: trainer.history)
-            .safeTensors().encoded()
-        try AtomicFile.write(bytes, to: output)
-        // The model holds everything the checkpoint did; a finished run's checkpoint is not needed.
-        if let checkpointFolder { Self.removeCheckpoint(in: checkpointFolder) }
-        report.finished(history: trainer.history, output: output, bytes: bytes.count)
-    }
+        var report = TrainingReport(json: json)
+        report.start(trainer: training.trainer, trainingSet: trainingSet, testSet: testSet, dataPath: directory.path)
 
-    /// `model.safetensors` → `model.checkpoint`.
-    static func checkpointFolder(for output: String) -> String {
-        let base = output.hasSuffix(".safetensors") ? String(output.dropLast(".safetensors".count)) : output
-        return base + ".checkpoint"
-    }
-
-    private static func removeCheckpoint(in folder: String) {
-        try? FileManager.default.removeItem(atPath: TrainingCheckpoint.path(inFolder: folder))
-        // Remove the folder only if nothing else is in it.
-        if (try? FileManager.default.contentsOfDirectory(atPath: folder))?.isEmpty == true {
-            try? FileManager.default.removeItem(atPath: folder)
+        let epochs = training.trainer.configuration.epochs
+        let outcome: TrainingRun.Outcome
+        do {
+            outcome = try training.run(progress: { report.progress($0) }, epochEnded: { report.epochEnded($0, of: epochs) })
+        } catch let interruption as TrainingInterruption {
+            report.interrupted()
+            throw CommandFailure(message(for: interruption), exitCode: 130)
         }
+        report.finished(history: outcome.history, output: output, bytes: outcome.modelBytes)
+    }
+
+    /// What an interrupted run tells the user, with the command that continues it.
+    private func message(for interruption: TrainingInterruption) -> String {
+        let (epoch, batchesDone) = (interruption.epoch, interruption.batchesDone)
+        guard let folder = interruption.checkpointFolder else {
+            return "interrupted in epoch \(epoch) after \(batchesDone) batches; no checkpoint was kept (--no-checkpoint)."
+        }
+        return "interrupted in epoch \(epoch) after \(batchesDone) of \(interruption.batchesPerEpoch) batches. "
+            + "The run so far is saved in \(folder); continue it with:\n"
+            + "  digits train --resume \(folder)"
+            + (dataOptions.data.map { " --data \($0)" } ?? "") + " --output \(output ?? "model.safetensors")"
     }
 }
