@@ -1,29 +1,19 @@
 import DigitsKit
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// Reads standard input whole, refusing more than `limit` bytes.
+/// Standard input, read whole.
 enum StandardInput {
+    /// Standard input held more than the limit.
     struct TooLarge: Error, CustomStringConvertible {
         let limit: Int
         var description: String { "standard input holds more than \(Format.bytes(limit)), more than any PNG digits reads" }
     }
 
+    /// The bytes of standard input, refusing more than `limit`.
     static func readAll(limit: Int) throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                break
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0 ..< count])
-            if bytes.count > limit { throw TooLarge(limit: limit) }
+        do {
+            return try FileSystem.contents(ofDescriptor: 0, name: "standard input", limit: limit)
+        } catch .tooLarge {
+            throw TooLarge(limit: limit)
         }
-        return bytes
     }
 }
