@@ -3,6 +3,11 @@ public struct ModelLocatorError: Error, Equatable, CustomStringConvertible {
     /// Every path that was tried.
     public var searched: [String]
 
+    /// The error after looking in `searched`.
+    public init(searched: [String]) {
+        self.searched = searched
+    }
+
     /// A message saying where the model was looked for.
     public var description: String {
         "no model file found. Looked for the shipped model at:\n"

@@ -26,6 +26,12 @@ public struct ConfigurationProblem: Error, Equatable, CustomStringConvertible {
     /// What it must be, e.g. "must be between 1 and 10000".
     public var requirement: String
 
+    /// The problem with `setting`, which must be as `requirement` says.
+    public init(setting: Setting, requirement: String) {
+        self.setting = setting
+        self.requirement = requirement
+    }
+
     /// The problem in words, e.g. "epochs: must be between 1 and 10000".
     public var description: String { "\(setting.name): \(requirement)" }
 }

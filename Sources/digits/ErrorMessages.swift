@@ -26,8 +26,8 @@ enum ErrorMessages {
         "\(flag(for: problem.setting)) \(problem.requirement)"
     }
 
-    /// The message for a library error that needs the command line's words, or nil for any other
-    /// error, whose own description is what the user sees.
+    /// The message for one of the library's errors, in the command line's words where it needs
+    /// them; nil for any other error (the argument parser's own, say), which reports itself.
     static func commandLineMessage(for error: any Error) -> String? {
         switch error {
         case let problem as ConfigurationProblem:
