@@ -46,8 +46,8 @@ public struct MNISTFile: Hashable, Sendable {
 public struct MNISTDirectory: Equatable, Sendable {
     /// How the folder was chosen; error messages use it to say what to change.
     public enum Origin: Equatable, Sendable {
-        /// Named with the `--data` option.
-        case dataOption
+        /// Named explicitly by whoever runs the program (on its command line, say).
+        case explicit
         /// Named by the `DIGITS_DATA` environment variable.
         case environment
         /// The default `data/mnist`, used when neither of the above was given.
@@ -106,28 +106,28 @@ public struct MNISTDirectory: Equatable, Sendable {
 }
 
 extension MNISTDirectory {
-    /// The folder used when neither `--data` nor `DIGITS_DATA` is given, relative to the current directory.
+    /// The folder used when none is named and `DIGITS_DATA` is not set, relative to the current directory.
     public static let defaultPath = "data/mnist"
     /// The environment variable that names the data folder.
     public static let environmentVariable = "DIGITS_DATA"
     /// The bundled subset, relative to the root of the `digits` checkout.
     public static let bundledSubsetPath = "Fixtures/mnist-subset"
 
-    /// Chooses the data folder the command line asks for and checks it holds the files of `splits`.
+    /// Chooses the data folder asked for and checks it holds the files of `splits`.
     ///
-    /// The rule: the `--data` value if given, else `environment["DIGITS_DATA"]` if set and not
+    /// The rule: the folder named explicitly if any, else `environment["DIGITS_DATA"]` if set and not
     /// empty, else `data/mnist`. An explicit choice is never silently replaced by a later one:
     /// if the chosen folder lacks the files, this throws, and the message says how to get MNIST.
     ///
     /// - Parameters:
-    ///   - dataOption: the value of `--data`, or nil when the option was not given.
+    ///   - explicit: the folder named explicitly, or nil when none was.
     ///   - environment: the process environment (passed in so the rule can be tested).
     public static func locate(
-        dataOption: String?, environment: [String: String], splits: [MNISTSplit] = MNISTSplit.allCases
+        explicit: String?, environment: [String: String], splits: [MNISTSplit] = MNISTSplit.allCases
     ) throws(MNISTError) -> MNISTDirectory {
         let directory =
-            if let dataOption {
-                MNISTDirectory(path: dataOption, origin: .dataOption)
+            if let explicit {
+                MNISTDirectory(path: explicit, origin: .explicit)
             } else if let variable = environment[environmentVariable], !variable.isEmpty {
                 MNISTDirectory(path: variable, origin: .environment)
             } else {

@@ -15,19 +15,18 @@ public enum MNISTError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Label number `index` (0-based) is `value`, outside 0…9.
     case labelOutOfRange(file: String, index: Int, value: UInt8)
 
-    /// A message naming the file or folder, what is wrong, and for missing data how to get it.
+    /// A message naming the file or folder and what is wrong with it.
     public var description: String {
         switch self {
         case .idx(let error):
             error.description
         case .directoryMissing(let path, let origin):
-            "The MNIST data folder \(path) (\(Self.phrase(origin))) does not exist.\n" + Self.howToGetData
+            "The MNIST data folder \(path) (\(Self.phrase(origin))) does not exist."
         case .filesMissing(let directory, let origin, let missing):
             "The MNIST data folder \(directory) (\(Self.phrase(origin))) lacks "
                 + (missing.count == 1 ? "a file" : "\(missing.count) files") + ":\n"
                 + missing.map { "  \($0.standardName): looked for " + $0.acceptedNames.joined(separator: ", ") }
                 .joined(separator: "\n")
-                + "\n" + Self.howToGetData
         case .wrongLayout(let file, let kind, let dataType, let dimensions):
             "\(file) is not an MNIST \(kind == .images ? "images" : "labels") file: it holds \(dataType) values "
                 + "in \(dimensions.count) dimension\(dimensions.count == 1 ? "" : "s") (\(Self.shape(dimensions))), "
@@ -42,21 +41,11 @@ public enum MNISTError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// What to do when the data is not where it was looked for.
-    private static let howToGetData = """
-        To use the full MNIST data set, put its four standard files, gzipped (.gz) or not:
-          \(MNISTFile.all.map(\.standardName).joined(separator: ", "))
-        into \(MNISTDirectory.defaultPath) (relative to the current directory), or point --data DIR or \
-        the \(MNISTDirectory.environmentVariable) environment variable at the folder that holds them.
-        To train on the small subset bundled with digits instead, run from the digits checkout with \
-        --data \(MNISTDirectory.bundledSubsetPath).
-        """
-
     private static func phrase(_ origin: MNISTDirectory.Origin) -> String {
         switch origin {
-        case .dataOption: "given with --data"
+        case .explicit: "named explicitly"
         case .environment: "from the \(MNISTDirectory.environmentVariable) environment variable"
-        case .defaultLocation: "the default, as neither --data nor \(MNISTDirectory.environmentVariable) was given"
+        case .defaultLocation: "the default, as no folder was named and \(MNISTDirectory.environmentVariable) was not set"
         case .given: "as given"
         }
     }

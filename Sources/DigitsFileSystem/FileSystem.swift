@@ -59,6 +59,30 @@ package enum FileSystem {
         return bytes
     }
 
+    /// The bytes read from the open `descriptor` until its end, refusing more than `limit`: for
+    /// standard input and pipes, whose size is not known before they are read.
+    ///
+    /// Reads in chunks; as soon as more than `limit` bytes have arrived it stops and throws
+    /// `.tooLarge` (with the bytes read so far as the size). The descriptor is not closed.
+    ///
+    /// Throws `FileSystemError` naming the input as `name`, e.g. "standard input".
+    package static func contents(
+        ofDescriptor descriptor: Int32, name: String, limit: Int
+    ) throws(FileSystemError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .unreadable(path: name, code: errno)
+            }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: chunk[0 ..< count])
+            if bytes.count > limit { throw .tooLarge(path: name, size: bytes.count, limit: limit) }
+        }
+    }
+
     /// Whether `path` names something that exists and is not a directory.
     ///
     /// FIFOs and devices count as files here, so that a caller looking for a file finds them and

@@ -6,7 +6,8 @@ import Musl
 import Darwin
 #endif
 
-/// Why a whole file could not be read by `FileSystem.contents(ofFile:limit:)`.
+/// Why a whole file (or stream) could not be read by `FileSystem.contents(ofFile:limit:)` or
+/// `FileSystem.contents(ofDescriptor:name:limit:)`.
 ///
 /// The layers that read files map these cases to errors of their own where their messages need
 /// it; `reason` gives the explanation without the path, for wrapping in such a message.

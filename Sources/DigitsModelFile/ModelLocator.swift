@@ -7,7 +7,7 @@ import Foundation
 
 /// Finds the model file a command should use.
 ///
-/// The order: the path given with `--model`; else `$DIGITS_MODEL`; else the shipped model,
+/// The order: the path named explicitly; else `$DIGITS_MODEL`; else the shipped model,
 /// `Models/mnist-mlp.safetensors`, looked for in the current directory (so `swift run digits …`
 /// works from the package root), then beside the executable and in each folder above it (so a
 /// built `digits` finds the checkout it was built in), then in `share/digits/` above it (an
@@ -61,18 +61,5 @@ public enum ModelLocator {
     private static func parent(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "" }
         return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
-}
-
-/// No model file was given and the shipped one was not found.
-public struct ModelLocatorError: Error, Equatable, CustomStringConvertible {
-    /// Every path that was tried.
-    public var searched: [String]
-
-    /// A message saying where the model was looked for and how to name one.
-    public var description: String {
-        "no model file found. Looked for the shipped model at:\n"
-            + searched.prefix(6).map { "  \($0)" }.joined(separator: "\n")
-            + "\nName one with --model PATH or DIGITS_MODEL=PATH, or train one with `digits train`."
     }
 }

@@ -58,3 +58,8 @@ public struct LearningRateSchedule: Equatable, Sendable, Codable {
         }
     }
 }
+
+extension LearningRateSchedule.Decay {
+    /// The step decay's settings when only the kind is chosen: halve the rate every 2 epochs.
+    public static let defaultStep = (everyEpochs: 2, factor: 0.5)
+}

@@ -1,121 +1,6 @@
 import DigitsData
 import DigitsModel
 import DigitsTensor
-/// Everything that decides how a network is trained.
-///
-/// The defaults train a 784-256-128-10 ReLU network that reaches about 98% test accuracy on
-/// full MNIST in 5 epochs.
-public struct TrainingConfiguration: Equatable, Sendable, Codable {
-    /// Sizes of the hidden layers, input side first.
-    public var hidden: [Int] = [256, 128]
-    /// The hidden layers' activation.
-    public var activation: Activation = .relu
-    /// The loss minimised.
-    public var loss: Loss = .crossEntropy
-    /// Passes over the training set.
-    public var epochs = 5
-    /// Examples per optimisation step.
-    public var batchSize = 64
-    /// The peak learning rate (reached after warmup).
-    public var learningRate = 0.05
-    /// SGD momentum.
-    public var momentum = 0.9
-    /// L2 weight decay on weights.
-    public var weightDecay = 0.0
-    /// Linear warmup, in epochs (may be fractional).
-    public var warmupEpochs = 0.0
-    /// The decay after warmup.
-    public var decay: LearningRateSchedule.Decay = .cosine
-    /// Seed for initialisation, shuffling and augmentation.
-    public var seed: UInt64 = 1
-    /// Threads for training and evaluation.
-    public var threads = ThreadPool.processorCount
-
-    /// The default configuration.
-    public init() {}
-}
-
-/// What one epoch came to: the numbers a report or a chart is drawn from.
-public struct EpochMetrics: Equatable, Sendable, Codable {
-    /// The epoch, counted from 1.
-    public var epoch: Int
-    /// Mean training loss over the epoch's batches (measured before each batch's update).
-    public var trainLoss: Double
-    /// Training accuracy over the epoch, in [0, 1].
-    public var trainAccuracy: Double
-    /// Mean loss on the test set after the epoch.
-    public var testLoss: Double
-    /// Test accuracy after the epoch, in [0, 1].
-    public var testAccuracy: Double
-    /// The learning rate of the epoch's last step.
-    public var learningRate: Double
-    /// Wall-clock seconds spent training (evaluation excluded).
-    public var trainSeconds: Double
-    /// Wall-clock seconds spent evaluating the test set.
-    public var evaluationSeconds: Double
-    /// Training throughput, images per second.
-    public var imagesPerSecond: Double
-
-    /// Metrics from their parts.
-    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, testLoss: Double, testAccuracy: Double,
-                learningRate: Double, trainSeconds: Double, evaluationSeconds: Double, imagesPerSecond: Double) {
-        self.epoch = epoch
-        self.trainLoss = trainLoss
-        self.trainAccuracy = trainAccuracy
-        self.testLoss = testLoss
-        self.testAccuracy = testAccuracy
-        self.learningRate = learningRate
-        self.trainSeconds = trainSeconds
-        self.evaluationSeconds = evaluationSeconds
-        self.imagesPerSecond = imagesPerSecond
-    }
-}
-
-/// A snapshot taken while an epoch runs, for a progress bar.
-public struct TrainingProgress: Sendable {
-    /// The epoch running, from 1.
-    public var epoch: Int
-    /// Epochs in the run.
-    public var epochs: Int
-    /// Batches done in this epoch.
-    public var batch: Int
-    /// Batches in an epoch.
-    public var batches: Int
-    /// Mean loss of this epoch's batches so far.
-    public var loss: Double
-    /// Accuracy on this epoch's batches so far, in [0, 1].
-    public var accuracy: Double
-    /// Images per second so far in this epoch.
-    public var imagesPerSecond: Double
-    /// Estimated seconds left in this epoch.
-    public var secondsRemaining: Double
-}
-
-/// Why training stopped early.
-public enum TrainingError: Error, CustomStringConvertible, Equatable {
-    /// The loss became NaN, infinite or absurdly large.
-    case diverged(epoch: Int, batch: Int, learningRate: Double)
-    /// The configuration cannot be trained.
-    case invalidConfiguration(String)
-    /// The training set holds no examples.
-    case emptyTrainingSet
-    /// The caller asked to stop (Ctrl-C) before batch `batchesDone + 1` of `epoch`.
-    case interrupted(epoch: Int, batchesDone: Int)
-
-    public var description: String {
-        switch self {
-        case let .diverged(epoch, batch, learningRate):
-            return "training diverged: the loss blew up (NaN, infinite or above \(Int(Trainer.divergenceLoss))) in epoch \(epoch), batch \(batch) "
-                + "(learning rate \(learningRate)); try a smaller --learning-rate. No model was written."
-        case let .invalidConfiguration(reason):
-            return "invalid training configuration: \(reason)"
-        case .emptyTrainingSet:
-            return "the training set holds no examples"
-        case let .interrupted(epoch, batchesDone):
-            return "training was interrupted in epoch \(epoch) after \(batchesDone) batches"
-        }
-    }
-}
 
 /// Trains an MLP on MNIST-shaped data, epoch by epoch.
 ///
@@ -157,9 +42,8 @@ public struct Trainer {
     public init(resuming checkpoint: TrainingCheckpoint, trainingSet: MNISTDataSet, testSet: MNISTDataSet) throws {
         try Self.check(checkpoint.configuration, trainingSet: trainingSet)
         guard checkpoint.trainingExamples == trainingSet.count else {
-            throw TrainingError.invalidConfiguration(
-                "the checkpoint was taken training on \(checkpoint.trainingExamples) images, but this data set has "
-                    + "\(trainingSet.count); resume with the same --data")
+            throw TrainingError.trainingSetMismatch(checkpointExamples: checkpoint.trainingExamples,
+                                                    trainingExamples: trainingSet.count)
         }
         var optimizer = SGD(for: checkpoint.model, momentum: Float(checkpoint.configuration.momentum),
                             weightDecay: Float(checkpoint.configuration.weightDecay))
@@ -191,7 +75,7 @@ public struct Trainer {
         do {
             try configuration.validate()
         } catch {
-            throw TrainingError.invalidConfiguration(error.description)
+            throw TrainingError.invalidConfiguration(error)
         }
         guard trainingSet.count > 0 else { throw TrainingError.emptyTrainingSet }
     }
@@ -277,49 +161,5 @@ public struct Trainer {
         history.append(metrics)
         position = EpochPosition(generator: generator)
         return metrics
-    }
-}
-
-/// Where a run stands inside an epoch: what a checkpoint needs beyond the weights to resume at
-/// the very next batch.
-public struct EpochPosition: Equatable, Sendable, Codable {
-    /// The shuffling generator as it stood when the epoch began.
-    public var generator: SplitMix64
-    /// Batches of the epoch already done.
-    public var batchesDone = 0
-    /// The running sums behind the epoch's training loss and accuracy.
-    public var lossSum = 0.0
-    public var correct = 0
-    public var examplesSeen = 0
-    /// The learning rate of the last batch done.
-    public var learningRate = 0.0
-    /// Seconds spent training in this epoch so far.
-    public var trainSeconds = 0.0
-
-    /// The start of an epoch whose order `generator` will draw.
-    public init(generator: SplitMix64) {
-        self.generator = generator
-    }
-
-    mutating func record(_ result: Loss.Evaluation, examples: Int, learningRate: Double, trainSeconds: Double) {
-        batchesDone += 1
-        lossSum += result.lossSum
-        correct += result.correct
-        examplesSeen += examples
-        self.learningRate = learningRate
-        self.trainSeconds = trainSeconds
-    }
-
-    /// Mean training loss over the batches done.
-    public var meanLoss: Double { examplesSeen == 0 ? 0 : lossSum / Double(examplesSeen) }
-    /// Training accuracy over the batches done.
-    public var accuracy: Double { examplesSeen == 0 ? 0 : Double(correct) / Double(examplesSeen) }
-}
-
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    public var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
     }
 }

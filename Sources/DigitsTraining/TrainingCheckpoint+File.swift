@@ -71,6 +71,11 @@ extension TrainingCheckpoint {
         guard state.configuration.hidden == Array(model.layerSizes.dropFirst().dropLast()) else {
             throw CheckpointError.invalid(file: path, problem: "its configuration does not match its tensors")
         }
+        do {
+            try state.configuration.validate()
+        } catch {
+            throw CheckpointError.invalidConfiguration(file: path, problem: error)
+        }
         if let problem = Self.problem(with: state) {
             throw CheckpointError.invalid(file: path, problem: problem)
         }
@@ -78,18 +83,14 @@ extension TrainingCheckpoint {
                   position: state.position, trainingExamples: state.trainingExamples)
     }
 
-    /// What makes a checkpoint's state one that `digits train` cannot have written, or nil.
+    /// What makes a checkpoint's state (its configuration aside, which is validated first) one that
+    /// no run can have written, or nil.
     ///
     /// Resuming trusts these numbers: it starts a thread per `threads`, sizes batches by `batchSize`,
     /// counts steps as `epochs ×` batches per epoch, carries on from `batchesDone` and adds to the
     /// running counters, so a damaged or edited file must be refused here rather than crash or
     /// exhaust memory there.
     private static func problem(with state: State) -> String? {
-        do {
-            try state.configuration.validate()
-        } catch {
-            return "its configuration is not one digits train accepts (\(error))"
-        }
         let examples = state.trainingExamples
         guard examples > 0 else {
             return "it records \(examples) training examples"
@@ -110,24 +111,5 @@ extension TrainingCheckpoint {
     /// `folder/checkpoint.safetensors`.
     public static func path(inFolder folder: String) -> String {
         folder.hasSuffix("/") ? folder + fileName : folder + "/" + fileName
-    }
-}
-
-/// A checkpoint that cannot be resumed from.
-public enum CheckpointError: Error, Equatable, CustomStringConvertible {
-    /// The folder holds no checkpoint file.
-    case missing(folder: String)
-    /// The file is there but unusable.
-    case invalid(file: String, problem: String)
-
-    /// A message naming the folder or file and what to do.
-    public var description: String {
-        switch self {
-        case let .missing(folder):
-            "no checkpoint in '\(folder)' (expected \(TrainingCheckpoint.path(inFolder: folder))); "
-                + "checkpoints are written after every epoch by `digits train`"
-        case let .invalid(file, problem):
-            "'\(file)' is not a usable checkpoint: \(problem)"
-        }
     }
 }

@@ -1,22 +1,22 @@
-/// A training setting outside what `digits` accepts.
+/// A training setting outside the bounds a run accepts.
 public struct ConfigurationProblem: Error, Equatable, CustomStringConvertible {
-    /// The setting at fault; `flag` is its command-line name.
-    public enum Setting: String, Sendable {
+    /// The setting at fault.
+    public enum Setting: String, Sendable, CaseIterable {
         case epochs, batchSize, learningRate, momentum, weightDecay, warmup, stepEvery, stepFactor, threads, hidden
 
-        /// The `digits train` flag that sets it.
-        public var flag: String {
+        /// The setting in words, e.g. "batch size".
+        public var name: String {
             switch self {
-            case .epochs: "--epochs"
-            case .batchSize: "--batch-size"
-            case .learningRate: "--learning-rate"
-            case .momentum: "--momentum"
-            case .weightDecay: "--weight-decay"
-            case .warmup: "--warmup"
-            case .stepEvery: "--step-every"
-            case .stepFactor: "--step-factor"
-            case .threads: "--threads"
-            case .hidden: "--hidden"
+            case .epochs: "epochs"
+            case .batchSize: "batch size"
+            case .learningRate: "learning rate"
+            case .momentum: "momentum"
+            case .weightDecay: "weight decay"
+            case .warmup: "warmup"
+            case .stepEvery: "epochs between step decays"
+            case .stepFactor: "step decay factor"
+            case .threads: "threads"
+            case .hidden: "hidden layers"
             }
         }
     }
@@ -26,8 +26,14 @@ public struct ConfigurationProblem: Error, Equatable, CustomStringConvertible {
     /// What it must be, e.g. "must be between 1 and 10000".
     public var requirement: String
 
-    /// The problem in the command line's words, e.g. "--epochs must be between 1 and 10000".
-    public var description: String { "\(setting.flag) \(requirement)" }
+    /// The problem with `setting`, which must be as `requirement` says.
+    public init(setting: Setting, requirement: String) {
+        self.setting = setting
+        self.requirement = requirement
+    }
+
+    /// The problem in words, e.g. "epochs: must be between 1 and 10000".
+    public var description: String { "\(setting.name): \(requirement)" }
 }
 
 extension TrainingConfiguration {
@@ -40,8 +46,8 @@ extension TrainingConfiguration {
     /// Neurons a hidden layer may have.
     public static let layerSizeRange = 1 ... 16_384
 
-    /// Checks every setting against what `digits` accepts: the same bounds apply to flags, to a
-    /// configuration built in code, and to one read back from a checkpoint.
+    /// Checks every setting against the bounds a run accepts: the same bounds apply to settings read
+    /// from a command line, to a configuration built in code, and to one read back from a checkpoint.
     public func validate() throws(ConfigurationProblem) {
         func fail(_ setting: ConfigurationProblem.Setting, _ requirement: String) -> ConfigurationProblem {
             ConfigurationProblem(setting: setting, requirement: requirement)

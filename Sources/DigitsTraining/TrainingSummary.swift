@@ -12,7 +12,7 @@ public struct TrainingSummary: Equatable, Sendable, Codable {
     public var trainingExamples: Int
     /// Test examples evaluated.
     public var testExamples: Int
-    /// The command line that trained it, e.g. `digits train --epochs 5`.
+    /// The command line that trained it, as the caller recorded it.
     public var command: String
 
     /// A summary from its parts.

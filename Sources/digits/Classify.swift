@@ -7,10 +7,6 @@ import FoundationEssentials
 import Foundation
 #endif
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// `digits classify`: which digit each PNG shows, with the ten class probabilities.
 struct Classify: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -86,105 +82,5 @@ struct Classify: ParsableCommand {
         let pngs = entries.filter { $0.lowercased().hasSuffix(".png") }.sorted()
         // An empty folder stays in the list, so that it is reported rather than silently skipped.
         return pngs.isEmpty ? [argument] : pngs.map { argument.hasSuffix("/") ? argument + $0 : argument + "/" + $0 }
-    }
-}
-
-/// The JSON Lines record for a classified file.
-private struct ClassificationRecord: Encodable {
-    var file: String
-    var prediction: Int
-    var confidence: Float
-    var probabilities: [Float]
-    var top: [Entry]?
-    var warning: String?
-
-    struct Entry: Encodable {
-        var digit: Int
-        var probability: Float
-    }
-
-    init(file: String, result: Classification, top: Int?) {
-        self.file = file
-        prediction = result.prediction
-        confidence = result.confidence
-        probabilities = result.probabilities
-        self.top = top.map { result.top($0).map { Entry(digit: $0.digit, probability: $0.probability) } }
-        warning = result.warning
-    }
-}
-
-/// The JSON Lines record for a file that could not be classified.
-private struct FailureRecord: Encodable {
-    var file: String
-    var error: String
-}
-
-/// The human-readable report for one classified file.
-struct ClassificationText {
-    let file: String
-    let result: Classification
-    let top: Int?
-    let show: Bool
-
-    func render() -> String {
-        var lines = ["\(file): \(result.prediction) (\(Format.percent(Double(result.confidence), decimals: 1)))"]
-        if let warning = result.warning {
-            lines.append("  note: \(warning) — the picture looks blank, so this guess means nothing")
-        }
-        let rows = top.map { result.top($0) } ?? result.probabilities.enumerated().map { ($0.offset, $0.element) }
-        for (digit, probability) in rows {
-            let percent = Format.percent(Double(probability), decimals: 1)
-            let padded = String(repeating: " ", count: max(0, 6 - percent.count)) + percent
-            lines.append("  \(digit)  \(padded)  \(Format.bar(Double(probability), width: 20))"
-                         + (digit == result.prediction ? "  ←" : ""))
-        }
-        if show {
-            lines.append("  what the network saw (28×28):")
-            lines.append(contentsOf: Self.picture(result.input).map { "  " + $0 })
-        }
-        return lines.joined(separator: "\n")
-    }
-
-    /// The 28×28 input drawn with shade characters, two per pixel so it keeps its shape.
-    static func picture(_ digit: NormalizedDigit) -> [String] {
-        let shades: [Character] = [" ", "░", "▒", "▓", "█"]
-        let border = "+" + String(repeating: "-", count: 2 * NormalizedDigit.side) + "+"
-        var lines = [border]
-        for y in 0 ..< NormalizedDigit.side {
-            var line = "|"
-            for x in 0 ..< NormalizedDigit.side {
-                let value = min(max(digit[x, y], 0), 1)
-                let shade = shades[min(shades.count - 1, Int((value * Float(shades.count - 1)).rounded()))]
-                line.append(shade)
-                line.append(shade)
-            }
-            lines.append(line + "|")
-        }
-        lines.append(border)
-        return lines
-    }
-}
-
-/// Reads standard input whole, refusing more than `limit` bytes.
-enum StandardInput {
-    struct TooLarge: Error, CustomStringConvertible {
-        let limit: Int
-        var description: String { "standard input holds more than \(Format.bytes(limit)), more than any PNG digits reads" }
-    }
-
-    static func readAll(limit: Int) throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                break
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0 ..< count])
-            if bytes.count > limit { throw TooLarge(limit: limit) }
-        }
-        return bytes
     }
 }

@@ -19,7 +19,8 @@ struct Digits: ParsableCommand {
     )
 
     /// Runs the command; failures that carry their own exit status (an interrupted training run
-    /// exits with 130, as interrupted programs do) keep it.
+    /// exits with 130, as interrupted programs do) keep it, and the library's errors are reported
+    /// in the command line's words.
     static func main() {
         do {
             var command = try parseAsRoot()
@@ -28,6 +29,10 @@ struct Digits: ParsableCommand {
             printError("Error: \(failure.description)")
             Glibc.exit(failure.exitCode)
         } catch {
+            if let message = ErrorMessages.commandLineMessage(for: error) {
+                printError("Error: \(message)")
+                Glibc.exit(ExitCode.failure.rawValue)
+            }
             exit(withError: error)
         }
     }

@@ -23,14 +23,18 @@ struct Evaluate: ParsableCommand {
     @Flag(help: "Print one JSON object instead of tables.")
     var json = false
 
+    func validate() throws {
+        try threadOptions.check()
+    }
+
     func run() throws {
         let (modelPath, modelFile) = try modelOptions.load()
-        let directory = try MNISTDirectory.locate(dataOption: dataOptions.data, environment: Environment.current,
+        let directory = try MNISTDirectory.locate(explicit: dataOptions.data, environment: Environment.current,
                                                   splits: [split])
         let data = try directory.load(split)
         let clock = ContinuousClock()
         let started = clock.now
-        let report = Evaluator(threadCount: threadOptions.threads)
+        let report = Evaluator(threadCount: threadOptions.count)
             .evaluate(modelFile.model, on: data)
         let seconds = (clock.now - started).seconds
 

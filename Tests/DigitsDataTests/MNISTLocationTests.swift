@@ -2,17 +2,17 @@ import Testing
 import DigitsKit
 import DigitsTestSupport
 
-/// The rule that picks the data folder: `--data`, else `$DIGITS_DATA`, else `data/mnist`.
+/// The rule that picks the data folder: the one named, else `$DIGITS_DATA`, else `data/mnist`.
 @Suite struct MNISTLocationTests {
     private let subset = DataTestSupport.subsetDirectory
 
-    @Test func dataOptionWinsOverTheEnvironment() throws {
-        let directory = try MNISTDirectory.locate(dataOption: subset, environment: ["DIGITS_DATA": "/nowhere"])
-        #expect(directory == MNISTDirectory(path: subset, origin: .dataOption))
+    @Test func anExplicitFolderWinsOverTheEnvironment() throws {
+        let directory = try MNISTDirectory.locate(explicit: subset, environment: ["DIGITS_DATA": "/nowhere"])
+        #expect(directory == MNISTDirectory(path: subset, origin: .explicit))
     }
 
     @Test func environmentIsUsedWithoutTheOption() throws {
-        let directory = try MNISTDirectory.locate(dataOption: nil, environment: ["DIGITS_DATA": subset])
+        let directory = try MNISTDirectory.locate(explicit: nil, environment: ["DIGITS_DATA": subset])
         #expect(directory == MNISTDirectory(path: subset, origin: .environment))
     }
 
@@ -20,7 +20,7 @@ import DigitsTestSupport
     func defaultFolderIsUsedWithNeitherOptionNorEnvironment(environment: [String: String]) {
         // Whether ./data/mnist exists depends on where the tests run; the rule must pick it either way.
         do {
-            let directory = try MNISTDirectory.locate(dataOption: nil, environment: environment)
+            let directory = try MNISTDirectory.locate(explicit: nil, environment: environment)
             #expect(directory == MNISTDirectory(path: "data/mnist", origin: .defaultLocation))
         } catch .directoryMissing(let path, let origin), .filesMissing(let path, let origin, _) {
             #expect(path == "data/mnist")
@@ -33,12 +33,12 @@ import DigitsTestSupport
     @Test func explicitChoiceIsNotReplacedWhenItIsWrong() throws {
         try DataTestSupport.withTemporaryDirectory { directory in
             let absent = directory + "/absent"
-            #expect(throws: MNISTError.directoryMissing(path: absent, origin: .dataOption)) {
-                try MNISTDirectory.locate(dataOption: absent, environment: ["DIGITS_DATA": subset])
+            #expect(throws: MNISTError.directoryMissing(path: absent, origin: .explicit)) {
+                try MNISTDirectory.locate(explicit: absent, environment: ["DIGITS_DATA": subset])
             }
             #expect(throws: MNISTError.filesMissing(directory: directory, origin: .environment, missing: MNISTFile.all))
             {
-                try MNISTDirectory.locate(dataOption: nil, environment: ["DIGITS_DATA": directory])
+                try MNISTDirectory.locate(explicit: nil, environment: ["DIGITS_DATA": directory])
             }
         }
     }
@@ -49,34 +49,27 @@ import DigitsTestSupport
             let images = IDXArray(dataType: .uint8, dimensions: [1, 28, 28], bytes: [UInt8](repeating: 0, count: 784))
             try images.write(toFile: directory + "/t10k-images-idx3-ubyte.gz", gzip: true)
             try labels.write(toFile: directory + "/t10k-labels-idx1-ubyte.gz", gzip: true)
-            let found = try MNISTDirectory.locate(dataOption: directory, environment: [:], splits: [.test])
+            let found = try MNISTDirectory.locate(explicit: directory, environment: [:], splits: [.test])
             #expect(try found.load(.test).labels == [4])
             #expect(
                 throws: MNISTError.filesMissing(
-                    directory: directory, origin: .dataOption,
+                    directory: directory, origin: .explicit,
                     missing: [MNISTFile(.train, .images), MNISTFile(.train, .labels)])
             ) {
-                try MNISTDirectory.locate(dataOption: directory, environment: [:])
+                try MNISTDirectory.locate(explicit: directory, environment: [:])
             }
         }
     }
 
-    @Test func missingDataMessageSaysHowToGetMNISTAndTheSubset() {
+    @Test func missingDataMessageNamesTheFolderAndTheFilesLookedFor() {
         let errors: [MNISTError] = [
             .directoryMissing(path: "data/mnist", origin: .defaultLocation),
             .filesMissing(directory: "/some/where", origin: .environment, missing: [MNISTFile(.test, .labels)]),
         ]
-        for error in errors {
-            let message = error.description
-            for expected in [
-                "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-                "t10k-labels-idx1-ubyte", "data/mnist", "--data", "DIGITS_DATA",
-                "--data Fixtures/mnist-subset", "gzip",
-            ] {
-                #expect(message.contains(expected), "\(expected) missing from: \(message)")
-            }
-        }
+        #expect(errors[0].description.contains("data/mnist"))
+        #expect(errors[0].description.contains("no folder was named and DIGITS_DATA was not set"))
         #expect(errors[1].description.contains("/some/where (from the DIGITS_DATA environment variable)"))
-        #expect(errors[0].description.contains("neither --data nor DIGITS_DATA was given"))
+        #expect(errors[1].description.contains("t10k-labels-idx1-ubyte: looked for t10k-labels-idx1-ubyte, "
+                                               + "t10k-labels-idx1-ubyte.gz"))
     }
 }

@@ -100,6 +100,49 @@ import Glibc
             == "cannot read 'x.png': it is 300 bytes, more than the limit of 256 bytes")
     }
 
+    // MARK: contents(ofDescriptor:name:limit:)
+
+    /// Writes `count` bytes into a pipe from another thread and reads the other end with `limit`.
+    static func readPipe(count: Int, limit: Int) throws -> Result<[UInt8], FileSystemError> {
+        var ends: [Int32] = [0, 0]
+        try #require(pipe(&ends) == 0)
+        let (readEnd, writeEnd) = (ends[0], ends[1])
+        let bytes = (0 ..< count).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let writer = Thread {
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes.withUnsafeBytes { write(writeEnd, $0.baseAddress! + offset, $0.count - offset) }
+                if written <= 0 { break }
+                offset += written
+            }
+            close(writeEnd)
+        }
+        writer.start()
+        let result = Result { () throws(FileSystemError) in
+            try FileSystem.contents(ofDescriptor: readEnd, name: "standard input", limit: limit)
+        }
+        // Drain what the read left, so the writer never writes into a closed pipe (SIGPIPE).
+        var rest = [UInt8](repeating: 0, count: 1 << 16)
+        while rest.withUnsafeMutableBytes({ read(readEnd, $0.baseAddress, $0.count) }) > 0 {}
+        close(readEnd)
+        return result
+    }
+
+    @Test func aStreamIsReadToItsEnd() throws {
+        let result = try Self.readPipe(count: 300_000, limit: 300_000)
+        #expect(try result.get() == (0 ..< 300_000).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+        #expect(try Self.readPipe(count: 0, limit: 10).get() == [])
+    }
+
+    @Test func aStreamOverTheLimitIsRefusedNamingIt() throws {
+        let result = try Self.readPipe(count: 300_000, limit: 100_000)
+        guard case let .failure(.tooLarge(name, size, limit)) = result else {
+            Issue.record("expected tooLarge, got \(result)")
+            return
+        }
+        #expect(name == "standard input" && size > limit && limit == 100_000)
+    }
+
     // MARK: isFile, isDirectory
 
     @Test func pathsAreToldApart() throws {

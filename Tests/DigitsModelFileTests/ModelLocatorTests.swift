@@ -24,7 +24,7 @@ import DigitsTestSupport
                                         executablePath: "/nonexistent/bin/digits")
         } throws: { error in
             let message = "\(error)"
-            return message.contains("/nonexistent/Models/mnist-mlp.safetensors") && message.contains("--model")
+            return message.contains("/nonexistent/Models/mnist-mlp.safetensors")
         }
     }
 }

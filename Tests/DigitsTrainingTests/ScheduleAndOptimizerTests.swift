@@ -125,23 +125,24 @@ import DigitsKit
         try TrainingConfiguration().validate()
     }
 
-    @Test func eachSettingOutOfBoundsNamesItsFlag() {
-        let cases: [(String, (inout TrainingConfiguration) -> Void)] = [
-            ("--epochs", { $0.epochs = 0 }), ("--batch-size", { $0.batchSize = 60_001 }),
-            ("--learning-rate", { $0.learningRate = .nan }), ("--momentum", { $0.momentum = 1 }),
-            ("--weight-decay", { $0.weightDecay = -1 }), ("--warmup", { $0.warmupEpochs = 1e308 }),
-            ("--step-every", { $0.decay = .step(everyEpochs: 0, factor: 0.5) }),
-            ("--step-factor", { $0.decay = .step(everyEpochs: 1, factor: 2) }), ("--threads", { $0.threads = 100_000 }),
-            ("--hidden", { $0.hidden = [0] }),
+    @Test func eachSettingOutOfBoundsIsNamed() {
+        let cases: [(ConfigurationProblem.Setting, (inout TrainingConfiguration) -> Void)] = [
+            (.epochs, { $0.epochs = 0 }), (.batchSize, { $0.batchSize = 60_001 }),
+            (.learningRate, { $0.learningRate = .nan }), (.momentum, { $0.momentum = 1 }),
+            (.weightDecay, { $0.weightDecay = -1 }), (.warmup, { $0.warmupEpochs = 1e308 }),
+            (.stepEvery, { $0.decay = .step(everyEpochs: 0, factor: 0.5) }),
+            (.stepFactor, { $0.decay = .step(everyEpochs: 1, factor: 2) }), (.threads, { $0.threads = 100_000 }),
+            (.hidden, { $0.hidden = [0] }),
         ]
-        for (flag, edit) in cases {
+        for (setting, edit) in cases {
             var configuration = TrainingConfiguration()
             edit(&configuration)
             #expect(throws: ConfigurationProblem.self) { try configuration.validate() }
             do {
                 try configuration.validate()
             } catch {
-                #expect(error.description.hasPrefix(flag), "\(error)")
+                #expect(error.setting == setting, "\(error)")
+                #expect(error.description.hasPrefix(setting.name), "\(error)")
             }
         }
     }

@@ -1,0 +1,5 @@
+/// The JSON Lines record for a file that could not be classified.
+struct FailureRecord: Encodable {
+    var file: String
+    var error: String
+}

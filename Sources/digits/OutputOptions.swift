@@ -1,0 +1,38 @@
+import ArgumentParser
+import DigitsKit
+
+/// Where `digits train` writes the model and its checkpoints, and which run it continues.
+struct OutputOptions: ParsableArguments {
+    /// The model path when none is given.
+    static let defaultOutput = "model.safetensors"
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Where to write the model. (default: \(defaultOutput))",
+                                                      valueName: "path"))
+    var output: String?
+
+    @Option(help: ArgumentHelp("Folder for the per-epoch checkpoint. (default: the output path with .checkpoint)",
+                               valueName: "dir"))
+    var checkpoint: String?
+
+    @Flag(help: "Write no checkpoints.")
+    var noCheckpoint = false
+
+    @Option(help: ArgumentHelp("Continue the run whose checkpoint is in this folder.", valueName: "dir"))
+    var resume: String?
+
+    /// The model path to write.
+    var modelPath: String { output ?? Self.defaultOutput }
+
+    /// The checkpoint folder: as given, else the resumed run's, else beside the model; nil with
+    /// `--no-checkpoint`.
+    var checkpointFolder: String? {
+        noCheckpoint ? nil : (checkpoint ?? resume ?? TrainingRun.defaultCheckpointFolder(forModel: modelPath))
+    }
+
+    /// Refuses an empty output path and contradicting checkpoint options. (`Train.validate()` calls
+    /// this after checking the settings, so that the messages keep their order.)
+    func check() throws {
+        if output?.isEmpty == true { throw ValidationError("--output must name a file.") }
+        if noCheckpoint && checkpoint != nil { throw ValidationError("--checkpoint and --no-checkpoint contradict each other.") }
+    }
+}
