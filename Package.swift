@@ -84,6 +84,8 @@ let package = Package(
             .testTarget(name: $0.name + "Tests", dependencies: [.target(name: $0.name), "DigitsKit", "DigitsTestSupport"])
         }
         + [
+            // The DocC articles' code, run on the fixtures and checked to match the articles.
+            .testTarget(name: "DigitsKitTests", dependencies: ["DigitsKit", "DigitsTestSupport"]),
             // End-to-end runs of the built `digits` executable.
             .testTarget(name: "digitsTests", dependencies: ["digits", "DigitsKit"]),
         ]
