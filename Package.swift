@@ -39,6 +39,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Only for `swift package generate-documentation` (scripts/docs); nothing links it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // MARK: - The command-line tool
@@ -82,6 +84,8 @@ let package = Package(
             .testTarget(name: $0.name + "Tests", dependencies: [.target(name: $0.name), "DigitsKit", "DigitsTestSupport"])
         }
         + [
+            // The DocC articles' code, run on the fixtures and checked to match the articles.
+            .testTarget(name: "DigitsKitTests", dependencies: ["DigitsKit", "DigitsTestSupport"]),
             // End-to-end runs of the built `digits` executable.
             .testTarget(name: "digitsTests", dependencies: ["digits", "DigitsKit"]),
         ]

@@ -55,6 +55,7 @@ public enum Gzip {
     /// Compresses `bytes` into one gzip member (no file name, modification time 0), so equal
     /// input always gives equal output.
     ///
+    /// - Parameter bytes: the data to compress.
     /// - Parameter level: zlib compression level, 0 (store) … 9 (smallest); 6 is zlib's default.
     public static func compress(_ bytes: [UInt8], level: Int = 6) -> [UInt8] {
         precondition((0...9).contains(level), "gzip level must be 0...9, got \(level)")

@@ -12,6 +12,7 @@ extension IDXArray {
     /// Directories, pipes and devices are refused, and so is a file larger than `decompressedLimit`,
     /// before anything is read.
     ///
+    /// - Parameter path: the file to read.
     /// - Parameter decompressedLimit: the largest IDX content accepted, in bytes: the size of a raw
     ///   file, or what a gzip file decompresses to (the gzip file itself may be no larger either).
     public init(contentsOfFile path: String, decompressedLimit: Int = defaultDecompressedLimit) throws(IDXError) {
@@ -25,6 +26,7 @@ extension IDXArray {
     /// When `bytes` is raw IDX and not shared, its storage becomes the array's payload without a copy.
     ///
     /// - Parameters:
+    ///   - bytes: the IDX content, raw or gzip-compressed.
     ///   - source: names the content in error messages, usually its file path.
     ///   - decompressedLimit: the largest decompressed size accepted for gzip content, in bytes.
     public init(

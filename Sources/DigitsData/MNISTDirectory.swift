@@ -79,6 +79,7 @@ public struct MNISTDirectory: Equatable, Sendable {
 
     /// Loads and checks one split.
     ///
+    /// - Parameter split: the training or the test split.
     /// - Parameter decompressedLimit: the largest decompressed size accepted per gzip file, in bytes.
     public func load(
         _ split: MNISTSplit, decompressedLimit: Int = IDXArray.defaultDecompressedLimit
@@ -122,6 +123,7 @@ extension MNISTDirectory {
     /// - Parameters:
     ///   - explicit: the folder named explicitly, or nil when none was.
     ///   - environment: the process environment (passed in so the rule can be tested).
+    ///   - splits: the splits whose files the folder must hold.
     public static func locate(
         explicit: String?, environment: [String: String], splits: [MNISTSplit] = MNISTSplit.allCases
     ) throws(MNISTError) -> MNISTDirectory {

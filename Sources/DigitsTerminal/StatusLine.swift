@@ -63,6 +63,9 @@ public struct StatusLine {
     /// A status line over any output, for tests and for callers with their own stream.
     ///
     /// - Parameters:
+    ///   - isTerminal: whether the output is a terminal; only then is the line drawn and redrawn.
+    ///   - columns: the terminal's width in characters, for callers that fit their line to it.
+    ///   - minimumInterval: the fewest seconds between two redraws.
     ///   - now: the current time in seconds, on any clock that does not go backwards.
     ///   - write: writes text exactly as given (no newline is added).
     public init(
