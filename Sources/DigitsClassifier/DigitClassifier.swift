@@ -1,5 +1,6 @@
 import DigitsImaging
 import DigitsModel
+
 /// Reads a picture of a digit and says which digit it shows: PNG → gray image → MNIST-style
 /// 28×28 input → the model's class probabilities.
 ///

@@ -1,4 +1,5 @@
 import DigitsFileSystem
+
 // Reading and writing the IDX file format: two zero bytes, the element type code, the number
 // of dimensions n, n big-endian UInt32 sizes, then the elements, big-endian, row-major.
 

@@ -1,4 +1,5 @@
 import DigitsFileSystem
+
 /// Why a PNG could not be read or written.
 ///
 /// Every case names the input (a file path, or a label such as `standard input` for bytes that

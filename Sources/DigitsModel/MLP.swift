@@ -1,4 +1,5 @@
 import DigitsTensor
+
 /// A multi-layer perceptron: dense layers applied one after another.
 ///
 /// Hidden layers share one activation (ReLU by default); the last layer is linear and produces

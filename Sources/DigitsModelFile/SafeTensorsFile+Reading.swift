@@ -1,4 +1,5 @@
 import DigitsFileSystem
+
 extension SafeTensorsFile {
     /// Reads and validates the safetensors file at `path`.
     ///

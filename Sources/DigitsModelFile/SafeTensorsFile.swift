@@ -1,4 +1,5 @@
 import DigitsFileSystem
+
 /// The contents of a safetensors file: named tensors plus free-form string metadata.
 ///
 /// The format, as this type reads and writes it:

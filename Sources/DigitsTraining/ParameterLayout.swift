@@ -1,5 +1,6 @@
 import DigitsModel
 import DigitsTensor
+
 /// Where each layer's weights and biases live in one flat parameter vector.
 ///
 /// The training engine keeps every parameter of the network — and, laid out the same way, every

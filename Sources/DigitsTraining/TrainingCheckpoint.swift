@@ -1,4 +1,5 @@
 import DigitsModel
+
 /// Everything needed to continue a training run exactly where it stopped: the weights, the
 /// optimiser's velocities, the metrics so far, and the position inside the current epoch
 /// (the shuffling generator's state, the batches done, the running sums).

@@ -1,6 +1,7 @@
 import DigitsTensor
 import DigitsModel
 import DigitsTraining
+
 /// The design notes' worked example, computed step by step by the library's own layers.
 ///
 /// A two-layer network prices a candy bar from the coins paid for it, `[quarters, nickels] =
