@@ -81,7 +81,8 @@ let package = Package(
         ]
         // Unit tests, one target per layer: each tests its layer, using the others through DigitsKit.
         + layers.map {
-            .testTarget(name: $0.name + "Tests", dependencies: [.target(name: $0.name), "DigitsKit", "DigitsTestSupport"])
+            .testTarget(
+                name: $0.name + "Tests", dependencies: [.target(name: $0.name), "DigitsKit", "DigitsTestSupport"])
         }
         + [
             // The DocC articles' code, run on the fixtures and checked to match the articles.

@@ -75,7 +75,8 @@ private func checkModel(_ modelFile: ModelFile, name: String) {
 /// A folder of this process's own for checkpoint files (the checkpoint reader takes a folder);
 /// scripts/fuzz points TMPDIR into its scratch folder, which it clears.
 private let checkpointFolder: String = {
-    let folder = FileManager.default.temporaryDirectory.path + "/digits-fuzz-checkpoint-\(UInt32.random(in: 0 ... .max))"
+    let folder =
+        FileManager.default.temporaryDirectory.path + "/digits-fuzz-checkpoint-\(UInt32.random(in: 0 ... .max))"
     try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     return folder
 }()

@@ -13,8 +13,9 @@ public struct DigitClassifier: Sendable {
 
     /// A classifier using `model` (784 inputs, 10 outputs).
     public init(model: MLP) {
-        precondition(model.inputCount == NormalizedDigit.side * NormalizedDigit.side && model.outputCount == 10,
-                     "a digit classifier needs a 784 → 10 model")
+        precondition(
+            model.inputCount == NormalizedDigit.side * NormalizedDigit.side && model.outputCount == 10,
+            "a digit classifier needs a 784 → 10 model")
         self.model = model
     }
 

@@ -58,7 +58,7 @@ public enum Gzip {
     /// - Parameter bytes: the data to compress.
     /// - Parameter level: zlib compression level, 0 (store) … 9 (smallest); 6 is zlib's default.
     public static func compress(_ bytes: [UInt8], level: Int = 6) -> [UInt8] {
-        precondition((0...9).contains(level), "gzip level must be 0...9, got \(level)")
+        precondition((0 ... 9).contains(level), "gzip level must be 0...9, got \(level)")
         let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
         defer {

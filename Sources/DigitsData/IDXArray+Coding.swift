@@ -62,7 +62,7 @@ extension IDXArray {
             throw .truncatedHeader(file: source, needed: headerLength, actual: content.count)
         }
         let dimensions = content.withUnsafeBytes { raw in
-            (0..<dimensionCount).map {
+            (0 ..< dimensionCount).map {
                 Int(UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 4 + 4 * $0, as: UInt32.self)))
             }
         }

@@ -21,10 +21,10 @@ public struct IDXArray: Equatable, Sendable {
     /// are checked, with thrown errors, by the reading initialisers instead).
     public init(dataType: IDXDataType, dimensions: [Int], bytes: [UInt8]) {
         precondition(
-            (1...Self.maximumDimensionCount).contains(dimensions.count),
+            (1 ... Self.maximumDimensionCount).contains(dimensions.count),
             "an IDX array has 1...\(Self.maximumDimensionCount) dimensions, got \(dimensions.count)")
         precondition(
-            dimensions.allSatisfy { (0...Int(UInt32.max)).contains($0) },
+            dimensions.allSatisfy { (0 ... Int(UInt32.max)).contains($0) },
             "IDX dimension sizes must be 0...\(UInt32.max), got \(dimensions)")
         let expected = Self.payloadByteCount(dimensions: dimensions, dataType: dataType)
         precondition(
@@ -118,7 +118,7 @@ public struct IDXArray: Equatable, Sendable {
         let width = dataType.byteWidth
         return bytes.withUnsafeBytes { raw in
             [Result](unsafeUninitializedCapacity: count) { output, initialized in
-                for index in 0..<count {
+                for index in 0 ..< count {
                     output.initializeElement(
                         at: index, to: transform(Element.loadBigEndian(from: raw, at: index * width)))
                 }

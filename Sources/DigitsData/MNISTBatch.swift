@@ -29,8 +29,9 @@ public struct MNISTBatch: Sendable {
         data.images.withUnsafeBufferPointer { images in
             inputs.storage.withUnsafeMutableBufferPointer { destination in
                 for (row, index) in indices.enumerated() {
-                    Kernels.unitFloats(fromBytes: images.baseAddress! + index * pixels, into: destination.baseAddress! + row * pixels,
-                                       count: pixels)
+                    Kernels.unitFloats(
+                        fromBytes: images.baseAddress! + index * pixels, into: destination.baseAddress! + row * pixels,
+                        count: pixels)
                     labels.append(Int(data.labels[index]))
                 }
             }

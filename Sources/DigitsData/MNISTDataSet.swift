@@ -61,7 +61,7 @@ public struct MNISTDataSet: Equatable, Sendable {
     /// The `pixelsPerImage` pixels of image `index` (0-based), row after row; a view, not a copy.
     public func pixels(ofImage index: Int) -> ArraySlice<UInt8> {
         precondition(index >= 0 && index < count, "image \(index) is outside 0..<\(count)")
-        return images[index * Self.pixelsPerImage..<(index + 1) * Self.pixelsPerImage]
+        return images[index * Self.pixelsPerImage ..< (index + 1) * Self.pixelsPerImage]
     }
 
     /// How many images carry each label: `classCount` entries, indexed by label.

@@ -45,7 +45,8 @@ public enum MNISTError: Error, Equatable, Sendable, CustomStringConvertible {
         switch origin {
         case .explicit: "named explicitly"
         case .environment: "from the \(MNISTDirectory.environmentVariable) environment variable"
-        case .defaultLocation: "the default, as no folder was named and \(MNISTDirectory.environmentVariable) was not set"
+        case .defaultLocation:
+            "the default, as no folder was named and \(MNISTDirectory.environmentVariable) was not set"
         case .given: "as given"
         }
     }

@@ -128,8 +128,8 @@ public enum AtomicFile {
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
             guard entryName.hasPrefix(prefix),
-                  let pidText = entryName.dropFirst(prefix.count).split(separator: "-").first,
-                  let pid = pid_t(pidText), pid > 0
+                let pidText = entryName.dropFirst(prefix.count).split(separator: "-").first,
+                let pid = pid_t(pidText), pid > 0
             else { continue }
             if kill(pid, 0) == -1 && errno == ESRCH {
                 unlink(directory + separator + entryName)

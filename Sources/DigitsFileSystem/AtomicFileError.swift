@@ -17,7 +17,7 @@ public enum AtomicFileError: Error, Equatable, CustomStringConvertible {
     public var path: String {
         switch self {
         case let .invalidPath(path), let .directoryMissing(path, _), let .notADirectory(path, _),
-             let .targetIsDirectory(path), let .permissionDenied(path, _), let .systemError(path, _, _):
+            let .targetIsDirectory(path), let .permissionDenied(path, _), let .systemError(path, _, _):
             path
         }
     }

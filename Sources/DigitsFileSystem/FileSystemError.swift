@@ -29,7 +29,7 @@ package enum FileSystemError: Error, Equatable, Sendable, CustomStringConvertibl
     package var path: String {
         switch self {
         case let .notFound(path), let .isDirectory(path), let .notRegularFile(path),
-             let .unreadable(path, _), let .tooLarge(path, _, _):
+            let .unreadable(path, _), let .tooLarge(path, _, _):
             path
         }
     }

@@ -95,7 +95,6 @@ public struct DigitNormalizer: Sendable {
 
 // MARK: - Step 1: the ink map
 
-
 extension DigitNormalizer {
     /// Chooses the channel that carries the ink and builds its level table (step 1).
     func inkMap(of image: GrayAlphaImage) -> InkMap {
@@ -104,8 +103,9 @@ extension DigitNormalizer {
             LevelHistogram(borderOf: plane, width: image.width, height: image.height, thickness: band)
         }
         func map(_ plane: [UInt8], levels: LevelHistogram, border: LevelHistogram, source: InkSource?) -> InkMap {
-            inkMap(plane: plane, width: image.width, height: image.height, levels: levels, border: border,
-                   forcedSource: source)
+            inkMap(
+                plane: plane, width: image.width, height: image.height, levels: levels, border: border,
+                forcedSource: source)
         }
 
         // Uniform opacity (most pictures are fully opaque) carries no information: read brightness.
@@ -134,8 +134,10 @@ extension DigitNormalizer {
     ///
     /// `forcedSource` is `.opacity` for an alpha plane, where more opaque always means more ink;
     /// nil lets the plane's levels decide between dark-on-light and light-on-dark.
-    private func inkMap(plane: [UInt8], width: Int, height: Int, levels: LevelHistogram, border: LevelHistogram,
-                        forcedSource: InkSource?) -> InkMap {
+    private func inkMap(
+        plane: [UInt8], width: Int, height: Int, levels: LevelHistogram, border: LevelHistogram,
+        forcedSource: InkSource?
+    ) -> InkMap {
         let background = border.median
         let noiseFloor = Float(border.medianAbsoluteDeviation(from: background)) * noiseFloorDeviations
         let darkReach = background - levels.lowest
@@ -249,10 +251,12 @@ extension DigitNormalizer {
         while groups.count > 1 {
             let first = groups[0], second = groups[1]
             let last = groups[groups.count - 1], beforeLast = groups[groups.count - 2]
-            let firstIsSpeck = isSpeck(first, gap: second.span.lowerBound - first.span.upperBound,
-                                       restExtent: last.span.upperBound - second.span.lowerBound)
-            let lastIsSpeck = isSpeck(last, gap: last.span.lowerBound - beforeLast.span.upperBound,
-                                      restExtent: beforeLast.span.upperBound - first.span.lowerBound)
+            let firstIsSpeck = isSpeck(
+                first, gap: second.span.lowerBound - first.span.upperBound,
+                restExtent: last.span.upperBound - second.span.lowerBound)
+            let lastIsSpeck = isSpeck(
+                last, gap: last.span.lowerBound - beforeLast.span.upperBound,
+                restExtent: beforeLast.span.upperBound - first.span.lowerBound)
             if firstIsSpeck && (!lastIsSpeck || first.mass <= last.mass) {
                 groups.removeFirst()
             } else if lastIsSpeck {
@@ -328,11 +332,13 @@ extension DigitNormalizer {
         // and left alone. At MNIST's own size (a working pixel is a final pixel) that leaves every
         // MNIST digit untouched: even the thinnest measure 0.76, needing a radius of only 0.69.
         guard let width = image.strokeWidth(), radius(forStrokeWidth: width) >= 1,
-              let peak = image.values.max() else {
+            let peak = image.values.max()
+        else {
             return image
         }
-        let solid = InkImage(width: image.width, height: image.height,
-                             values: image.values.map { $0 >= peak / 4 ? 1 : 0 })
+        let solid = InkImage(
+            width: image.width, height: image.height,
+            values: image.values.map { $0 >= peak / 4 ? 1 : 0 })
         let solidRadius = radius(forStrokeWidth: solid.strokeWidth() ?? 0)
         return solidRadius > 0 ? solid.dilated(radius: solidRadius) : solid
     }

@@ -146,7 +146,8 @@ public enum PNGDecoder {
                 if sawImageData {
                     return
                 }
-                let detail = chunkCount == 0
+                let detail =
+                    chunkCount == 0
                     ? "nothing after the PNG signature"
                     : "it ends after \(chunkCount) chunks, before any image data"
                 throw .truncated(name: name, detail: detail)

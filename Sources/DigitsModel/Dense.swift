@@ -58,8 +58,9 @@ public struct Dense: Equatable, Sendable {
             weight.storage.withUnsafeBufferPointer { w in
                 bias.storage.withUnsafeBufferPointer { b in
                     output.storage.withUnsafeMutableBufferPointer { a in
-                        Dense.forward(shape, input: i.baseAddress!, weight: w.baseAddress!, bias: b.baseAddress!,
-                                      activation: activation, output: a.baseAddress!)
+                        Dense.forward(
+                            shape, input: i.baseAddress!, weight: w.baseAddress!, bias: b.baseAddress!,
+                            activation: activation, output: a.baseAddress!)
                     }
                 }
             }
@@ -91,9 +92,10 @@ public struct Dense: Equatable, Sendable {
                 outputGradient.storage.withUnsafeMutableBufferPointer { g in
                     gradients.weight.storage.withUnsafeMutableBufferPointer { dW in
                         gradients.bias.storage.withUnsafeMutableBufferPointer { db in
-                            Dense.backward(shape, input: i.baseAddress!, output: a.baseAddress!, activation: activation,
-                                           outputGradient: g.baseAddress!, weightGradient: dW.baseAddress!,
-                                           biasGradient: db.baseAddress!)
+                            Dense.backward(
+                                shape, input: i.baseAddress!, output: a.baseAddress!, activation: activation,
+                                outputGradient: g.baseAddress!, weightGradient: dW.baseAddress!,
+                                biasGradient: db.baseAddress!)
                         }
                     }
                 }
@@ -111,8 +113,9 @@ public struct Dense: Equatable, Sendable {
         dZ.storage.withUnsafeBufferPointer { g in
             weight.storage.withUnsafeBufferPointer { w in
                 dI.storage.withUnsafeMutableBufferPointer { d in
-                    Dense.inputGradient(shape, outputGradient: g.baseAddress!, weight: w.baseAddress!,
-                                        inputGradient: d.baseAddress!)
+                    Dense.inputGradient(
+                        shape, outputGradient: g.baseAddress!, weight: w.baseAddress!,
+                        inputGradient: d.baseAddress!)
                 }
             }
         }
@@ -188,12 +191,14 @@ extension Dense {
         let i = Kernels.Operand(input, stride: n), w = Kernels.Operand(weight, stride: m)
         if activation == .relu || activation == .identity {
             // Z = I·W with the bias and ReLU fused into the product's last write of each value.
-            Kernels.product(rows: b, columns: m, depth: n, i, w, into: output, stride: ldo, addingBias: bias,
-                            relu: activation == .relu)
+            Kernels.product(
+                rows: b, columns: m, depth: n, i, w, into: output, stride: ldo, addingBias: bias,
+                relu: activation == .relu)
         } else {
             Kernels.product(rows: b, columns: m, depth: n, i, w, into: output, stride: ldo)  // Z = I·W
-            Kernels.addBiasAndApply(activation.kernelFunction, to: output, rows: b, columns: m, stride: ldo,
-                                    bias: bias)  // A = f(Z + b)
+            Kernels.addBiasAndApply(
+                activation.kernelFunction, to: output, rows: b, columns: m, stride: ldo,
+                bias: bias)  // A = f(Z + b)
         }
     }
 
@@ -213,10 +218,12 @@ extension Dense {
     ) {
         let (b, n, m) = (shape.rows, shape.inputs, shape.outputs)
         activationBackward(activation, output: output, outputGradient: outputGradient, count: b * m)
-        Dense.weightGradient(rows: n, columns: m, batch: b, input: input, inputStride: n,
-                             outputGradient: outputGradient, outputGradientStride: m, into: weightGradient, stride: m)
-        Dense.biasGradient(columns: m, batch: b, outputGradient: outputGradient, outputGradientStride: m,
-                           into: biasGradient)
+        Dense.weightGradient(
+            rows: n, columns: m, batch: b, input: input, inputStride: n,
+            outputGradient: outputGradient, outputGradientStride: m, into: weightGradient, stride: m)
+        Dense.biasGradient(
+            columns: m, batch: b, outputGradient: outputGradient, outputGradientStride: m,
+            into: biasGradient)
     }
 
     /// Backward step 1, through the activation: dL/dZ = dL/dA ⊙ f'(Z), in place over `count`
@@ -226,8 +233,9 @@ extension Dense {
     public static func activationBackward(
         _ activation: Activation, output: UnsafePointer<Float>, outputGradient: UnsafeMutablePointer<Float>, count: Int
     ) {
-        Kernels.multiplyByDerivative(of: activation.kernelFunction, outputs: output, gradient: outputGradient,
-                                     count: count)
+        Kernels.multiplyByDerivative(
+            of: activation.kernelFunction, outputs: output, gradient: outputGradient,
+            count: count)
     }
 
     /// Backward step 2, the weight gradient: dL/dW = Iᵀ · dL/dZ, (n×B)·(B×m), from all B rows.
@@ -243,10 +251,11 @@ extension Dense {
         outputGradient: UnsafePointer<Float>, outputGradientStride: Int,
         into weightGradient: UnsafeMutablePointer<Float>, stride: Int
     ) {
-        Kernels.product(rows: rows, columns: columns, depth: batch,
-                        Kernels.Operand(input, stride: inputStride, transposed: true),
-                        Kernels.Operand(outputGradient, stride: outputGradientStride),
-                        into: weightGradient, stride: stride)
+        Kernels.product(
+            rows: rows, columns: columns, depth: batch,
+            Kernels.Operand(input, stride: inputStride, transposed: true),
+            Kernels.Operand(outputGradient, stride: outputGradientStride),
+            into: weightGradient, stride: stride)
     }
 
     /// Backward step 3, the bias gradient: dL/db = the column sums of dL/dZ over all B rows, for
@@ -257,8 +266,9 @@ extension Dense {
         columns: Int, batch: Int, outputGradient: UnsafePointer<Float>, outputGradientStride: Int,
         into biasGradient: UnsafeMutablePointer<Float>
     ) {
-        Kernels.columnSums(of: outputGradient, rows: batch, columns: columns, stride: outputGradientStride,
-                           into: biasGradient)
+        Kernels.columnSums(
+            of: outputGradient, rows: batch, columns: columns, stride: outputGradientStride,
+            into: biasGradient)
     }
 
     /// Backward step 4, handed down: dL/dI = dL/dZ · Wᵀ, (B×m)·(m×n) into `inputGradient` (B×n).
@@ -271,8 +281,9 @@ extension Dense {
     ) {
         let (b, n, m) = (shape.rows, shape.inputs, shape.outputs)
         guard b > 0 else { return }
-        Kernels.product(rows: b, columns: n, depth: m, Kernels.Operand(outputGradient, stride: m),
-                        Kernels.Operand(weight, stride: m, transposed: true), into: inputGradient, stride: n)
+        Kernels.product(
+            rows: b, columns: n, depth: m, Kernels.Operand(outputGradient, stride: m),
+            Kernels.Operand(weight, stride: m, transposed: true), into: inputGradient, stride: n)
     }
 }
 

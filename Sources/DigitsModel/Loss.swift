@@ -38,8 +38,9 @@ public enum Loss: String, CaseIterable, Sendable, Codable {
         precondition(labels.count >= logits.rows, "need a label per row")
         return logits.storage.withUnsafeBufferPointer { z in
             labels.withUnsafeBufferPointer { y in
-                evaluate(logits: z.baseAddress!, rows: logits.rows, classes: logits.columns, labels: y.baseAddress!,
-                         batchSize: logits.rows, gradient: nil)
+                evaluate(
+                    logits: z.baseAddress!, rows: logits.rows, classes: logits.columns, labels: y.baseAddress!,
+                    batchSize: logits.rows, gradient: nil)
             }
         }
     }
@@ -56,8 +57,9 @@ public enum Loss: String, CaseIterable, Sendable, Codable {
         return logits.storage.withUnsafeBufferPointer { z in
             labels.withUnsafeBufferPointer { y in
                 gradient.storage.withUnsafeMutableBufferPointer { g in
-                    evaluate(logits: z.baseAddress!, rows: logits.rows, classes: logits.columns, labels: y.baseAddress!,
-                             batchSize: batchSize, gradient: g.baseAddress)
+                    evaluate(
+                        logits: z.baseAddress!, rows: logits.rows, classes: logits.columns, labels: y.baseAddress!,
+                        batchSize: batchSize, gradient: g.baseAddress)
                 }
             }
         }

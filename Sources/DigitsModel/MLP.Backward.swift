@@ -20,8 +20,9 @@ extension MLP {
 
         /// A record of a backward pass: one entry per layer in each array, input side first.
         public init(rawActivationGradients: [Matrix], gradients: [Dense.Gradients], inputGradients: [Matrix]) {
-            precondition(rawActivationGradients.count == gradients.count && gradients.count == inputGradients.count,
-                         "one entry per layer in each array")
+            precondition(
+                rawActivationGradients.count == gradients.count && gradients.count == inputGradients.count,
+                "one entry per layer in each array")
             self.rawActivationGradients = rawActivationGradients
             self.gradients = gradients
             self.inputGradients = inputGradients

@@ -39,8 +39,10 @@ public struct MLP: Equatable, Sendable {
                 weight.storage[i] = Float(generator.nextNormal(standardDeviation: deviation))
             }
             let isOutput = index == sizes.count - 2
-            layers.append(Dense(weight: weight, bias: Matrix(rows: 1, columns: m),
-                                activation: isOutput ? .identity : activation))
+            layers.append(
+                Dense(
+                    weight: weight, bias: Matrix(rows: 1, columns: m),
+                    activation: isOutput ? .identity : activation))
         }
         self.init(layers: layers)
     }
@@ -96,8 +98,9 @@ public struct MLP: Equatable, Sendable {
         logits.storage.withUnsafeBufferPointer { z in
             result.storage.withUnsafeMutableBufferPointer { p in
                 for r in 0 ..< logits.rows {
-                    Softmax.probabilities(of: UnsafeBufferPointer(rebasing: z[r * classes ..< (r + 1) * classes]),
-                                          into: UnsafeMutableBufferPointer(rebasing: p[r * classes ..< (r + 1) * classes]))
+                    Softmax.probabilities(
+                        of: UnsafeBufferPointer(rebasing: z[r * classes ..< (r + 1) * classes]),
+                        into: UnsafeMutableBufferPointer(rebasing: p[r * classes ..< (r + 1) * classes]))
                 }
             }
         }
@@ -135,23 +138,26 @@ public struct MLP: Equatable, Sendable {
     /// - Returns: every layer's dL/dZ, dL/dW, dL/db and dL/dI (see `MLP.Backward`).
     public func backward(input: Matrix, outputs: [Matrix], outputGradient: Matrix) -> Backward {
         precondition(outputs.count == layers.count, "need one output per layer")
-        precondition(input.columns == inputCount && outputGradient.columns == outputCount
-                         && outputGradient.rows == input.rows, "gradient must be B×\(outputCount)")
+        precondition(
+            input.columns == inputCount && outputGradient.columns == outputCount
+                && outputGradient.rows == input.rows, "gradient must be B×\(outputCount)")
         var rawActivationGradients = [Matrix](repeating: Matrix(rows: 0, columns: 0), count: layers.count)
         var inputGradients = rawActivationGradients
         var gradients = layers.map(Dense.Gradients.init(for:))
         var upstream = outputGradient  // dL/dA of layer l: B×m_l
         for l in layers.indices.reversed() {
             let layer = layers[l]
-            layer.backward(input: l == 0 ? input : outputs[l - 1], output: outputs[l], outputGradient: &upstream,
-                           gradients: &gradients[l])
+            layer.backward(
+                input: l == 0 ? input : outputs[l - 1], output: outputs[l], outputGradient: &upstream,
+                gradients: &gradients[l])
             var handedDown = Matrix(rows: input.rows, columns: layer.inputCount)
             layer.inputGradient(upstream, into: &handedDown)
             rawActivationGradients[l] = upstream
             inputGradients[l] = handedDown
             upstream = handedDown
         }
-        return Backward(rawActivationGradients: rawActivationGradients, gradients: gradients,
-                        inputGradients: inputGradients)
+        return Backward(
+            rawActivationGradients: rawActivationGradients, gradients: gradients,
+            inputGradients: inputGradients)
     }
 }

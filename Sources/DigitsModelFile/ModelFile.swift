@@ -46,8 +46,9 @@ public struct ModelFile: Equatable, Sendable {
     public func safeTensors() throws(SafeTensorsError) -> SafeTensorsFile {
         var tensors: [String: SafeTensor] = [:]
         for (index, layer) in model.layers.enumerated() {
-            tensors["layers.\(index).weight"] = try SafeTensor(shape: [layer.inputCount, layer.outputCount],
-                                                               floats: layer.weight.storage)
+            tensors["layers.\(index).weight"] = try SafeTensor(
+                shape: [layer.inputCount, layer.outputCount],
+                floats: layer.weight.storage)
             tensors["layers.\(index).bias"] = try SafeTensor(shape: [layer.outputCount], floats: layer.bias.storage)
         }
         var metadata = [
@@ -86,8 +87,10 @@ public struct ModelFile: Equatable, Sendable {
         for index in 0 ..< layerCount {
             let inputs = layers.last?.outputCount ?? Self.inputCount
             let isOutput = index == layerCount - 1
-            layers.append(try Self.layer(index, of: stored, inputs: inputs,
-                                         activation: isOutput ? .identity : activation, file: file))
+            layers.append(
+                try Self.layer(
+                    index, of: stored, inputs: inputs,
+                    activation: isOutput ? .identity : activation, file: file))
         }
         let model = MLP(layers: layers)
         try Self.checkOutputs(of: model, file: file)
@@ -150,7 +153,9 @@ extension ModelFile {
         _ index: Int, of stored: SafeTensorsFile, inputs: Int, activation: Activation, file: String
     ) throws(ModelFileError) -> Dense {
         let weight = stored.tensors["layers.\(index).weight"]!, bias = stored.tensors["layers.\(index).bias"]!
-        guard weight.shape.count == 2 else { throw .weightNotTwoDimensional(file: file, layer: index, shape: weight.shape) }
+        guard weight.shape.count == 2 else {
+            throw .weightNotTwoDimensional(file: file, layer: index, shape: weight.shape)
+        }
         let (n, m) = (weight.shape[0], weight.shape[1])
         guard n == inputs else { throw .shapesDoNotChain(file: file, layer: index, inputs: n, expected: inputs) }
         guard m > 0 else { throw .noOutputs(file: file, layer: index) }
@@ -161,8 +166,9 @@ extension ModelFile {
         guard weightValues.allSatisfy({ $0.isFinite }), biasValues.allSatisfy({ $0.isFinite }) else {
             throw .notFinite(file: file, layer: index)
         }
-        return Dense(weight: Matrix(rows: n, columns: m, values: weightValues),
-                     bias: Matrix(rows: 1, columns: m, values: biasValues), activation: activation)
+        return Dense(
+            weight: Matrix(rows: n, columns: m, values: weightValues),
+            bias: Matrix(rows: 1, columns: m, values: biasValues), activation: activation)
     }
 
     /// Checks that the network gives ten outputs, none of which can overflow.

@@ -79,13 +79,13 @@ public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
     public var file: String? {
         switch self {
         case let .unreadable(file, _), let .notARegularFile(file), let .fileTooShort(file, _),
-             let .headerExceedsFile(file, _, _), let .headerTooLarge(file, _, _), let .headerNotObject(file),
-             let .headerNotUTF8(file), let .headerNotJSON(file, _), let .duplicateKey(file, _),
-             let .invalidMetadata(file, _), let .invalidEntry(file, _, _), let .unknownDType(file, _, _),
-             let .unsupportedDType(file, _, _), let .shapeOverflow(file, _, _),
-             let .offsetsMismatchShape(file, _, _, _, _), let .offsetsOutOfBounds(file, _, _, _),
-             let .overlappingTensors(file, _, _), let .unclaimedBytes(file, _, _),
-             let .dataLengthMismatch(file, _, _):
+            let .headerExceedsFile(file, _, _), let .headerTooLarge(file, _, _), let .headerNotObject(file),
+            let .headerNotUTF8(file), let .headerNotJSON(file, _), let .duplicateKey(file, _),
+            let .invalidMetadata(file, _), let .invalidEntry(file, _, _), let .unknownDType(file, _, _),
+            let .unsupportedDType(file, _, _), let .shapeOverflow(file, _, _),
+            let .offsetsMismatchShape(file, _, _, _, _), let .offsetsOutOfBounds(file, _, _, _),
+            let .overlappingTensors(file, _, _), let .unclaimedBytes(file, _, _),
+            let .dataLengthMismatch(file, _, _):
             file
         case .invalidShape, .byteCountMismatch, .reservedTensorName:
             nil

@@ -230,7 +230,8 @@ enum StrictJSON {
                 if (0xD800 ..< 0xDC00).contains(codePoint) {
                     // A high surrogate must be followed by an escaped low surrogate.
                     guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
-                          bytes[position + 1] == UInt8(ascii: "u") else {
+                        bytes[position + 1] == UInt8(ascii: "u")
+                    else {
                         throw error("unpaired UTF-16 surrogate in a \\u escape")
                     }
                     position += 2

@@ -34,8 +34,9 @@ public enum Kernels {
         rows: Int, columns: Int, depth: Int, _ a: Operand, _ b: Operand,
         into c: UnsafeMutablePointer<Float>, stride cStride: Int, accumulate: Bool = false
     ) {
-        ck_sgemm(a.transposed, b.transposed, Int32(rows), Int32(columns), Int32(depth), a.start, Int32(a.stride),
-                 b.start, Int32(b.stride), accumulate ? 1 : 0, c, Int32(cStride))
+        ck_sgemm(
+            a.transposed, b.transposed, Int32(rows), Int32(columns), Int32(depth), a.start, Int32(a.stride),
+            b.start, Int32(b.stride), accumulate ? 1 : 0, c, Int32(cStride))
     }
 
     /// `C = act(op(A)·op(B) + bias)` in one pass (`act(C + …)` with `accumulate`): a dense
@@ -47,8 +48,9 @@ public enum Kernels {
         into c: UnsafeMutablePointer<Float>, stride cStride: Int, accumulate: Bool = false,
         addingBias bias: UnsafePointer<Float>?, relu: Bool
     ) {
-        ck_sgemm_bias_act(a.transposed, b.transposed, Int32(rows), Int32(columns), Int32(depth), a.start,
-                          Int32(a.stride), b.start, Int32(b.stride), accumulate ? 1 : 0, c, Int32(cStride), bias, relu)
+        ck_sgemm_bias_act(
+            a.transposed, b.transposed, Int32(rows), Int32(columns), Int32(depth), a.start,
+            Int32(a.stride), b.start, Int32(b.stride), accumulate ? 1 : 0, c, Int32(cStride), bias, relu)
     }
 
     /// The same product by the plain triple loop, at any kernel level: the reference the fast
@@ -57,8 +59,9 @@ public enum Kernels {
         rows: Int, columns: Int, depth: Int, _ a: Operand, _ b: Operand,
         into c: UnsafeMutablePointer<Float>, stride cStride: Int, accumulate: Bool = false
     ) {
-        ck_sgemm_reference(a.transposed, b.transposed, Int32(rows), Int32(columns), Int32(depth), a.start,
-                           Int32(a.stride), b.start, Int32(b.stride), accumulate ? 1 : 0, c, Int32(cStride))
+        ck_sgemm_reference(
+            a.transposed, b.transposed, Int32(rows), Int32(columns), Int32(depth), a.start,
+            Int32(a.stride), b.start, Int32(b.stride), accumulate ? 1 : 0, c, Int32(cStride))
     }
 
     /// An elementwise non-linearity the kernels apply, `f`, with its derivative written through

@@ -81,7 +81,8 @@ extension SplitMix64: Codable {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard text.count == 16, let state = UInt64(text, radix: 16) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected 16 hex digits, got '\(text)'")
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "expected 16 hex digits, got '\(text)'")
         }
         self.init(seed: state)
     }

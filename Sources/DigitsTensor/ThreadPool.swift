@@ -44,9 +44,11 @@ public final class ThreadPool {
         withoutActuallyEscaping(body) { body in
             var task = body
             withUnsafeMutablePointer(to: &task) { context in
-                ck_pool_run(pool, { context, thread in
-                    context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(Int(thread))
-                }, context)
+                ck_pool_run(
+                    pool,
+                    { context, thread in
+                        context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(Int(thread))
+                    }, context)
             }
         }
     }

@@ -70,14 +70,18 @@ final class BatchWorkspace {
     /// scaling pixels to [0, 1], and applies `transform` to them when given, in `scratch`'s
     /// matrix (the protocol works on a `Matrix`; the copy in and out is only made when
     /// augmenting, and reuses the matrix's memory from step to step).
-    func load(_ indices: ArraySlice<Int>, from data: MNISTDataSet, into rows: Range<Int>,
-              transform: (any BatchTransform)?, generator: inout SplitMix64, scratch: ThreadScratch) {
+    func load(
+        _ indices: ArraySlice<Int>, from data: MNISTDataSet, into rows: Range<Int>,
+        transform: (any BatchTransform)?, generator: inout SplitMix64, scratch: ThreadScratch
+    ) {
         let pixels = layout.layers[0].inputs
-        precondition(pixels == MNISTDataSet.pixelsPerImage && indices.count == rows.count && rows.upperBound <= capacity)
+        precondition(
+            pixels == MNISTDataSet.pixelsPerImage && indices.count == rows.count && rows.upperBound <= capacity)
         data.images.withUnsafeBufferPointer { images in
             for (row, index) in zip(rows, indices) {
-                Kernels.unitFloats(fromBytes: images.baseAddress! + index * pixels, into: inputs.baseAddress! + row * pixels,
-                                   count: pixels)
+                Kernels.unitFloats(
+                    fromBytes: images.baseAddress! + index * pixels, into: inputs.baseAddress! + row * pixels,
+                    count: pixels)
                 labels[row] = Int(data.labels[index])
             }
         }
@@ -86,8 +90,9 @@ final class BatchWorkspace {
         scratch.transformed.resize(rows: rows.count)
         scratch.transformed.storage.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: shard) }
         transform.apply(to: &scratch.transformed, generator: &generator)
-        precondition(scratch.transformed.rows == rows.count && scratch.transformed.columns == pixels,
-                     "a BatchTransform must keep the shape of its input")
+        precondition(
+            scratch.transformed.rows == rows.count && scratch.transformed.columns == pixels,
+            "a BatchTransform must keep the shape of its input")
         scratch.transformed.storage.withUnsafeBufferPointer { _ = shard.update(fromContentsOf: $0) }
     }
 
@@ -108,9 +113,10 @@ final class BatchWorkspace {
     func forwardFirstLayer(panel p: Int, parameters: UnsafePointer<Float>) {
         let layer = layout.layers[0]
         let columns = layer.panels[p]
-        Dense.forward(Dense.Shape(rows: rows, inputs: layer.inputs, outputs: columns.count), input: inputs.baseAddress!,
-                      weight: parameters + layer.panelStart(p), bias: parameters + layer.bias.lowerBound + columns.lowerBound,
-                      activation: layer.activation, output: output(0) + columns.lowerBound, outputStride: layer.outputs)
+        Dense.forward(
+            Dense.Shape(rows: rows, inputs: layer.inputs, outputs: columns.count), input: inputs.baseAddress!,
+            weight: parameters + layer.panelStart(p), bias: parameters + layer.bias.lowerBound + columns.lowerBound,
+            activation: layer.activation, output: output(0) + columns.lowerBound, outputStride: layer.outputs)
     }
 
     /// Forward from layer 1, the loss and backward down to layer 0's dL/dZ, for the rows `shard`.
@@ -139,25 +145,29 @@ final class BatchWorkspace {
         for l in layers.indices.dropFirst() {
             let layer = layers[l]
             assert(layer.panels.count == 1, "only the first layer is split into panels")
-            Dense.forward(shape(l), input: rowsOf(layerInput(l), width: layer.inputs),
-                          weight: parameters + layer.weight.lowerBound, bias: parameters + layer.bias.lowerBound,
-                          activation: layer.activation, output: rowsOf(output(l), width: layer.outputs))
+            Dense.forward(
+                shape(l), input: rowsOf(layerInput(l), width: layer.inputs),
+                weight: parameters + layer.weight.lowerBound, bias: parameters + layer.bias.lowerBound,
+                activation: layer.activation, output: rowsOf(output(l), width: layer.outputs))
         }
         let last = layers.count - 1
         let classes = layers[last].outputs
-        let evaluation = loss.evaluate(logits: rowsOf(output(last), width: classes), rows: shard.count,
-                                       classes: classes, labels: labels.baseAddress! + shard.lowerBound,
-                                       batchSize: batchSize, gradient: rowsOf(outputGradient(last), width: classes))
+        let evaluation = loss.evaluate(
+            logits: rowsOf(output(last), width: classes), rows: shard.count,
+            classes: classes, labels: labels.baseAddress! + shard.lowerBound,
+            batchSize: batchSize, gradient: rowsOf(outputGradient(last), width: classes))
         for l in stride(from: last, through: 0, by: -1) {
             let layer = layers[l]
             // dL/dZ = dL/dA ⊙ f'(Z), in place.
-            Dense.activationBackward(layer.activation, output: rowsOf(output(l), width: layer.outputs),
-                                     outputGradient: rowsOf(outputGradient(l), width: layer.outputs),
-                                     count: shard.count * layer.outputs)
+            Dense.activationBackward(
+                layer.activation, output: rowsOf(output(l), width: layer.outputs),
+                outputGradient: rowsOf(outputGradient(l), width: layer.outputs),
+                count: shard.count * layer.outputs)
             if l > 0 {
-                Dense.inputGradient(shape(l), outputGradient: rowsOf(outputGradient(l), width: layer.outputs),
-                                    weight: parameters + layer.weight.lowerBound,
-                                    inputGradient: rowsOf(outputGradient(l - 1), width: layer.inputs))
+                Dense.inputGradient(
+                    shape(l), outputGradient: rowsOf(outputGradient(l), width: layer.outputs),
+                    weight: parameters + layer.weight.lowerBound,
+                    inputGradient: rowsOf(outputGradient(l - 1), width: layer.inputs))
             }
         }
         return evaluation

@@ -20,8 +20,10 @@ public struct EpochMetrics: Equatable, Sendable, Codable {
     public var imagesPerSecond: Double
 
     /// Metrics from their parts.
-    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, testLoss: Double, testAccuracy: Double,
-                learningRate: Double, trainSeconds: Double, evaluationSeconds: Double, imagesPerSecond: Double) {
+    public init(
+        epoch: Int, trainLoss: Double, trainAccuracy: Double, testLoss: Double, testAccuracy: Double,
+        learningRate: Double, trainSeconds: Double, evaluationSeconds: Double, imagesPerSecond: Double
+    ) {
         self.epoch = epoch
         self.trainLoss = trainLoss
         self.trainAccuracy = trainAccuracy

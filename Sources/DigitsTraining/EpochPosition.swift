@@ -8,9 +8,11 @@ public struct EpochPosition: Equatable, Sendable, Codable {
     public var generator: SplitMix64
     /// Batches of the epoch already done.
     public var batchesDone = 0
-    /// The running sums behind the epoch's training loss and accuracy.
+    /// The summed loss of the examples seen so far in the epoch.
     public var lossSum = 0.0
+    /// How many of them were predicted correctly.
     public var correct = 0
+    /// How many examples the epoch has seen so far.
     public var examplesSeen = 0
     /// The learning rate of the last batch done.
     public var learningRate = 0.0

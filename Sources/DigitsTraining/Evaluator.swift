@@ -42,7 +42,8 @@ public struct Evaluator {
                     lossSum += loss.evaluate(logits: logits, labels: batch.labels).lossSum
                     logits.storage.withUnsafeBufferPointer { z in
                         for row in 0 ..< logits.rows {
-                            let predicted = Softmax.argmax(UnsafeBufferPointer(rebasing: z[row * classes ..< (row + 1) * classes]))
+                            let predicted = Softmax.argmax(
+                                UnsafeBufferPointer(rebasing: z[row * classes ..< (row + 1) * classes]))
                             confusion[batch.labels[row] * classes + predicted] += 1
                         }
                     }
@@ -56,10 +57,13 @@ public struct Evaluator {
         for part in partial {
             lossSum += part.loss
             for truth in 0 ..< classes {
-                for predicted in 0 ..< classes { confusion[truth][predicted] += part.confusion[truth * classes + predicted] }
+                for predicted in 0 ..< classes {
+                    confusion[truth][predicted] += part.confusion[truth * classes + predicted]
+                }
             }
         }
-        return EvaluationReport(count: data.count, loss: data.count == 0 ? 0 : lossSum / Double(data.count),
-                                confusion: confusion)
+        return EvaluationReport(
+            count: data.count, loss: data.count == 0 ? 0 : lossSum / Double(data.count),
+            confusion: confusion)
     }
 }

@@ -43,9 +43,10 @@ struct ParameterLayout {
             let bias = weight.upperBound ..< weight.upperBound + layer.bias.storage.count
             offset = bias.upperBound
             let parts = l == 0 ? firstLayerPanels : 1
-            return Layer(inputs: layer.inputCount, outputs: layer.outputCount, activation: layer.activation,
-                         weight: weight, panels: ParameterLayout.columnShares(of: layer.outputCount, parts: parts),
-                         bias: bias)
+            return Layer(
+                inputs: layer.inputCount, outputs: layer.outputCount, activation: layer.activation,
+                weight: weight, panels: ParameterLayout.columnShares(of: layer.outputCount, parts: parts),
+                bias: bias)
         }
         count = offset
     }
@@ -54,7 +55,9 @@ struct ParameterLayout {
     /// 16 when every part can have some, so that a panel's rows start on 64-byte boundaries.
     /// Some ranges are empty when there are fewer columns than parts.
     static func columnShares(of count: Int, parts: Int) -> [Range<Int>] {
-        guard count >= 16 * parts else { return (0 ..< parts).map { ThreadPool.share(of: count, part: $0, parts: parts) } }
+        guard count >= 16 * parts else {
+            return (0 ..< parts).map { ThreadPool.share(of: count, part: $0, parts: parts) }
+        }
         let cuts = (0 ... parts).map { p in p == parts ? count : count * p / parts / 16 * 16 }
         return (0 ..< parts).map { cuts[$0] ..< cuts[$0 + 1] }
     }
@@ -90,8 +93,10 @@ struct ParameterLayout {
                     }
                 }
             }
-            return (Matrix(rows: layer.inputs, columns: layer.outputs, values: weight),
-                    Matrix(rows: 1, columns: layer.outputs, values: Array(vector[layer.bias])))
+            return (
+                Matrix(rows: layer.inputs, columns: layer.outputs, values: weight),
+                Matrix(rows: 1, columns: layer.outputs, values: Array(vector[layer.bias]))
+            )
         }
     }
 }

@@ -34,12 +34,14 @@ public struct SGD: Equatable, Sendable {
     public mutating func step(_ model: inout MLP, gradients: [Dense.Gradients], learningRate: Float) {
         precondition(gradients.count == model.layers.count)
         for l in model.layers.indices {
-            SGD.update(parameters: &model.layers[l].weight.storage, velocity: &velocities[l].weight.storage,
-                       gradient: gradients[l].weight.storage, learningRate: learningRate,
-                       momentum: momentum, weightDecay: weightDecay)
-            SGD.update(parameters: &model.layers[l].bias.storage, velocity: &velocities[l].bias.storage,
-                       gradient: gradients[l].bias.storage, learningRate: learningRate,
-                       momentum: momentum, weightDecay: 0)
+            SGD.update(
+                parameters: &model.layers[l].weight.storage, velocity: &velocities[l].weight.storage,
+                gradient: gradients[l].weight.storage, learningRate: learningRate,
+                momentum: momentum, weightDecay: weightDecay)
+            SGD.update(
+                parameters: &model.layers[l].bias.storage, velocity: &velocities[l].bias.storage,
+                gradient: gradients[l].bias.storage, learningRate: learningRate,
+                momentum: momentum, weightDecay: 0)
         }
     }
 
@@ -53,9 +55,10 @@ public struct SGD: Equatable, Sendable {
         parameters.withUnsafeMutableBufferPointer { p in
             velocity.withUnsafeMutableBufferPointer { v in
                 gradient.withUnsafeBufferPointer { g in
-                    update(parameters: p.baseAddress!, velocity: v.baseAddress!, stride: 0, gradient: g.baseAddress!,
-                           gradientStride: 0, rows: 1, columns: g.count, learningRate: learningRate,
-                           momentum: momentum, weightDecay: weightDecay)
+                    update(
+                        parameters: p.baseAddress!, velocity: v.baseAddress!, stride: 0, gradient: g.baseAddress!,
+                        gradientStride: 0, rows: 1, columns: g.count, learningRate: learningRate,
+                        momentum: momentum, weightDecay: weightDecay)
                 }
             }
         }
@@ -70,8 +73,9 @@ public struct SGD: Equatable, Sendable {
         gradient: UnsafePointer<Float>, gradientStride: Int, rows: Int, columns: Int,
         learningRate: Float, momentum: Float, weightDecay: Float
     ) {
-        Kernels.sgdUpdate(weights: parameters, velocities: velocity, stride: stride, gradient: gradient,
-                          gradientStride: gradientStride, rows: rows, columns: columns, learningRate: learningRate,
-                          momentum: momentum, weightDecay: weightDecay)
+        Kernels.sgdUpdate(
+            weights: parameters, velocities: velocity, stride: stride, gradient: gradient,
+            gradientStride: gradientStride, rows: rows, columns: columns, learningRate: learningRate,
+            momentum: momentum, weightDecay: weightDecay)
     }
 }

@@ -28,12 +28,15 @@ public struct Trainer {
     public init(configuration: TrainingConfiguration, trainingSet: MNISTDataSet, testSet: MNISTDataSet) throws {
         try Self.check(configuration, trainingSet: trainingSet)
         var generator = SplitMix64(seed: configuration.seed)
-        let model = MLP(inputCount: MNISTDataSet.pixelsPerImage, hidden: configuration.hidden, outputCount: 10,
-                        activation: configuration.activation, generator: &generator)
-        let optimizer = SGD(for: model, momentum: Float(configuration.momentum),
-                            weightDecay: Float(configuration.weightDecay))
-        self.init(configuration: configuration, model: model, optimizer: optimizer, history: [],
-                  position: EpochPosition(generator: generator), trainingSet: trainingSet, testSet: testSet)
+        let model = MLP(
+            inputCount: MNISTDataSet.pixelsPerImage, hidden: configuration.hidden, outputCount: 10,
+            activation: configuration.activation, generator: &generator)
+        let optimizer = SGD(
+            for: model, momentum: Float(configuration.momentum),
+            weightDecay: Float(configuration.weightDecay))
+        self.init(
+            configuration: configuration, model: model, optimizer: optimizer, history: [],
+            position: EpochPosition(generator: generator), trainingSet: trainingSet, testSet: testSet)
     }
 
     /// A trainer that continues the run `checkpoint` was taken from, exactly where it stopped:
@@ -42,14 +45,17 @@ public struct Trainer {
     public init(resuming checkpoint: TrainingCheckpoint, trainingSet: MNISTDataSet, testSet: MNISTDataSet) throws {
         try Self.check(checkpoint.configuration, trainingSet: trainingSet)
         guard checkpoint.trainingExamples == trainingSet.count else {
-            throw TrainingError.trainingSetMismatch(checkpointExamples: checkpoint.trainingExamples,
-                                                    trainingExamples: trainingSet.count)
+            throw TrainingError.trainingSetMismatch(
+                checkpointExamples: checkpoint.trainingExamples,
+                trainingExamples: trainingSet.count)
         }
-        var optimizer = SGD(for: checkpoint.model, momentum: Float(checkpoint.configuration.momentum),
-                            weightDecay: Float(checkpoint.configuration.weightDecay))
+        var optimizer = SGD(
+            for: checkpoint.model, momentum: Float(checkpoint.configuration.momentum),
+            weightDecay: Float(checkpoint.configuration.weightDecay))
         optimizer.velocities = checkpoint.velocities
-        self.init(configuration: checkpoint.configuration, model: checkpoint.model, optimizer: optimizer,
-                  history: checkpoint.history, position: checkpoint.position, trainingSet: trainingSet, testSet: testSet)
+        self.init(
+            configuration: checkpoint.configuration, model: checkpoint.model, optimizer: optimizer,
+            history: checkpoint.history, position: checkpoint.position, trainingSet: trainingSet, testSet: testSet)
     }
 
     private init(
@@ -61,8 +67,9 @@ public struct Trainer {
         self.testSet = testSet
         self.history = history
         self.position = position
-        engine = TrainingEngine(model: model, optimizer: optimizer, loss: configuration.loss,
-                                threadCount: configuration.threads)
+        engine = TrainingEngine(
+            model: model, optimizer: optimizer, loss: configuration.loss,
+            threadCount: configuration.threads)
         let stepsPerEpoch = (trainingSet.count + configuration.batchSize - 1) / configuration.batchSize
         schedule = LearningRateSchedule(
             peak: configuration.learningRate,
@@ -100,8 +107,9 @@ public struct Trainer {
     /// Everything needed to continue this run later, exactly.
     public func checkpoint() -> TrainingCheckpoint {
         let optimizer = engine.optimizer
-        return TrainingCheckpoint(configuration: configuration, model: engine.model, velocities: optimizer.velocities,
-                                  history: history, position: position, trainingExamples: trainingSet.count)
+        return TrainingCheckpoint(
+            configuration: configuration, model: engine.model, velocities: optimizer.velocities,
+            history: history, position: position, trainingExamples: trainingSet.count)
     }
 
     /// Runs the epoch in progress (or the next one) to its end and returns its metrics (also
@@ -135,21 +143,24 @@ public struct Trainer {
             let step = (epoch - 1) * batchesPerEpoch + batch
             let learningRate = schedule.rate(atStep: step)
             let indices = order[batch * batchSize ..< min(order.count, (batch + 1) * batchSize)]
-            let result = engine.step(batch: indices, of: trainingSet, learningRate: Float(learningRate),
-                                     transform: transform,
-                                     transformSeed: configuration.seed ^ (UInt64(step) &* 0xD1B5_4A32_D192_ED03))
+            let result = engine.step(
+                batch: indices, of: trainingSet, learningRate: Float(learningRate),
+                transform: transform,
+                transformSeed: configuration.seed ^ (UInt64(step) &* 0xD1B5_4A32_D192_ED03))
             guard result.lossSum.isFinite, result.lossSum / Double(indices.count) <= Self.divergenceLoss else {
                 throw TrainingError.diverged(epoch: epoch, batch: batch + 1, learningRate: learningRate)
             }
-            position.record(result, examples: indices.count, learningRate: learningRate,
-                            trainSeconds: earlierSeconds + (clock.now - started).seconds)
+            position.record(
+                result, examples: indices.count, learningRate: learningRate,
+                trainSeconds: earlierSeconds + (clock.now - started).seconds)
             let elapsed = (clock.now - started).seconds
             let doneHere = batch + 1 - firstBatch
-            progress(TrainingProgress(
-                epoch: epoch, epochs: configuration.epochs, batch: batch + 1, batches: batchesPerEpoch,
-                loss: position.meanLoss, accuracy: position.accuracy,
-                imagesPerSecond: Double(position.examplesSeen) / max(position.trainSeconds, 1e-9),
-                secondsRemaining: elapsed / Double(doneHere) * Double(batchesPerEpoch - batch - 1)))
+            progress(
+                TrainingProgress(
+                    epoch: epoch, epochs: configuration.epochs, batch: batch + 1, batches: batchesPerEpoch,
+                    loss: position.meanLoss, accuracy: position.accuracy,
+                    imagesPerSecond: Double(position.examplesSeen) / max(position.trainSeconds, 1e-9),
+                    secondsRemaining: elapsed / Double(doneHere) * Double(batchesPerEpoch - batch - 1)))
         }
         let evaluationStarted = clock.now
         let report = engine.evaluate(on: testSet)

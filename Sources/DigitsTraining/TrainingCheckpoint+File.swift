@@ -30,13 +30,15 @@ extension TrainingCheckpoint {
         for (index, velocity) in velocities.enumerated() {
             file.tensors["velocity.\(index).weight"] = try SafeTensor(
                 shape: [velocity.weight.rows, velocity.weight.columns], floats: velocity.weight.storage)
-            file.tensors["velocity.\(index).bias"] = try SafeTensor(shape: [velocity.bias.columns],
-                                                                    floats: velocity.bias.storage)
+            file.tensors["velocity.\(index).bias"] = try SafeTensor(
+                shape: [velocity.bias.columns],
+                floats: velocity.bias.storage)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let state = State(configuration: configuration, history: history, position: position,
-                          trainingExamples: trainingExamples)
+        let state = State(
+            configuration: configuration, history: history, position: position,
+            trainingExamples: trainingExamples)
         file.metadata["checkpoint"] = String(decoding: try encoder.encode(state), as: UTF8.self)
         try file.write(to: Self.path(inFolder: folder))
     }
@@ -47,7 +49,7 @@ extension TrainingCheckpoint {
         guard FileSystem.isFile(path) else { throw CheckpointError.missing(folder: folder) }
         let stored = try SafeTensorsFile(contentsOf: path)
         guard let stateText = stored.metadata["checkpoint"],
-              let state = try? JSONDecoder().decode(State.self, from: Data(stateText.utf8))
+            let state = try? JSONDecoder().decode(State.self, from: Data(stateText.utf8))
         else {
             throw CheckpointError.invalid(file: path, problem: "its 'checkpoint' metadata is missing or not valid")
         }
@@ -58,10 +60,11 @@ extension TrainingCheckpoint {
         var velocities: [Dense.Gradients] = []
         for (index, layer) in model.layers.enumerated() {
             guard let weight = stored.tensors["velocity.\(index).weight"]?.floats,
-                  let bias = stored.tensors["velocity.\(index).bias"]?.floats,
-                  weight.count == layer.weight.storage.count, bias.count == layer.bias.storage.count
+                let bias = stored.tensors["velocity.\(index).bias"]?.floats,
+                weight.count == layer.weight.storage.count, bias.count == layer.bias.storage.count
             else {
-                throw CheckpointError.invalid(file: path, problem: "velocity tensors for layer \(index) are missing or mis-shaped")
+                throw CheckpointError.invalid(
+                    file: path, problem: "velocity tensors for layer \(index) are missing or mis-shaped")
             }
             var velocity = Dense.Gradients(for: layer)
             velocity.weight.storage = weight
@@ -79,8 +82,9 @@ extension TrainingCheckpoint {
         if let problem = Self.problem(with: state) {
             throw CheckpointError.invalid(file: path, problem: problem)
         }
-        self.init(configuration: state.configuration, model: model, velocities: velocities, history: state.history,
-                  position: state.position, trainingExamples: state.trainingExamples)
+        self.init(
+            configuration: state.configuration, model: model, velocities: velocities, history: state.history,
+            position: state.position, trainingExamples: state.trainingExamples)
     }
 
     /// What makes a checkpoint's state (its configuration aside, which is validated first) one that

@@ -18,8 +18,10 @@ public struct TrainingCheckpoint: Equatable, Sendable {
     public var trainingExamples: Int
 
     /// A checkpoint from its parts.
-    public init(configuration: TrainingConfiguration, model: MLP, velocities: [Dense.Gradients],
-                history: [EpochMetrics], position: EpochPosition, trainingExamples: Int) {
+    public init(
+        configuration: TrainingConfiguration, model: MLP, velocities: [Dense.Gradients],
+        history: [EpochMetrics], position: EpochPosition, trainingExamples: Int
+    ) {
         self.configuration = configuration
         self.model = model
         self.velocities = velocities

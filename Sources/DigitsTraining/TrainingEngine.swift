@@ -71,9 +71,10 @@ public final class TrainingEngine {
 
     /// The network as trained so far (a copy).
     public var model: MLP {
-        MLP(layers: zip(layout.layers, layout.unflatten(parameters)).map { layer, values in
-            Dense(weight: values.weight, bias: values.bias, activation: layer.activation)
-        })
+        MLP(
+            layers: zip(layout.layers, layout.unflatten(parameters)).map { layer, values in
+                Dense(weight: values.weight, bias: values.bias, activation: layer.activation)
+            })
     }
 
     /// The optimiser's settings and state — its velocities — as they are now (a copy).
@@ -114,32 +115,36 @@ public final class TrainingEngine {
 
         pool.run { t in
             Kernels.withDenormalsFlushed {
-            let p = UnsafePointer(parameters.baseAddress!)
-            let scratch = workspace.scratch[t]
-            let shard = ThreadPool.share(of: batchSize, part: t, parts: threads)
-            var generator = SplitMix64(seed: transformSeed &+ UInt64(t) &* 0x9E37_79B9_7F4A_7C15)
-            workspace.load(batch[batch.startIndex + shard.lowerBound ..< batch.startIndex + shard.upperBound],
-                           from: data, into: shard, transform: transform, generator: &generator, scratch: scratch)
-            pool.barrier()
+                let p = UnsafePointer(parameters.baseAddress!)
+                let scratch = workspace.scratch[t]
+                let shard = ThreadPool.share(of: batchSize, part: t, parts: threads)
+                var generator = SplitMix64(seed: transformSeed &+ UInt64(t) &* 0x9E37_79B9_7F4A_7C15)
+                workspace.load(
+                    batch[batch.startIndex + shard.lowerBound ..< batch.startIndex + shard.upperBound],
+                    from: data, into: shard, transform: transform, generator: &generator, scratch: scratch)
+                pool.barrier()
 
-            workspace.forwardFirstLayer(panel: t, parameters: p)
-            pool.barrier()
+                workspace.forwardFirstLayer(panel: t, parameters: p)
+                pool.barrier()
 
-            scratch.evaluation = workspace.forwardBackward(rows: shard, parameters: p, loss: loss, batchSize: batchSize)
-            pool.barrier()
+                scratch.evaluation = workspace.forwardBackward(
+                    rows: shard, parameters: p, loss: loss, batchSize: batchSize)
+                pool.barrier()
 
-            // This thread's parameters: its panel of the first layer (all rows), and its rows of
-            // every later weight matrix and columns of every later bias.
-            Self.update(layer: 0, panel: t, rows: 0 ..< layout.layers[0].inputs,
-                        biasColumns: layout.layers[0].panels[t], workspace: workspace, scratch: scratch,
-                        parameters: parameters, velocity: velocity, learningRate: learningRate,
-                        momentum: momentum, weightDecay: weightDecay)
-            for (l, layer) in layout.layers.enumerated().dropFirst() {
-                Self.update(layer: l, panel: 0, rows: ThreadPool.share(of: layer.inputs, part: t, parts: threads),
-                            biasColumns: ThreadPool.share(of: layer.outputs, part: t, parts: threads),
-                            workspace: workspace, scratch: scratch, parameters: parameters, velocity: velocity,
-                            learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
-            }
+                // This thread's parameters: its panel of the first layer (all rows), and its rows of
+                // every later weight matrix and columns of every later bias.
+                Self.update(
+                    layer: 0, panel: t, rows: 0 ..< layout.layers[0].inputs,
+                    biasColumns: layout.layers[0].panels[t], workspace: workspace, scratch: scratch,
+                    parameters: parameters, velocity: velocity, learningRate: learningRate,
+                    momentum: momentum, weightDecay: weightDecay)
+                for (l, layer) in layout.layers.enumerated().dropFirst() {
+                    Self.update(
+                        layer: l, panel: 0, rows: ThreadPool.share(of: layer.inputs, part: t, parts: threads),
+                        biasColumns: ThreadPool.share(of: layer.outputs, part: t, parts: threads),
+                        workspace: workspace, scratch: scratch, parameters: parameters, velocity: velocity,
+                        learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
+                }
             }
         }
         return workspace.scratch.reduce(Loss.Evaluation(lossSum: 0, correct: 0)) {
@@ -168,26 +173,30 @@ public final class TrainingEngine {
             while row < rows.upperBound {
                 let count = min(BatchWorkspace.gradientBlockRows, rows.upperBound - row)
                 // dL/dW[rows, columns] = I[:, rows]ᵀ · dL/dZ[:, columns].
-                Dense.weightGradient(rows: count, columns: width, batch: batchRows, input: input + row, inputStride: n,
-                                     outputGradient: outputGradient + columns.lowerBound, outputGradientStride: m,
-                                     into: block, stride: width)
+                Dense.weightGradient(
+                    rows: count, columns: width, batch: batchRows, input: input + row, inputStride: n,
+                    outputGradient: outputGradient + columns.lowerBound, outputGradientStride: m,
+                    into: block, stride: width)
                 // The panel's rows are `width` floats apart, so these rows are one contiguous stretch.
                 let offset = layer.panelStart(panel) + row * width
-                SGD.update(parameters: parameters.baseAddress! + offset, velocity: velocity.baseAddress! + offset,
-                           stride: width, gradient: block, gradientStride: width, rows: count, columns: width,
-                           learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
+                SGD.update(
+                    parameters: parameters.baseAddress! + offset, velocity: velocity.baseAddress! + offset,
+                    stride: width, gradient: block, gradientStride: width, rows: count, columns: width,
+                    learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
                 row += count
             }
         }
         guard !biasColumns.isEmpty else { return }
         // dL/db = the column sums of dL/dZ.
-        Dense.biasGradient(columns: biasColumns.count, batch: batchRows,
-                           outputGradient: outputGradient + biasColumns.lowerBound, outputGradientStride: m,
-                           into: scratch.biasGradient.baseAddress!)
+        Dense.biasGradient(
+            columns: biasColumns.count, batch: batchRows,
+            outputGradient: outputGradient + biasColumns.lowerBound, outputGradientStride: m,
+            into: scratch.biasGradient.baseAddress!)
         let offset = layer.bias.lowerBound + biasColumns.lowerBound
-        SGD.update(parameters: parameters.baseAddress! + offset, velocity: velocity.baseAddress! + offset, stride: 0,
-                   gradient: scratch.biasGradient.baseAddress!, gradientStride: 0, rows: 1, columns: biasColumns.count,
-                   learningRate: learningRate, momentum: momentum, weightDecay: 0)
+        SGD.update(
+            parameters: parameters.baseAddress! + offset, velocity: velocity.baseAddress! + offset, stride: 0,
+            gradient: scratch.biasGradient.baseAddress!, gradientStride: 0, rows: 1, columns: biasColumns.count,
+            learningRate: learningRate, momentum: momentum, weightDecay: 0)
     }
 
     /// Evaluates the model on every example of `data`.

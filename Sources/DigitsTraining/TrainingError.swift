@@ -16,7 +16,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .diverged(epoch, batch, learningRate):
-            return "training diverged: the loss blew up (NaN, infinite or above \(Int(Trainer.divergenceLoss))) in epoch \(epoch), batch \(batch) "
+            return
+                "training diverged: the loss blew up (NaN, infinite or above \(Int(Trainer.divergenceLoss))) in epoch \(epoch), batch \(batch) "
                 + "(learning rate \(learningRate))"
         case let .invalidConfiguration(problem):
             return "invalid training configuration: \(problem)"

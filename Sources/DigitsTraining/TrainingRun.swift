@@ -70,8 +70,9 @@ public struct TrainingRun {
         case let .configuration(configuration):
             trainer = try Trainer(configuration: configuration, trainingSet: trainingSet, testSet: testSet)
         case let .checkpoint(folder):
-            trainer = try Trainer(resuming: TrainingCheckpoint(contentsOfFolder: folder), trainingSet: trainingSet,
-                                  testSet: testSet)
+            trainer = try Trainer(
+                resuming: TrainingCheckpoint(contentsOfFolder: folder), trainingSet: trainingSet,
+                testSet: testSet)
         }
         self.trainingSet = trainingSet
         self.testSet = testSet
@@ -88,7 +89,8 @@ public struct TrainingRun {
         if let checkpointFolder {
             // The folder is made when the first checkpoint is written, so check where it will go.
             let exists = FileManager.default.fileExists(atPath: checkpointFolder)
-            try AtomicFile.checkWritable(exists ? TrainingCheckpoint.path(inFolder: checkpointFolder) : checkpointFolder)
+            try AtomicFile.checkWritable(
+                exists ? TrainingCheckpoint.path(inFolder: checkpointFolder) : checkpointFolder)
         }
     }
 
@@ -123,8 +125,9 @@ public struct TrainingRun {
                 metrics = try trainer.runEpoch(progress: progress, shouldStop: stop)
             } catch let TrainingError.interrupted(epoch, batchesDone) {
                 if let checkpointFolder { try trainer.checkpoint().write(toFolder: checkpointFolder) }
-                throw TrainingInterruption(epoch: epoch, batchesDone: batchesDone,
-                                           batchesPerEpoch: trainer.batchesPerEpoch, checkpointFolder: checkpointFolder)
+                throw TrainingInterruption(
+                    epoch: epoch, batchesDone: batchesDone,
+                    batchesPerEpoch: trainer.batchesPerEpoch, checkpointFolder: checkpointFolder)
             }
             epochEnded(metrics)
             if let checkpointFolder, !trainer.isFinished {

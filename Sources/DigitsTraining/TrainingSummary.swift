@@ -16,8 +16,10 @@ public struct TrainingSummary: Equatable, Sendable, Codable {
     public var command: String
 
     /// A summary from its parts.
-    public init(configuration: TrainingConfiguration, epochs: Int, testAccuracy: Double, testLoss: Double,
-                trainingExamples: Int, testExamples: Int, command: String) {
+    public init(
+        configuration: TrainingConfiguration, epochs: Int, testAccuracy: Double, testLoss: Double,
+        trainingExamples: Int, testExamples: Int, command: String
+    ) {
         self.configuration = configuration
         self.epochs = epochs
         self.testAccuracy = testAccuracy

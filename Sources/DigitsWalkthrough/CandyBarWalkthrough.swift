@@ -40,8 +40,9 @@ public struct CandyBarWalkthrough {
         var lines: [String] = []
         func show(_ name: String, _ value: Matrix, _ note: String = "") {
             let shape = "(\(value.rows)×\(value.columns))"
-            lines.append("  " + name.padding(toLength: 30) + shape.padding(toLength: 8) + " = "
-                         + Self.format(value) + (note.isEmpty ? "" : "   " + note))
+            lines.append(
+                "  " + name.padding(toLength: 30) + shape.padding(toLength: 8) + " = "
+                    + Self.format(value) + (note.isEmpty ? "" : "   " + note))
         }
 
         lines.append("The design notes' worked example: a two-layer network prices a candy bar")
@@ -53,7 +54,6 @@ public struct CandyBarWalkthrough {
         show("I", input)
         show("W1", layer1.weight)
         show("b1", layer1.bias)
-
 
         show("Z1 = I·W1 + b1", layer1.rawActivation(input))
         show("A1 = ReLU(Z1)", a1)
@@ -81,8 +81,9 @@ public struct CandyBarWalkthrough {
         show("b2", model.layers[1].bias)
         show("W1", model.layers[0].weight)
         show("b1", model.layers[0].bias)
-        show("A2 after the step", model.logits(input),
-             "(was \(Self.format(a2[0, 0])): L = T − A falls as A rises, so descent raises the price)")
+        show(
+            "A2 after the step", model.logits(input),
+            "(was \(Self.format(a2[0, 0])): L = T − A falls as A rises, so descent raises the price)")
         return lines.joined(separator: "\n")
     }
 
@@ -95,7 +96,9 @@ public struct CandyBarWalkthrough {
 
     /// A matrix as nested rows of formatted numbers.
     static func format(_ matrix: Matrix) -> String {
-        "[" + matrix.nestedRows.map { "[" + $0.map { format($0) }.joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
+        "["
+            + matrix.nestedRows.map { "[" + $0.map { format($0) }.joined(separator: ", ") + "]" }.joined(
+                separator: ", ") + "]"
     }
 }
 

@@ -16,8 +16,9 @@ struct ClassificationText {
         for (digit, probability) in rows {
             let percent = Format.percent(Double(probability), decimals: 1)
             let padded = String(repeating: " ", count: max(0, 6 - percent.count)) + percent
-            lines.append("  \(digit)  \(padded)  \(Format.bar(Double(probability), width: 20))"
-                         + (digit == result.prediction ? "  ←" : ""))
+            lines.append(
+                "  \(digit)  \(padded)  \(Format.bar(Double(probability), width: 20))"
+                    + (digit == result.prediction ? "  ←" : ""))
         }
         if show {
             lines.append("  what the network saw (28×28):")

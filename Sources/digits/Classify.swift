@@ -33,8 +33,10 @@ struct Classify: ParsableCommand {
     @Flag(help: "Also draw the normalised 28×28 input the network saw.")
     var show = false
 
-    @Argument(help: ArgumentHelp("PNG files or folders of them to classify (- for standard input).",
-                                 valueName: "file"))
+    @Argument(
+        help: ArgumentHelp(
+            "PNG files or folders of them to classify (- for standard input).",
+            valueName: "file"))
     var files: [String]
 
     mutating func validate() throws {
@@ -51,9 +53,11 @@ struct Classify: ParsableCommand {
         var failures = 0
         for (index, file) in files.flatMap(Self.expandingFolders).enumerated() {
             do {
-                let result = file == "-"
-                    ? try classifier.classify(pngBytes: try StandardInput.readAll(limit: PNGDecoder.maximumFileSize),
-                                              name: "standard input")
+                let result =
+                    file == "-"
+                    ? try classifier.classify(
+                        pngBytes: try StandardInput.readAll(limit: PNGDecoder.maximumFileSize),
+                        name: "standard input")
                     : try classifier.classify(contentsOfFile: file)
                 if json {
                     print(try jsonLine(ClassificationRecord(file: file, result: result, top: top)))

@@ -29,8 +29,9 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         let (modelPath, modelFile) = try modelOptions.load()
-        let directory = try MNISTDirectory.locate(explicit: dataOptions.data, environment: Environment.current,
-                                                  splits: [split])
+        let directory = try MNISTDirectory.locate(
+            explicit: dataOptions.data, environment: Environment.current,
+            splits: [split])
         let data = try directory.load(split)
         let clock = ContinuousClock()
         let started = clock.now
@@ -39,22 +40,30 @@ struct Evaluate: ParsableCommand {
         let seconds = (clock.now - started).seconds
 
         if json {
-            print(try jsonLine(EvaluationRecord(report: report, model: modelPath, data: directory.path,
-                                                split: split.rawValue, seconds: seconds)))
+            print(
+                try jsonLine(
+                    EvaluationRecord(
+                        report: report, model: modelPath, data: directory.path,
+                        split: split.rawValue, seconds: seconds)))
             return
         }
         let architecture = modelFile.model.layerSizes.map(String.init).joined(separator: "-")
         print("Model: \(modelPath) (\(architecture), \(modelFile.model.hiddenActivation.rawValue))")
-        print("Data:  \(directory.path), \(Format.count(data.count)) \(split.rawValue) images, evaluated in \(Format.duration(seconds))")
+        print(
+            "Data:  \(directory.path), \(Format.count(data.count)) \(split.rawValue) images, evaluated in \(Format.duration(seconds))"
+        )
         print("")
-        print("Accuracy \(Format.percent(report.accuracy)) (\(Format.count(report.correct)) of \(Format.count(report.count))), "
-              + "mean loss \(Format.fixed(report.loss, decimals: 4))")
+        print(
+            "Accuracy \(Format.percent(report.accuracy)) (\(Format.count(report.correct)) of \(Format.count(report.count))), "
+                + "mean loss \(Format.fixed(report.loss, decimals: 4))")
         print("")
         var perClass = TextTable(header: ["digit", "precision", "recall", "images"])
         for digit in 0 ..< report.classCount {
-            perClass.append([String(digit), report.precision(of: digit).map { Format.percent($0) } ?? "–",
-                             report.recall(of: digit).map { Format.percent($0) } ?? "–",
-                             Format.count(report.confusion[digit].reduce(0, +))])
+            perClass.append([
+                String(digit), report.precision(of: digit).map { Format.percent($0) } ?? "–",
+                report.recall(of: digit).map { Format.percent($0) } ?? "–",
+                Format.count(report.confusion[digit].reduce(0, +)),
+            ])
         }
         print(perClass.render())
         print("")

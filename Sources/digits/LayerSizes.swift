@@ -18,7 +18,8 @@ struct LayerSizes: ExpressibleByArgument {
         var sizes: [Int] = []
         for part in argument.split(separator: ",", omittingEmptySubsequences: false) {
             guard let size = Int(part.trimmingCharacters(in: " ")),
-                  TrainingConfiguration.layerSizeRange.contains(size) else { return nil }
+                TrainingConfiguration.layerSizeRange.contains(size)
+            else { return nil }
             sizes.append(size)
         }
         self.sizes = sizes

@@ -3,10 +3,12 @@ import DigitsKit
 
 /// Which model file to use; shared by `evaluate` and `classify`.
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "The model file (.safetensors).",
-        discussion: "Default: $DIGITS_MODEL, else the shipped Models/mnist-mlp.safetensors.",
-        valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The model file (.safetensors).",
+            discussion: "Default: $DIGITS_MODEL, else the shipped Models/mnist-mlp.safetensors.",
+            valueName: "path"))
     var model: String?
 
     /// Finds and loads the model, following `--model`, `$DIGITS_MODEL`, then the shipped model.

@@ -3,9 +3,10 @@ import DigitsKit
 
 /// The network `digits train` builds: its hidden layers, their activation and the loss.
 struct NetworkOptions: ParsableArguments, TrainingSettingsGroup {
-    @Option(help: ArgumentHelp(
-        "Hidden layer sizes, comma-separated, or \"none\". (default: \(LayerSizes(DefaultText.configuration.hidden).text))",
-        valueName: "sizes"))
+    @Option(
+        help: ArgumentHelp(
+            "Hidden layer sizes, comma-separated, or \"none\". (default: \(LayerSizes(DefaultText.configuration.hidden).text))",
+            valueName: "sizes"))
     var hidden: LayerSizes?
 
     @Option(help: "Hidden-layer activation. (default: \(DefaultText.configuration.activation.rawValue))")

@@ -9,7 +9,10 @@ struct OptimizerOptions: ParsableArguments, TrainingSettingsGroup {
     @Option(help: "Examples per SGD step. (default: \(DefaultText.configuration.batchSize))")
     var batchSize: Int?
 
-    @Option(help: "Peak learning rate, reached after warmup. (default: \(DefaultText.number(DefaultText.configuration.learningRate)))")
+    @Option(
+        help:
+            "Peak learning rate, reached after warmup. (default: \(DefaultText.number(DefaultText.configuration.learningRate)))"
+    )
     var learningRate: Double?
 
     @Option(help: "SGD momentum, in [0, 1). (default: \(DefaultText.number(DefaultText.configuration.momentum)))")
@@ -19,8 +22,10 @@ struct OptimizerOptions: ParsableArguments, TrainingSettingsGroup {
     var weightDecay: Double?
 
     var flagsGiven: [(flag: String, given: Bool)] {
-        [("--epochs", epochs != nil), ("--batch-size", batchSize != nil), ("--learning-rate", learningRate != nil),
-         ("--momentum", momentum != nil), ("--weight-decay", weightDecay != nil)]
+        [
+            ("--epochs", epochs != nil), ("--batch-size", batchSize != nil), ("--learning-rate", learningRate != nil),
+            ("--momentum", momentum != nil), ("--weight-decay", weightDecay != nil),
+        ]
     }
 
     func apply(to configuration: inout TrainingConfiguration) {

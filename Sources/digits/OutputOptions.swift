@@ -6,12 +6,17 @@ struct OutputOptions: ParsableArguments {
     /// The model path when none is given.
     static let defaultOutput = "model.safetensors"
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Where to write the model. (default: \(defaultOutput))",
-                                                      valueName: "path"))
+    @Option(
+        name: [.short, .long],
+        help: ArgumentHelp(
+            "Where to write the model. (default: \(defaultOutput))",
+            valueName: "path"))
     var output: String?
 
-    @Option(help: ArgumentHelp("Folder for the per-epoch checkpoint. (default: the output path with .checkpoint)",
-                               valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Folder for the per-epoch checkpoint. (default: the output path with .checkpoint)",
+            valueName: "dir"))
     var checkpoint: String?
 
     @Flag(help: "Write no checkpoints.")
@@ -33,6 +38,8 @@ struct OutputOptions: ParsableArguments {
     /// this after checking the settings, so that the messages keep their order.)
     func check() throws {
         if output?.isEmpty == true { throw ValidationError("--output must name a file.") }
-        if noCheckpoint && checkpoint != nil { throw ValidationError("--checkpoint and --no-checkpoint contradict each other.") }
+        if noCheckpoint && checkpoint != nil {
+            throw ValidationError("--checkpoint and --no-checkpoint contradict each other.")
+        }
     }
 }

@@ -23,9 +23,10 @@ struct ScheduleOptions: ParsableArguments, TrainingSettingsGroup {
     @Option(help: "Learning-rate decay after warmup. (default: \(Kind(DefaultText.configuration.decay).rawValue))")
     var schedule: Kind?
 
-    @Option(help: ArgumentHelp(
-        "Linear warmup length in epochs, may be fractional. (default: \(DefaultText.number(DefaultText.configuration.warmupEpochs)))",
-        valueName: "epochs"))
+    @Option(
+        help: ArgumentHelp(
+            "Linear warmup length in epochs, may be fractional. (default: \(DefaultText.number(DefaultText.configuration.warmupEpochs)))",
+            valueName: "epochs"))
     var warmup: Double?
 
     @Option(help: "With --schedule step: epochs between decays. (default: \(step.everyEpochs))")
@@ -35,8 +36,10 @@ struct ScheduleOptions: ParsableArguments, TrainingSettingsGroup {
     var stepFactor: Double?
 
     var flagsGiven: [(flag: String, given: Bool)] {
-        [("--schedule", schedule != nil), ("--warmup", warmup != nil), ("--step-every", stepEvery != nil),
-         ("--step-factor", stepFactor != nil)]
+        [
+            ("--schedule", schedule != nil), ("--warmup", warmup != nil), ("--step-every", stepEvery != nil),
+            ("--step-factor", stepFactor != nil),
+        ]
     }
 
     func apply(to configuration: inout TrainingConfiguration) {
@@ -45,8 +48,10 @@ struct ScheduleOptions: ParsableArguments, TrainingSettingsGroup {
         case nil: break
         case .cosine: configuration.decay = .cosine
         case .constant: configuration.decay = .constant
-        case .step: configuration.decay = .step(everyEpochs: stepEvery ?? Self.step.everyEpochs,
-                                                 factor: stepFactor ?? Self.step.factor)
+        case .step:
+            configuration.decay = .step(
+                everyEpochs: stepEvery ?? Self.step.everyEpochs,
+                factor: stepFactor ?? Self.step.factor)
         }
     }
 }

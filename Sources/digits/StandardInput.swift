@@ -5,7 +5,9 @@ enum StandardInput {
     /// Standard input held more than the limit.
     struct TooLarge: Error, CustomStringConvertible {
         let limit: Int
-        var description: String { "standard input holds more than \(Format.bytes(limit)), more than any PNG digits reads" }
+        var description: String {
+            "standard input holds more than \(Format.bytes(limit)), more than any PNG digits reads"
+        }
     }
 
     /// The bytes of standard input, refusing more than `limit`.

@@ -3,9 +3,11 @@ import DigitsKit
 
 /// How many threads to compute on; shared by `train` and `evaluate`.
 struct ThreadOptions: ParsableArguments, TrainingSettingsGroup {
-    @Option(name: .long, help: ArgumentHelp(
-        "Threads to compute on. (default: all cores)",
-        valueName: "n"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Threads to compute on. (default: all cores)",
+            valueName: "n"))
     var threads: Int?
 
     /// The threads to use: as given, else one per core.

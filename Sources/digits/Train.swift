@@ -48,9 +48,11 @@ struct Train: ParsableCommand {
         }
         try outputOptions.check()
         if outputOptions.resume != nil,
-           let given = settingsGroups.lazy.flatMap(\.flagsGiven).first(where: \.given)?.flag {
-            throw ValidationError("--resume continues a run exactly as it was configured, so \(given) cannot "
-                                  + "change it; drop \(given).")
+            let given = settingsGroups.lazy.flatMap(\.flagsGiven).first(where: \.given)?.flag
+        {
+            throw ValidationError(
+                "--resume continues a run exactly as it was configured, so \(given) cannot "
+                    + "change it; drop \(given).")
         }
     }
 
@@ -80,7 +82,8 @@ struct Train: ParsableCommand {
         let epochs = training.trainer.configuration.epochs
         let outcome: TrainingRun.Outcome
         do {
-            outcome = try training.run(progress: { report.progress($0) }, epochEnded: { report.epochEnded($0, of: epochs) })
+            outcome = try training.run(
+                progress: { report.progress($0) }, epochEnded: { report.epochEnded($0, of: epochs) })
         } catch let interruption as TrainingInterruption {
             report.interrupted()
             throw CommandFailure(message(for: interruption), exitCode: 130)
@@ -92,7 +95,8 @@ struct Train: ParsableCommand {
     private func message(for interruption: TrainingInterruption) -> String {
         let (epoch, batchesDone) = (interruption.epoch, interruption.batchesDone)
         guard let folder = interruption.checkpointFolder else {
-            return "interrupted in epoch \(epoch) after \(batchesDone) batches; no checkpoint was kept (--no-checkpoint)."
+            return
+                "interrupted in epoch \(epoch) after \(batchesDone) batches; no checkpoint was kept (--no-checkpoint)."
         }
         return "interrupted in epoch \(epoch) after \(batchesDone) of \(interruption.batchesPerEpoch) batches. "
             + "The run so far is saved in \(folder); continue it with:\n"

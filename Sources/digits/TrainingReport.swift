@@ -18,29 +18,36 @@ struct TrainingReport {
         guard !json else { return }
         let c = trainer.configuration
         let architecture = trainer.model.layerSizes.map(String.init).joined(separator: "-")
-        let decay = switch c.decay {
-        case .cosine: "cosine decay"
-        case .constant: "no decay"
-        case let .step(every, factor): "×\(factor) every \(every) epochs"
-        }
+        let decay =
+            switch c.decay {
+            case .cosine: "cosine decay"
+            case .constant: "no decay"
+            case let .step(every, factor): "×\(factor) every \(every) epochs"
+            }
         let warmup = c.warmupEpochs > 0 ? "\(c.warmupEpochs) epochs warmup" : "no warmup"
-        print("Training a \(architecture) MLP (\(c.activation.rawValue), \(c.loss.rawValue) loss) on "
-              + "\(Format.count(trainingSet.count)) images from \(dataPath); testing on \(Format.count(testSet.count)).")
-        print("SGD: learning rate \(c.learningRate) (\(warmup), \(decay)), momentum \(c.momentum)"
-              + (c.weightDecay > 0 ? ", weight decay \(c.weightDecay)" : "")
-              + "; batch \(c.batchSize) (\(trainer.batchesPerEpoch) steps/epoch); seed \(c.seed); "
-              + "\(c.threads) thread\(c.threads == 1 ? "" : "s").")
+        print(
+            "Training a \(architecture) MLP (\(c.activation.rawValue), \(c.loss.rawValue) loss) on "
+                + "\(Format.count(trainingSet.count)) images from \(dataPath); testing on \(Format.count(testSet.count))."
+        )
+        print(
+            "SGD: learning rate \(c.learningRate) (\(warmup), \(decay)), momentum \(c.momentum)"
+                + (c.weightDecay > 0 ? ", weight decay \(c.weightDecay)" : "")
+                + "; batch \(c.batchSize) (\(trainer.batchesPerEpoch) steps/epoch); seed \(c.seed); "
+                + "\(c.threads) thread\(c.threads == 1 ? "" : "s").")
         fflush(nil)
     }
 
     mutating func progress(_ p: TrainingProgress) {
         guard status.isTerminal else { return }
         let bar = ProgressBar(width: status.columns)
-        status.update(bar.render(
-            label: "epoch \(p.epoch)/\(p.epochs)", done: p.batch, total: p.batches,
-            fields: ["loss " + Format.fixed(p.loss, decimals: 4), "acc " + Format.percent(p.accuracy),
-                     Format.count(Int(p.imagesPerSecond)) + " img/s",
-                     "ETA " + Format.shortDuration(p.secondsRemaining)]))
+        status.update(
+            bar.render(
+                label: "epoch \(p.epoch)/\(p.epochs)", done: p.batch, total: p.batches,
+                fields: [
+                    "loss " + Format.fixed(p.loss, decimals: 4), "acc " + Format.percent(p.accuracy),
+                    Format.count(Int(p.imagesPerSecond)) + " img/s",
+                    "ETA " + Format.shortDuration(p.secondsRemaining),
+                ]))
     }
 
     mutating func epochEnded(_ metrics: EpochMetrics, of epochs: Int) {
@@ -48,10 +55,12 @@ struct TrainingReport {
         if json {
             print((try? jsonLine(EpochRecord(event: "epoch", metrics: metrics))) ?? "{}")
         } else {
-            print("epoch \(metrics.epoch)/\(epochs)"
-                  + "  train loss \(Format.fixed(metrics.trainLoss, decimals: 4)) acc \(Format.percent(metrics.trainAccuracy))"
-                  + "  |  test loss \(Format.fixed(metrics.testLoss, decimals: 4)) acc \(Format.percent(metrics.testAccuracy))"
-                  + "  |  \(Format.duration(metrics.trainSeconds)), \(Format.count(Int(metrics.imagesPerSecond))) img/s")
+            print(
+                "epoch \(metrics.epoch)/\(epochs)"
+                    + "  train loss \(Format.fixed(metrics.trainLoss, decimals: 4)) acc \(Format.percent(metrics.trainAccuracy))"
+                    + "  |  test loss \(Format.fixed(metrics.testLoss, decimals: 4)) acc \(Format.percent(metrics.testAccuracy))"
+                    + "  |  \(Format.duration(metrics.trainSeconds)), \(Format.count(Int(metrics.imagesPerSecond))) img/s"
+            )
         }
         fflush(nil)
     }
@@ -65,11 +74,16 @@ struct TrainingReport {
         let last = history[history.count - 1]
         let seconds = history.reduce(0) { $0 + $1.trainSeconds + $1.evaluationSeconds }
         if json {
-            print((try? jsonLine(Summary(event: "done", model: output, epochs: history.count,
-                                         testAccuracy: last.testAccuracy, testLoss: last.testLoss, seconds: seconds))) ?? "{}")
+            print(
+                (try? jsonLine(
+                    Summary(
+                        event: "done", model: output, epochs: history.count,
+                        testAccuracy: last.testAccuracy, testLoss: last.testLoss, seconds: seconds))) ?? "{}")
         } else {
-            print("Finished \(history.count) epoch\(history.count == 1 ? "" : "s") in \(Format.duration(seconds)): "
-                  + "test accuracy \(Format.percent(last.testAccuracy)), test loss \(Format.fixed(last.testLoss, decimals: 4)).")
+            print(
+                "Finished \(history.count) epoch\(history.count == 1 ? "" : "s") in \(Format.duration(seconds)): "
+                    + "test accuracy \(Format.percent(last.testAccuracy)), test loss \(Format.fixed(last.testLoss, decimals: 4))."
+            )
             print("Model written to \(output) (\(Format.bytes(bytes))). Evaluate it: digits evaluate --model \(output)")
         }
         fflush(nil)

@@ -57,8 +57,9 @@ import DigitsTestSupport
         }
     }
 
-    @Test(.enabled(if: FullMNIST.isAvailable, "needs full MNIST in $DIGITS_MNIST or ../shared/mnist"),
-          arguments: Form.allCases)
+    @Test(
+        .enabled(if: FullMNIST.isAvailable, "needs full MNIST in $DIGITS_MNIST or ../shared/mnist"),
+        arguments: Form.allCases)
     func redrawnTestDigitsClassifyAboutAsWellAsTheOriginals(form: Form) throws {
         let test = try #require(FullMNIST.directory).load(.test)
         let model = try ModelFile(contentsOf: DataTestSupport.packageRoot + "/" + ModelLocator.shippedModelPath).model

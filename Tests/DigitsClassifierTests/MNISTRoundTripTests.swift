@@ -24,7 +24,8 @@ import DigitsTestSupport
             if zip(original, result.input.pixels).contains(where: { abs($0 - $1) > 0.05 }) { changed += 1 }
         }
         let throughPNG = Double(correct) / Double(test.count)
-        print("IDX accuracy \(direct.accuracy), PNG accuracy \(throughPNG), inputs changed by the normaliser: \(changed)")
+        print(
+            "IDX accuracy \(direct.accuracy), PNG accuracy \(throughPNG), inputs changed by the normaliser: \(changed)")
         #expect(abs(throughPNG - direct.accuracy) <= 0.003)
     }
 }

@@ -16,7 +16,7 @@ import DigitsTestSupport
     @Test func compressionIsDeterministicAndStampsNoTime() {
         let first = Gzip.compress(text, level: 9)
         #expect(first == Gzip.compress(text, level: 9))
-        #expect(Array(first[4..<8]) == [0, 0, 0, 0], "MTIME must be zero")
+        #expect(Array(first[4 ..< 8]) == [0, 0, 0, 0], "MTIME must be zero")
     }
 
     @Test func multiMemberStreamDecompressesToTheConcatenationOfItsMembers() throws {
@@ -81,7 +81,7 @@ import DigitsTestSupport
     @Test func forgedSizeTrailerIsRejectedNotTrusted() throws {
         var compressed = Gzip.compress(text)
         // ISIZE claims 4 GiB - 1; the data is checked against it, never sized from it.
-        compressed.replaceSubrange(compressed.count - 4..<compressed.count, with: [0xFF, 0xFF, 0xFF, 0xFF])
+        compressed.replaceSubrange(compressed.count - 4 ..< compressed.count, with: [0xFF, 0xFF, 0xFF, 0xFF])
         let error = try #require(throws: GzipError.self) {
             try Gzip.decompress(compressed, limit: Int.max, source: "isize.gz")
         }

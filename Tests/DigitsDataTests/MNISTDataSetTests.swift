@@ -13,7 +13,7 @@ import DigitsTestSupport
         #expect(set.labelCounts == [Int](repeating: perClass, count: 10))
         #expect(set.labels.allSatisfy { $0 <= 9 })
         // Real digits: ink somewhere in every image, and mostly background overall.
-        #expect((0..<set.count).allSatisfy { set.pixels(ofImage: $0).contains { $0 > 128 } })
+        #expect((0 ..< set.count).allSatisfy { set.pixels(ofImage: $0).contains { $0 > 128 } })
         let inked = set.images.lazy.filter { $0 > 0 }.count
         #expect(inked * 2 < set.images.count)
     }
@@ -21,8 +21,8 @@ import DigitsTestSupport
     @Test func bundledSplitsShareNoDigit() throws {
         let directory = MNISTDirectory(path: DataTestSupport.subsetDirectory)
         let train = try directory.load(.train), test = try directory.load(.test)
-        let trainImages = Set((0..<train.count).map { Array(train.pixels(ofImage: $0)) })
-        #expect((0..<test.count).allSatisfy { !trainImages.contains(Array(test.pixels(ofImage: $0))) })
+        let trainImages = Set((0 ..< train.count).map { Array(train.pixels(ofImage: $0)) })
+        #expect((0 ..< test.count).allSatisfy { !trainImages.contains(Array(test.pixels(ofImage: $0))) })
     }
 
     @Test(.enabled(if: FullMNIST.isAvailable, "needs full MNIST in $DIGITS_MNIST or ../shared/mnist"))

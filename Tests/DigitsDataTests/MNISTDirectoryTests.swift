@@ -18,8 +18,8 @@ import DigitsTestSupport
 
     /// `count` images whose pixels count up, and labels cycling through 0…9.
     private func digits(_ count: Int) -> (images: IDXArray, labels: IDXArray) {
-        let pixels = (0..<count * MNISTDataSet.pixelsPerImage).map { UInt8(truncatingIfNeeded: $0) }
-        let labels = (0..<count).map { UInt8($0 % 10) }
+        let pixels = (0 ..< count * MNISTDataSet.pixelsPerImage).map { UInt8(truncatingIfNeeded: $0) }
+        let labels = (0 ..< count).map { UInt8($0 % 10) }
         return (
             IDXArray(dimensions: [count, Self.side, Self.side], values: pixels),
             IDXArray(dimensions: [count], values: labels)
@@ -35,7 +35,7 @@ import DigitsTestSupport
             #expect(set.images == images.bytes)
             #expect(set.labels == labels.bytes)
             #expect(set.labelCounts == [2, 2, 1, 1, 1, 1, 1, 1, 1, 1])
-            #expect(Array(set.pixels(ofImage: 3)) == Array(images.bytes[3 * 784..<4 * 784]))
+            #expect(Array(set.pixels(ofImage: 3)) == Array(images.bytes[3 * 784 ..< 4 * 784]))
         }
     }
 

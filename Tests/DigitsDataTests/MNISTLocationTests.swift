@@ -69,7 +69,9 @@ import DigitsTestSupport
         #expect(errors[0].description.contains("data/mnist"))
         #expect(errors[0].description.contains("no folder was named and DIGITS_DATA was not set"))
         #expect(errors[1].description.contains("/some/where (from the DIGITS_DATA environment variable)"))
-        #expect(errors[1].description.contains("t10k-labels-idx1-ubyte: looked for t10k-labels-idx1-ubyte, "
-                                               + "t10k-labels-idx1-ubyte.gz"))
+        #expect(
+            errors[1].description.contains(
+                "t10k-labels-idx1-ubyte: looked for t10k-labels-idx1-ubyte, "
+                    + "t10k-labels-idx1-ubyte.gz"))
     }
 }

@@ -197,11 +197,14 @@ import Glibc
     }
 
     @Test func messagesNameThePathAndTheReason() {
-        #expect(AtomicFileError.directoryMissing(path: "out/m.bin", directory: "out").description
-            == "cannot write 'out/m.bin': the directory 'out' does not exist")
-        #expect(AtomicFileError.targetIsDirectory(path: "models").description
-            == "cannot write 'models': it is a directory")
-        #expect(AtomicFileError.systemError(path: "m.bin", operation: "writing the data", code: ENOSPC).description
-            == "cannot write 'm.bin': writing the data failed: No space left on device")
+        #expect(
+            AtomicFileError.directoryMissing(path: "out/m.bin", directory: "out").description
+                == "cannot write 'out/m.bin': the directory 'out' does not exist")
+        #expect(
+            AtomicFileError.targetIsDirectory(path: "models").description
+                == "cannot write 'models': it is a directory")
+        #expect(
+            AtomicFileError.systemError(path: "m.bin", operation: "writing the data", code: ENOSPC).description
+                == "cannot write 'm.bin': writing the data failed: No space left on device")
     }
 }

@@ -91,13 +91,16 @@ import Glibc
     }
 
     @Test func messagesNameThePathAndTheReason() {
-        #expect(FileSystemError.notFound(path: "a/b.bin").description
-            == "cannot read 'a/b.bin': No such file or directory")
+        #expect(
+            FileSystemError.notFound(path: "a/b.bin").description
+                == "cannot read 'a/b.bin': No such file or directory")
         #expect(FileSystemError.isDirectory(path: "models").description == "cannot read 'models': it is a directory")
-        #expect(FileSystemError.notRegularFile(path: "/dev/zero").description
-            == "cannot read '/dev/zero': it is not a regular file (a pipe, device or socket)")
-        #expect(FileSystemError.tooLarge(path: "x.png", size: 300, limit: 256).description
-            == "cannot read 'x.png': it is 300 bytes, more than the limit of 256 bytes")
+        #expect(
+            FileSystemError.notRegularFile(path: "/dev/zero").description
+                == "cannot read '/dev/zero': it is not a regular file (a pipe, device or socket)")
+        #expect(
+            FileSystemError.tooLarge(path: "x.png", size: 300, limit: 256).description
+                == "cannot read 'x.png': it is 300 bytes, more than the limit of 256 bytes")
     }
 
     // MARK: contents(ofDescriptor:name:limit:)

@@ -67,20 +67,25 @@ struct ClassicPNGWriter {
         precondition(colorType.allowedBitDepths.contains(bitDepth))
 
         let output = OutputBuffer()
-        var png: png_structp? = png_create_write_struct(PNG_LIBPNG_VER_STRING, nil, { _, message in
-            fatalError("libpng write error: \(message.map { String(cString: $0) } ?? "unknown")")
-        }, nil)
+        var png: png_structp? = png_create_write_struct(
+            PNG_LIBPNG_VER_STRING, nil,
+            { _, message in
+                fatalError("libpng write error: \(message.map { String(cString: $0) } ?? "unknown")")
+            }, nil)
         var info: png_infop? = png_create_info_struct(png)
         defer { png_destroy_write_struct(&png, &info) }
 
-        png_set_write_fn(png, Unmanaged.passUnretained(output).toOpaque(), { png, data, length in
-            let output = Unmanaged<OutputBuffer>.fromOpaque(png_get_io_ptr(png)!).takeUnretainedValue()
-            output.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: length))
-        }, { _ in })
+        png_set_write_fn(
+            png, Unmanaged.passUnretained(output).toOpaque(),
+            { png, data, length in
+                let output = Unmanaged<OutputBuffer>.fromOpaque(png_get_io_ptr(png)!).takeUnretainedValue()
+                output.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: length))
+            }, { _ in })
 
-        png_set_IHDR(png, info, png_uint_32(width), png_uint_32(height), Int32(bitDepth), colorType.rawValue,
-                     interlaced ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE,
-                     PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT)
+        png_set_IHDR(
+            png, info, png_uint_32(width), png_uint_32(height), Int32(bitDepth), colorType.rawValue,
+            interlaced ? PNG_INTERLACE_ADAM7 : PNG_INTERLACE_NONE,
+            PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT)
         if colorType == .palette {
             var entries = palette.map { png_color(red: $0.0, green: $0.1, blue: $0.2) }
             png_set_PLTE(png, info, &entries, Int32(entries.count))

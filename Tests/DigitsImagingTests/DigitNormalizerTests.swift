@@ -281,8 +281,10 @@ import DigitsKit
         // The same "4" on a 500-pixel canvas, drawn with a hairline pen and with a 40-pixel brush
         // (2 pixels once scaled, a typical MNIST stroke). Without thickening the fine one would
         // shrink to a faint tenth-of-a-pixel trace.
-        let four: [((Double, Double), (Double, Double))] = [((300, 60), (120, 330)), ((120, 330), (380, 330)),
-                                                           ((300, 60), (300, 460))]
+        let four: [((Double, Double), (Double, Double))] = [
+            ((300, 60), (120, 330)), ((120, 330), (380, 330)),
+            ((300, 60), (300, 460)),
+        ]
         let fine = normalizer.normalize(Support.penDrawing(side: 500, pen: pen, segments: four))
         let brush = normalizer.normalize(Support.penDrawing(side: 500, pen: 40, segments: four))
 

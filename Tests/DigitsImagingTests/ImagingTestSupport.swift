@@ -57,8 +57,10 @@ enum ImagingTestSupport {
 
     /// An opaque gray image of `width × height` at `background`, with `ink` painted wherever
     /// `isInk(x, y)` holds.
-    static func drawing(width: Int, height: Int, background: UInt8, ink: UInt8,
-                        isInk: (Int, Int) -> Bool) -> GrayAlphaImage {
+    static func drawing(
+        width: Int, height: Int, background: UInt8, ink: UInt8,
+        isInk: (Int, Int) -> Bool
+    ) -> GrayAlphaImage {
         var gray = [UInt8](repeating: background, count: width * height)
         for y in 0 ..< height {
             for x in 0 ..< width where isInk(x, y) {

@@ -205,7 +205,8 @@ import DigitsKit
         // ten gigapixels, which must be refused before any pixel buffer is allocated.
         let header = ImagingTestSupport.bigEndian(100_000) + ImagingTestSupport.bigEndian(100_000) + [8, 0, 0, 0, 0]
         let emptyZlibStream: [UInt8] = [0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]
-        let bytes = PNGDecoder.signature + ImagingTestSupport.chunk("IHDR", header)
+        let bytes =
+            PNGDecoder.signature + ImagingTestSupport.chunk("IHDR", header)
             + ImagingTestSupport.chunk("IDAT", emptyZlibStream) + ImagingTestSupport.chunk("IEND", [])
 
         let start = ContinuousClock.now

@@ -82,9 +82,10 @@ struct PNGFormat: Sendable, CustomTestStringConvertible {
             let hasAlpha = format.colorType == .grayAlpha || format.colorType == .rgba
             expectedAlpha.append(hasAlpha ? format.eightBit(alpha) : 255)
         }
-        let writer = ClassicPNGWriter(width: Self.width, height: Self.height, colorType: format.colorType,
-                                      bitDepth: format.bitDepth, interlaced: format.interlaced,
-                                      samples: samples, palette: palette)
+        let writer = ClassicPNGWriter(
+            width: Self.width, height: Self.height, colorType: format.colorType,
+            bitDepth: format.bitDepth, interlaced: format.interlaced,
+            samples: samples, palette: palette)
         let image = try PNGDecoder.decode(writer.encode(), name: "\(format.testDescription).png")
 
         #expect(image.width == Self.width)
@@ -98,8 +99,9 @@ struct PNGFormat: Sendable, CustomTestStringConvertible {
             // keep few bits for the darkest grays and hardly any for nearly transparent pixels.
             let tolerance = format.interlaced && expectedAlpha.contains { $0 != 255 } ? 2 : 1
             for index in expectedGray.indices where expectedAlpha[index] >= 32 {
-                #expect(abs(Int(image.gray[index]) - Int(expectedGray[index])) <= tolerance,
-                        "pixel \(index): gray \(image.gray[index]), expected \(expectedGray[index])")
+                #expect(
+                    abs(Int(image.gray[index]) - Int(expectedGray[index])) <= tolerance,
+                    "pixel \(index): gray \(image.gray[index]), expected \(expectedGray[index])")
             }
         }
     }
@@ -114,9 +116,10 @@ struct PNGFormat: Sendable, CustomTestStringConvertible {
         let indices = (0 ..< Self.width * Self.height).map {
             $0 < entries ? $0 : ImagingTestSupport.scrambled($0, bound: entries)  // every entry at least once
         }
-        let writer = ClassicPNGWriter(width: Self.width, height: Self.height, colorType: .palette, bitDepth: bitDepth,
-                                      interlaced: interlaced, samples: indices.map(UInt16.init),
-                                      palette: palette, paletteAlpha: paletteAlpha)
+        let writer = ClassicPNGWriter(
+            width: Self.width, height: Self.height, colorType: .palette, bitDepth: bitDepth,
+            interlaced: interlaced, samples: indices.map(UInt16.init),
+            palette: palette, paletteAlpha: paletteAlpha)
         let image = try PNGDecoder.decode(writer.encode())
 
         #expect(image.alpha == indices.map { $0 < listed ? paletteAlpha[$0] : 255 })
@@ -128,9 +131,10 @@ struct PNGFormat: Sendable, CustomTestStringConvertible {
         let format = PNGFormat(colorType: .gray, bitDepth: bitDepth, interlaced: interlaced)
         let levels = (0 ..< Self.width * Self.height).map { Self.sample($0, channel: 0, format: format) }
         let key = format.maximumSample  // present: pixel 1 is pinned to the maximum
-        let writer = ClassicPNGWriter(width: Self.width, height: Self.height, colorType: .gray, bitDepth: bitDepth,
-                                      interlaced: interlaced, samples: levels.map(UInt16.init),
-                                      transparentKey: [UInt16(key)])
+        let writer = ClassicPNGWriter(
+            width: Self.width, height: Self.height, colorType: .gray, bitDepth: bitDepth,
+            interlaced: interlaced, samples: levels.map(UInt16.init),
+            transparentKey: [UInt16(key)])
         let image = try PNGDecoder.decode(writer.encode())
 
         #expect(image.alpha == levels.map { $0 == key ? 0 : 255 })
@@ -144,19 +148,25 @@ struct PNGFormat: Sendable, CustomTestStringConvertible {
     func rgbTransparentKeyMakesOnlyTheExactColourTransparent(bitDepth: Int, interlaced: Bool) throws {
         let maximum = UInt16((1 << bitDepth) - 1)
         // The key colour, and colours that share two of its three channels (which must stay opaque).
-        let colours: [[UInt16]] = [[maximum, 0, maximum], [maximum, 0, 0], [0, 0, maximum], [maximum, maximum, maximum]]
+        let colours: [[UInt16]] = [
+            [maximum, 0, maximum], [maximum, 0, 0], [0, 0, maximum], [maximum, maximum, maximum],
+        ]
         let pattern = (0 ..< 20).map { $0 % colours.count }
-        let writer = ClassicPNGWriter(width: 5, height: 4, colorType: .rgb, bitDepth: bitDepth, interlaced: interlaced,
-                                      samples: pattern.flatMap { colours[$0] }, transparentKey: colours[0])
+        let writer = ClassicPNGWriter(
+            width: 5, height: 4, colorType: .rgb, bitDepth: bitDepth, interlaced: interlaced,
+            samples: pattern.flatMap { colours[$0] }, transparentKey: colours[0])
         let image = try PNGDecoder.decode(writer.encode())
 
         #expect(image.alpha == pattern.map { $0 == 0 ? 0 : 255 })
     }
 
     @Test func colourIsReducedToItsLuminance() throws {
-        let colours: [[UInt16]] = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 0], [30, 144, 255], [0, 0, 0]]
-        let writer = ClassicPNGWriter(width: colours.count, height: 1, colorType: .rgb, bitDepth: 8,
-                                      samples: colours.flatMap { $0 })
+        let colours: [[UInt16]] = [
+            [255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 0], [30, 144, 255], [0, 0, 0],
+        ]
+        let writer = ClassicPNGWriter(
+            width: colours.count, height: 1, colorType: .rgb, bitDepth: 8,
+            samples: colours.flatMap { $0 })
         let image = try PNGDecoder.decode(writer.encode())
 
         for (index, colour) in colours.enumerated() {
@@ -178,8 +188,10 @@ struct PNGFormat: Sendable, CustomTestStringConvertible {
         defer { try? FileManager.default.removeItem(at: directory) }
         let format = PNGFormat(colorType: .rgba, bitDepth: 16, interlaced: true)
         let samples = (0 ..< 7 * 5 * 4).map { UInt16(ImagingTestSupport.scrambled($0, bound: 65536)) }
-        let bytes = ClassicPNGWriter(width: 7, height: 5, colorType: format.colorType, bitDepth: 16,
-                                     interlaced: true, samples: samples).encode()
+        let bytes = ClassicPNGWriter(
+            width: 7, height: 5, colorType: format.colorType, bitDepth: 16,
+            interlaced: true, samples: samples
+        ).encode()
         let path = directory.appendingPathComponent("picture.png").path
         try Data(bytes).write(to: URL(fileURLWithPath: path))
 

@@ -60,13 +60,15 @@ func digit(inUpload bytes: [UInt8], using classifier: DigitClassifier) -> Int? {
 
     @Test func blankPictureGetsAWarning() throws {
         let classifier = try makeClassifier(modelPath: root + "/Models/mnist-mlp.safetensors")
-        let blank = try PNGEncoder.encode(pixels: [UInt8](repeating: 255, count: 28 * 28), width: 28, height: 28,
-                                          layout: .gray)
+        let blank = try PNGEncoder.encode(
+            pixels: [UInt8](repeating: 255, count: 28 * 28), width: 28, height: 28,
+            layout: .gray)
         #expect(digit(inUpload: blank, using: classifier) == nil)
         try DataTestSupport.withTemporaryDirectory { folder in
             try DataTestSupport.write(blank, to: folder + "/blank.png")
-            #expect(try describeDigit(inFile: folder + "/blank.png", using: classifier)
-                == folder + "/blank.png: no ink found")
+            #expect(
+                try describeDigit(inFile: folder + "/blank.png", using: classifier)
+                    == folder + "/blank.png: no ink found")
         }
     }
 }

@@ -28,8 +28,9 @@ func train(_ configuration: TrainingConfiguration, on data: (training: MNISTData
     var trainer = try Trainer(configuration: configuration, trainingSet: data.training, testSet: data.test)
     while !trainer.isFinished {
         let metrics = try trainer.runEpoch()
-        print("epoch \(metrics.epoch): loss \(Format.fixed(metrics.trainLoss, decimals: 3)), "
-            + "test accuracy \(Format.percent(metrics.testAccuracy))")
+        print(
+            "epoch \(metrics.epoch): loss \(Format.fixed(metrics.trainLoss, decimals: 3)), "
+                + "test accuracy \(Format.percent(metrics.testAccuracy))")
     }
     return trainer
 }
@@ -70,7 +71,8 @@ func save(_ trainer: Trainer, trainedOn data: (training: MNISTDataSet, test: MNI
             #expect(try reread.trainingHistory() == trainer.history)
             #expect(try reread.trainingSummary()?.trainingExamples == 4000)
             let classifier = DigitClassifier(model: reread.model)
-            let seven = try classifier.classify(contentsOfFile: DataTestSupport.packageRoot + "/Fixtures/digits/seven.png")
+            let seven = try classifier.classify(
+                contentsOfFile: DataTestSupport.packageRoot + "/Fixtures/digits/seven.png")
             #expect(seven.probabilities.count == 10)
         }
     }

@@ -11,8 +11,9 @@ import DigitsTestSupport
     }
 
     @Test func roundTripKeepsWeightsActivationAndTrainingRecord() throws {
-        let record = TrainingRecord(summary: #"{"command":"digits train --epochs 3","epochs":3}"#,
-                                    history: #"[{"epoch":1,"testAccuracy":0.95}]"#)
+        let record = TrainingRecord(
+            summary: #"{"command":"digits train --epochs 3","epochs":3}"#,
+            history: #"[{"epoch":1,"testAccuracy":0.95}]"#)
         let original = ModelFile(model: Self.model(), trainingRecord: record)
         let bytes = try original.safeTensors().encoded()
         let decoded = try ModelFile(SafeTensorsFile(decoding: bytes, file: "m.safetensors"), file: "m.safetensors")
@@ -23,8 +24,11 @@ import DigitsTestSupport
         #expect(stored.metadata["input_scaling"] == "pixel/255")
         #expect(stored.metadata["training"] == record.summary)
         #expect(stored.metadata["history"] == record.history)
-        #expect(stored.sortedTensorNames == ["layers.0.bias", "layers.0.weight", "layers.1.bias", "layers.1.weight",
-                                             "layers.2.bias", "layers.2.weight"])
+        #expect(
+            stored.sortedTensorNames == [
+                "layers.0.bias", "layers.0.weight", "layers.1.bias", "layers.1.weight",
+                "layers.2.bias", "layers.2.weight",
+            ])
     }
 
     static func rejection(_ edit: (inout SafeTensorsFile) throws -> Void) throws -> String {
@@ -42,24 +46,61 @@ import DigitsTestSupport
         let cases: [(String, (inout SafeTensorsFile) throws -> Void)] = [
             ("missing", { $0.tensors["layers.1.bias"] = nil }),
             ("unexpected tensor", { $0.tensors["extra"] = try SafeTensor(shape: [1], floats: [0]) }),
-            ("do not chain", { $0.tensors["layers.1.weight"] = try SafeTensor(shape: [9, 8], floats: .init(repeating: 0, count: 72)) }),
-            ("28×28", { $0.tensors["layers.0.weight"] = try SafeTensor(shape: [100, 16], floats: .init(repeating: 0, count: 1600)) }),
-            ("needs 10", {
-                $0.tensors["layers.2.weight"] = try SafeTensor(shape: [8, 3], floats: .init(repeating: 0, count: 24))
-                $0.tensors["layers.2.bias"] = try SafeTensor(shape: [3], floats: [0, 0, 0])
-                $0.metadata["architecture"] = nil
-            }),
-            ("NaN", { $0.tensors["layers.2.bias"] = try SafeTensor(shape: [10], floats: [.nan] + .init(repeating: 0, count: 9)) }),
+            (
+                "do not chain",
+                {
+                    $0.tensors["layers.1.weight"] = try SafeTensor(
+                        shape: [9, 8], floats: .init(repeating: 0, count: 72))
+                }
+            ),
+            (
+                "28×28",
+                {
+                    $0.tensors["layers.0.weight"] = try SafeTensor(
+                        shape: [100, 16], floats: .init(repeating: 0, count: 1600))
+                }
+            ),
+            (
+                "needs 10",
+                {
+                    $0.tensors["layers.2.weight"] = try SafeTensor(
+                        shape: [8, 3], floats: .init(repeating: 0, count: 24))
+                    $0.tensors["layers.2.bias"] = try SafeTensor(shape: [3], floats: [0, 0, 0])
+                    $0.metadata["architecture"] = nil
+                }
+            ),
+            (
+                "NaN",
+                {
+                    $0.tensors["layers.2.bias"] = try SafeTensor(
+                        shape: [10], floats: [.nan] + .init(repeating: 0, count: 9))
+                }
+            ),
             // Finite, but eight tanh outputs near 1 times weights of 1e38 overflow a float's 3.4e38.
-            ("infinite outputs", { $0.tensors["layers.2.weight"] = try SafeTensor(shape: [8, 10], floats: .init(repeating: 1e38, count: 80)) }),
-            ("expected [8]", { $0.tensors["layers.1.bias"] = try SafeTensor(shape: [2, 4], floats: .init(repeating: 0, count: 8)) }),
+            (
+                "infinite outputs",
+                {
+                    $0.tensors["layers.2.weight"] = try SafeTensor(
+                        shape: [8, 10], floats: .init(repeating: 1e38, count: 80))
+                }
+            ),
+            (
+                "expected [8]",
+                { $0.tensors["layers.1.bias"] = try SafeTensor(shape: [2, 4], floats: .init(repeating: 0, count: 8)) }
+            ),
             ("update digits", { $0.metadata["format_version"] = "99" }),
             ("unknown activation", { $0.metadata["activation"] = "swish" }),
             ("metadata says", { $0.metadata["architecture"] = "784-32-10" }),
             ("'training' metadata is not a JSON object", { $0.metadata["training"] = "[1, 2]" }),
             ("'history' metadata is not a JSON array of objects", { $0.metadata["history"] = "[{}, 3]" }),
             ("'history' metadata is not a JSON array of objects", { $0.metadata["history"] = "{\"epoch\": 1" }),
-            ("F32", { $0.tensors["layers.2.bias"] = try SafeTensor(dtype: .f64, shape: [10], bytes: .init(repeating: 0, count: 80)) }),
+            (
+                "F32",
+                {
+                    $0.tensors["layers.2.bias"] = try SafeTensor(
+                        dtype: .f64, shape: [10], bytes: .init(repeating: 0, count: 80))
+                }
+            ),
         ]
         for (expected, edit) in cases {
             let message = try Self.rejection(edit)

@@ -45,7 +45,8 @@ import DigitsTestSupport
         #expect(throws: SafeTensorsError.unreadable(file: path, reason: reason)) {
             try SafeTensorsFile(contentsOf: path, maximumFileSize: bytes.count - 1)
         }
-        #expect(try SafeTensorsFile(contentsOf: path, maximumFileSize: bytes.count) == SafeTensorsFileTests.sampleFile())
+        #expect(
+            try SafeTensorsFile(contentsOf: path, maximumFileSize: bytes.count) == SafeTensorsFileTests.sampleFile())
     }
 
     @Test func truncatedFileOnDiskIsRejectedByItsHeaderLength() throws {

@@ -81,11 +81,14 @@ import DigitsKit
         // 138 bytes of JSON, padded with spaces to 144 so that the data starts 8-byte aligned.
         let header = Self.handBuiltHeader + String(repeating: " ", count: 6)
         #expect(header.utf8.count == 144)
-        let expected: [UInt8] = [144, 0, 0, 0, 0, 0, 0, 0] + Array(header.utf8)
+        let expected: [UInt8] =
+            [144, 0, 0, 0, 0, 0, 0, 0] + Array(header.utf8)
             + [0x00, 0x00, 0x00, 0x3F]  // 0.5
             + [0x00, 0x00, 0x80, 0x3F, 0x00, 0x00, 0x00, 0xC0]  // 1, -2
         let file = SafeTensorsFile(
-            tensors: ["b": try SafeTensor(shape: [2], floats: [1, -2]), "a": try SafeTensor(shape: [], floats: [0.5])],
+            tensors: [
+                "b": try SafeTensor(shape: [2], floats: [1, -2]), "a": try SafeTensor(shape: [], floats: [0.5]),
+            ],
             metadata: ["format": "pt"])
         #expect(try file.encoded() == expected)
         #expect(try SafeTensorsFile(decoding: expected, file: "hand-built") == file)
@@ -108,7 +111,8 @@ import DigitsKit
     }
 
     @Test func readerKeepsOtherWholeByteDTypesAsRawBytes() throws {
-        let header = #"{"ids":{"dtype":"I32","shape":[2],"data_offsets":[0,8]},"#
+        let header =
+            #"{"ids":{"dtype":"I32","shape":[2],"data_offsets":[0,8]},"#
             + #""mask":{"dtype":"BOOL","shape":[3],"data_offsets":[8,11]}}"#
         let data: [UInt8] = [7, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 1, 0, 1]
         let file = try SafeTensorsFile(decoding: Bytes.file(header: header, data: data), file: "ints")
@@ -143,7 +147,8 @@ import DigitsKit
     }
 
     @Test func descriptionOfTensorIsDTypeAndShape() throws {
-        #expect(try SafeTensor(shape: [784, 128], floats: .init(repeating: 0, count: 784 * 128)).description
-            == "F32[784, 128]")
+        #expect(
+            try SafeTensor(shape: [784, 128], floats: .init(repeating: 0, count: 784 * 128)).description
+                == "F32[784, 128]")
     }
 }

@@ -222,15 +222,18 @@ import DigitsKit
     }
 
     @Test func messagesSayWhatIsWrong() {
-        #expect(SafeTensorsError.headerExceedsFile(file: "m.safetensors", headerLength: 100, available: 2).description
-            == "'m.safetensors' is not a valid safetensors file: the header length 100 is larger than the 2 bytes "
-            + "that follow it (truncated file?)")
-        #expect(SafeTensorsError.unsupportedDType(file: "m", tensor: "w", dtype: "F4").description
-            == "'m' is not a valid safetensors file: tensor \"w\" has unsupported dtype F4")
+        #expect(
+            SafeTensorsError.headerExceedsFile(file: "m.safetensors", headerLength: 100, available: 2).description
+                == "'m.safetensors' is not a valid safetensors file: the header length 100 is larger than the 2 bytes "
+                + "that follow it (truncated file?)")
+        #expect(
+            SafeTensorsError.unsupportedDType(file: "m", tensor: "w", dtype: "F4").description
+                == "'m' is not a valid safetensors file: tensor \"w\" has unsupported dtype F4")
         let mismatch = SafeTensorsError.offsetsMismatchShape(
             file: "m", tensor: "w", begin: 0, end: 4, expectedByteCount: 8)
-        #expect(mismatch.description == "'m' is not a valid safetensors file: tensor \"w\" has data_offsets [0, 4] "
-            + "spanning 4 bytes, but its dtype and shape need 8")
+        #expect(
+            mismatch.description == "'m' is not a valid safetensors file: tensor \"w\" has data_offsets [0, 4] "
+                + "spanning 4 bytes, but its dtype and shape need 8")
     }
 
     /// Every prefix of a valid file is invalid, and is reported as such rather than crashing.

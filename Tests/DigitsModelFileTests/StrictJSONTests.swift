@@ -25,13 +25,16 @@ import DigitsKit
     }
 
     @Test func decodesStringEscapes() throws {
-        #expect(try Self.parse(#"["a\"b\\c\/d\b\f\n\r\t", "\u00e9\u4e2d\ud83d\ude00", "raw é"]"#)
-            == "['a\"b\\c/d\u{8}\u{C}\n\r\t','é中😀','raw é']")
+        #expect(
+            try Self.parse(#"["a\"b\\c\/d\b\f\n\r\t", "\u00e9\u4e2d\ud83d\ude00", "raw é"]"#)
+                == "['a\"b\\c/d\u{8}\u{C}\n\r\t','é中😀','raw é']")
     }
 
     @Test func rejectsWhatStrictJSONForbids() {
-        for text in ["", "[1,]", "[1 2]", "{\"a\" 1}", "01", "1.", ".5", "-", "1e", "+1", "tru", "nul", "\"\\x\"",
-                     "\"\\u12G4\"", "\"\\udc00\"", "[\"\t\"]", "NaN", "{\"a\":1}}", "[", "\"abc"] {
+        for text in [
+            "", "[1,]", "[1 2]", "{\"a\" 1}", "01", "1.", ".5", "-", "1e", "+1", "tru", "nul", "\"\\x\"",
+            "\"\\u12G4\"", "\"\\udc00\"", "[\"\t\"]", "NaN", "{\"a\":1}}", "[", "\"abc",
+        ] {
             #expect(throws: StrictJSON.ParseError.self, "\(text)") { try StrictJSON.parse(Array(text.utf8)) }
         }
     }

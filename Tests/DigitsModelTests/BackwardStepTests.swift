@@ -29,7 +29,8 @@ import DigitsKit
         var gradient = incoming
         output.withUnsafeBufferPointer { a in
             gradient.withUnsafeMutableBufferPointer { g in
-                Dense.activationBackward(activation, output: a.baseAddress!, outputGradient: g.baseAddress!, count: count)
+                Dense.activationBackward(
+                    activation, output: a.baseAddress!, outputGradient: g.baseAddress!, count: count)
             }
         }
         var expected = [Float](repeating: 0, count: count)
@@ -46,9 +47,10 @@ import DigitsKit
         input.withUnsafeBufferPointer { i in
             dZ.withUnsafeBufferPointer { g in
                 dW.withUnsafeMutableBufferPointer { w in
-                    Dense.weightGradient(rows: n, columns: m, batch: batch, input: i.baseAddress!, inputStride: n,
-                                         outputGradient: g.baseAddress!, outputGradientStride: m,
-                                         into: w.baseAddress!, stride: m)
+                    Dense.weightGradient(
+                        rows: n, columns: m, batch: batch, input: i.baseAddress!, inputStride: n,
+                        outputGradient: g.baseAddress!, outputGradientStride: m,
+                        into: w.baseAddress!, stride: m)
                 }
             }
         }
@@ -77,10 +79,11 @@ import DigitsKit
         input.withUnsafeBufferPointer { i in
             dZ.withUnsafeBufferPointer { g in
                 block.withUnsafeMutableBufferPointer { w in
-                    Dense.weightGradient(rows: rows.count, columns: columns.count, batch: batch,
-                                         input: i.baseAddress! + rows.lowerBound, inputStride: n,
-                                         outputGradient: g.baseAddress! + columns.lowerBound, outputGradientStride: m,
-                                         into: w.baseAddress!, stride: blockStride)
+                    Dense.weightGradient(
+                        rows: rows.count, columns: columns.count, batch: batch,
+                        input: i.baseAddress! + rows.lowerBound, inputStride: n,
+                        outputGradient: g.baseAddress! + columns.lowerBound, outputGradientStride: m,
+                        into: w.baseAddress!, stride: blockStride)
                 }
             }
         }
@@ -105,9 +108,10 @@ import DigitsKit
         input.withUnsafeBufferPointer { i in
             dZ.withUnsafeBufferPointer { g in
                 dW.withUnsafeMutableBufferPointer { w in
-                    Dense.weightGradient(rows: n, columns: m, batch: 0, input: i.baseAddress!, inputStride: n,
-                                         outputGradient: g.baseAddress!, outputGradientStride: m,
-                                         into: w.baseAddress!, stride: m)
+                    Dense.weightGradient(
+                        rows: n, columns: m, batch: 0, input: i.baseAddress!, inputStride: n,
+                        outputGradient: g.baseAddress!, outputGradientStride: m,
+                        into: w.baseAddress!, stride: m)
                 }
             }
         }
@@ -124,8 +128,9 @@ import DigitsKit
         var db = [Float](repeating: .nan, count: columns.count + 2)
         dZ.withUnsafeBufferPointer { g in
             db.withUnsafeMutableBufferPointer { d in
-                Dense.biasGradient(columns: columns.count, batch: batch, outputGradient: g.baseAddress! + columns.lowerBound,
-                                   outputGradientStride: m, into: d.baseAddress!)
+                Dense.biasGradient(
+                    columns: columns.count, batch: batch, outputGradient: g.baseAddress! + columns.lowerBound,
+                    outputGradientStride: m, into: d.baseAddress!)
             }
         }
         var expected = [Float](repeating: 0, count: columns.count)
@@ -145,8 +150,9 @@ import DigitsKit
         dZ.withUnsafeBufferPointer { g in
             weight.withUnsafeBufferPointer { w in
                 dI.withUnsafeMutableBufferPointer { d in
-                    Dense.inputGradient(Dense.Shape(rows: batch, inputs: n, outputs: m), outputGradient: g.baseAddress!,
-                                        weight: w.baseAddress!, inputGradient: d.baseAddress!)
+                    Dense.inputGradient(
+                        Dense.Shape(rows: batch, inputs: n, outputs: m), outputGradient: g.baseAddress!,
+                        weight: w.baseAddress!, inputGradient: d.baseAddress!)
                 }
             }
         }
@@ -167,8 +173,9 @@ import DigitsKit
     func backwardIsTheFirstThreeStepsInOrder(activation: Activation) {
         var generator = SplitMix64(seed: 36)
         let (batch, n, m) = (3, 5, 6)
-        let layer = Dense(weight: Matrix(rows: n, columns: m, values: Self.random(n * m, &generator)),
-                          bias: Matrix(rows: 1, columns: m, values: Self.random(m, &generator)), activation: activation)
+        let layer = Dense(
+            weight: Matrix(rows: n, columns: m, values: Self.random(n * m, &generator)),
+            bias: Matrix(rows: 1, columns: m, values: Self.random(m, &generator)), activation: activation)
         let input = Matrix(rows: batch, columns: n, values: Self.random(batch * n, &generator))
         let output = layer.forward(input)
         let dA = Self.random(batch * m, &generator)
@@ -182,16 +189,19 @@ import DigitsKit
         input.storage.withUnsafeBufferPointer { i in
             output.storage.withUnsafeBufferPointer { a in
                 stepped.withUnsafeMutableBufferPointer { g in
-                    Dense.activationBackward(activation, output: a.baseAddress!, outputGradient: g.baseAddress!,
-                                             count: batch * m)
+                    Dense.activationBackward(
+                        activation, output: a.baseAddress!, outputGradient: g.baseAddress!,
+                        count: batch * m)
                     dW.withUnsafeMutableBufferPointer { w in
-                        Dense.weightGradient(rows: n, columns: m, batch: batch, input: i.baseAddress!, inputStride: n,
-                                             outputGradient: g.baseAddress!, outputGradientStride: m,
-                                             into: w.baseAddress!, stride: m)
+                        Dense.weightGradient(
+                            rows: n, columns: m, batch: batch, input: i.baseAddress!, inputStride: n,
+                            outputGradient: g.baseAddress!, outputGradientStride: m,
+                            into: w.baseAddress!, stride: m)
                     }
                     db.withUnsafeMutableBufferPointer { d in
-                        Dense.biasGradient(columns: m, batch: batch, outputGradient: g.baseAddress!,
-                                           outputGradientStride: m, into: d.baseAddress!)
+                        Dense.biasGradient(
+                            columns: m, batch: batch, outputGradient: g.baseAddress!,
+                            outputGradientStride: m, into: d.baseAddress!)
                     }
                 }
             }

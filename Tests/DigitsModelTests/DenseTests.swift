@@ -10,7 +10,8 @@ import DigitsKit
         var generator = SplitMix64(seed: 9)
         let (rows, n, m) = (5, 7, 11)
         func random(_ r: Int, _ c: Int) -> Matrix {
-            Matrix(rows: r, columns: c, values: (0 ..< r * c).map { _ in Float.random(in: -1 ..< 1, using: &generator) })
+            Matrix(
+                rows: r, columns: c, values: (0 ..< r * c).map { _ in Float.random(in: -1 ..< 1, using: &generator) })
         }
         let layer = Dense(weight: random(n, m), bias: random(1, m), activation: activation)
         let input = random(rows, n)
@@ -23,9 +24,10 @@ import DigitsKit
             let bias = Array(layer.bias.storage[columns])
             input.storage.withUnsafeBufferPointer { i in
                 sliced.withUnsafeMutableBufferPointer { o in
-                    Dense.forward(Dense.Shape(rows: rows, inputs: n, outputs: columns.count), input: i.baseAddress!,
-                                  weight: weight, bias: bias, activation: activation,
-                                  output: o.baseAddress! + columns.lowerBound, outputStride: m)
+                    Dense.forward(
+                        Dense.Shape(rows: rows, inputs: n, outputs: columns.count), input: i.baseAddress!,
+                        weight: weight, bias: bias, activation: activation,
+                        output: o.baseAddress! + columns.lowerBound, outputStride: m)
                 }
             }
         }

@@ -24,8 +24,10 @@ import DigitsKit
         return gradient
     }
 
-    static func expectClose(_ analytic: Matrix, _ numeric: Matrix, tolerance: Float = 2e-2,
-                            sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectClose(
+        _ analytic: Matrix, _ numeric: Matrix, tolerance: Float = 2e-2,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(analytic.shape == numeric.shape, sourceLocation: sourceLocation)
         let scale = max(1, numeric.storage.map(abs).max() ?? 0)
         let worst = zip(analytic.storage, numeric.storage).map { abs($0 - $1) }.max() ?? 0
@@ -40,20 +42,25 @@ import DigitsKit
     @Test(arguments: Activation.allCases)
     func denseLayerBackwardMatchesFiniteDifferences(activation: Activation) {
         var generator = SplitMix64(seed: 7)
-        let layer = Dense(weight: Self.randomMatrix(5, 4, &generator, scale: 0.5),
-                          bias: Self.randomMatrix(1, 4, &generator, scale: 0.5), activation: activation)
+        let layer = Dense(
+            weight: Self.randomMatrix(5, 4, &generator, scale: 0.5),
+            bias: Self.randomMatrix(1, 4, &generator, scale: 0.5), activation: activation)
         let input = Self.randomMatrix(3, 5, &generator)
         let r = Self.randomMatrix(3, 4, &generator)
         let output = layer.forward(input)
         let analytic = layer.backward(input: input, output: output, outputGradient: r)
 
         Self.expectClose(analytic.input, Self.numericalGradient(of: input) { Self.weightedSum(layer.forward($0), r) })
-        Self.expectClose(analytic.weight, Self.numericalGradient(of: layer.weight) {
-            Self.weightedSum(Dense(weight: $0, bias: layer.bias, activation: activation).forward(input), r)
-        })
-        Self.expectClose(analytic.bias, Self.numericalGradient(of: layer.bias) {
-            Self.weightedSum(Dense(weight: layer.weight, bias: $0, activation: activation).forward(input), r)
-        })
+        Self.expectClose(
+            analytic.weight,
+            Self.numericalGradient(of: layer.weight) {
+                Self.weightedSum(Dense(weight: $0, bias: layer.bias, activation: activation).forward(input), r)
+            })
+        Self.expectClose(
+            analytic.bias,
+            Self.numericalGradient(of: layer.bias) {
+                Self.weightedSum(Dense(weight: layer.weight, bias: $0, activation: activation).forward(input), r)
+            })
     }
 
     @Test(arguments: Loss.allCases)
@@ -74,7 +81,9 @@ import DigitsKit
         let model = MLP(inputCount: 6, hidden: [5, 4], outputCount: 10, activation: .tanh, generator: &generator)
         let input = Self.randomMatrix(2, 6, &generator)
         let labels = [1, 7]
-        func meanLoss(_ m: MLP) -> Double { Loss.crossEntropy.evaluate(logits: m.logits(input), labels: labels).lossSum / 2 }
+        func meanLoss(_ m: MLP) -> Double {
+            Loss.crossEntropy.evaluate(logits: m.logits(input), labels: labels).lossSum / 2
+        }
 
         // Backward through the layers by hand, top to bottom.
         var outputs: [Matrix] = []
@@ -87,17 +96,20 @@ import DigitsKit
         _ = Loss.crossEntropy.evaluate(logits: outputs[2], labels: labels, batchSize: 2, gradient: &upstream)
         var weightGradients: [Matrix] = Array(repeating: Matrix(rows: 0, columns: 0), count: 3)
         for l in stride(from: 2, through: 0, by: -1) {
-            let result = model.layers[l].backward(input: l == 0 ? input : outputs[l - 1], output: outputs[l],
-                                                  outputGradient: upstream)
+            let result = model.layers[l].backward(
+                input: l == 0 ? input : outputs[l - 1], output: outputs[l],
+                outputGradient: upstream)
             weightGradients[l] = result.weight
             upstream = result.input
         }
         for l in 0 ..< 3 {
-            Self.expectClose(weightGradients[l], Self.numericalGradient(of: model.layers[l].weight, step: 1e-3) {
-                var perturbed = model
-                perturbed.layers[l].weight = $0
-                return meanLoss(perturbed)
-            }, tolerance: 1e-2)
+            Self.expectClose(
+                weightGradients[l],
+                Self.numericalGradient(of: model.layers[l].weight, step: 1e-3) {
+                    var perturbed = model
+                    perturbed.layers[l].weight = $0
+                    return meanLoss(perturbed)
+                }, tolerance: 1e-2)
         }
     }
 }

@@ -3,7 +3,9 @@ import DigitsKit
 
 @Suite struct LossTests {
     @Test func crossEntropyStaysFiniteForHugeLogits() {
-        let logits = Matrix([[1e4, -1e4, 0, 0, 0, 0, 0, 0, 0, 0], [-1e4, -1e4, -1e4, -1e4, -1e4, -1e4, -1e4, -1e4, -1e4, 1e4]])
+        let logits = Matrix([
+            [1e4, -1e4, 0, 0, 0, 0, 0, 0, 0, 0], [-1e4, -1e4, -1e4, -1e4, -1e4, -1e4, -1e4, -1e4, -1e4, 1e4],
+        ])
         var gradient = Matrix(rows: 2, columns: 10)
         let result = Loss.crossEntropy.evaluate(logits: logits, labels: [1, 9], batchSize: 2, gradient: &gradient)
         #expect(result.lossSum.isFinite)

@@ -93,8 +93,9 @@ import DigitsKit
         var generator = SplitMix64(seed: 44)
         let model = MLP(inputCount: 5, hidden: [4], outputCount: 3, activation: .relu, generator: &generator)
         let input = Matrix(rows: 0, columns: 5)
-        let backward = model.backward(input: input, outputs: model.forwardOutputs(input),
-                                      outputGradient: Matrix(rows: 0, columns: 3))
+        let backward = model.backward(
+            input: input, outputs: model.forwardOutputs(input),
+            outputGradient: Matrix(rows: 0, columns: 3))
         for (l, layer) in model.layers.enumerated() {
             #expect(backward.gradients[l] == Dense.Gradients(for: layer))
             #expect(backward.inputGradients[l].shape == (0, layer.inputCount))

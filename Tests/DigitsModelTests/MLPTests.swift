@@ -4,10 +4,12 @@ import DigitsKit
 @Suite struct MLPTests {
     /// The bound is Σ|W|·bound + |b| layer by layer, capped at 1 after tanh or sigmoid.
     @Test func outputBoundIsWorkedOutLayerByLayer() {
-        let first = Dense(weight: Matrix(rows: 2, columns: 2, values: [1, -2, 3, 0.5]),
-                          bias: Matrix(rows: 1, columns: 2, values: [-1, 0]), activation: .relu)
-        let last = Dense(weight: Matrix(rows: 2, columns: 1, values: [2, -1]),
-                         bias: Matrix(rows: 1, columns: 1, values: [0.25]), activation: .identity)
+        let first = Dense(
+            weight: Matrix(rows: 2, columns: 2, values: [1, -2, 3, 0.5]),
+            bias: Matrix(rows: 1, columns: 2, values: [-1, 0]), activation: .relu)
+        let last = Dense(
+            weight: Matrix(rows: 2, columns: 1, values: [2, -1]),
+            bias: Matrix(rows: 1, columns: 1, values: [0.25]), activation: .identity)
         // Inputs in [0, 1]: first layer ≤ (1 + 3 + 1, 2 + 0.5) = (5, 2.5); last ≤ 2·5 + 1·2.5 + 0.25.
         #expect(MLP(layers: [first, last]).outputMagnitudeBound() == 12.75)
         var squashed = first
@@ -21,8 +23,9 @@ import DigitsKit
     @Test func noInputExceedsTheBound() {
         var generator = SplitMix64(seed: 17)
         for activation in [Activation.relu, .sigmoid] {
-            let model = MLP(inputCount: 784, hidden: [32, 16], outputCount: 10, activation: activation,
-                            generator: &generator)
+            let model = MLP(
+                inputCount: 784, hidden: [32, 16], outputCount: 10, activation: activation,
+                generator: &generator)
             let bound = model.outputMagnitudeBound()
             var inputs = Matrix(rows: 50, columns: 784)
             for i in inputs.storage.indices { inputs.storage[i] = Float.random(in: 0 ... 1, using: &generator) }

@@ -113,25 +113,32 @@ private func mismatches(in product: ProductCase, seed: UInt64) -> [String] {
     var expected = initialC
     var bound = [Float](repeating: 0, count: initialC.count)
     let absA = a.map(abs), absB = b.map(abs)
-    func operands(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>) -> (Kernels.Operand, Kernels.Operand) {
-        (Kernels.Operand(a.baseAddress!, stride: lda, transposed: p.transA),
-         Kernels.Operand(b.baseAddress!, stride: ldb, transposed: p.transB))
+    func operands(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>) -> (
+        Kernels.Operand, Kernels.Operand
+    ) {
+        (
+            Kernels.Operand(a.baseAddress!, stride: lda, transposed: p.transA),
+            Kernels.Operand(b.baseAddress!, stride: ldb, transposed: p.transB)
+        )
     }
     a.withUnsafeBufferPointer { a in
         b.withUnsafeBufferPointer { b in
             let (opA, opB) = operands(a, b)
             got.withUnsafeMutableBufferPointer { c in
                 if p.biasAndReLU {
-                    Kernels.product(rows: p.m, columns: p.n, depth: p.k, opA, opB, into: c.baseAddress!, stride: ldc,
-                                    accumulate: p.accumulate, addingBias: bias, relu: true)
+                    Kernels.product(
+                        rows: p.m, columns: p.n, depth: p.k, opA, opB, into: c.baseAddress!, stride: ldc,
+                        accumulate: p.accumulate, addingBias: bias, relu: true)
                 } else {
-                    Kernels.product(rows: p.m, columns: p.n, depth: p.k, opA, opB, into: c.baseAddress!, stride: ldc,
-                                    accumulate: p.accumulate)
+                    Kernels.product(
+                        rows: p.m, columns: p.n, depth: p.k, opA, opB, into: c.baseAddress!, stride: ldc,
+                        accumulate: p.accumulate)
                 }
             }
             expected.withUnsafeMutableBufferPointer { c in
-                Kernels.referenceProduct(rows: p.m, columns: p.n, depth: p.k, opA, opB, into: c.baseAddress!,
-                                         stride: ldc, accumulate: p.accumulate)
+                Kernels.referenceProduct(
+                    rows: p.m, columns: p.n, depth: p.k, opA, opB, into: c.baseAddress!,
+                    stride: ldc, accumulate: p.accumulate)
             }
         }
     }
@@ -140,8 +147,9 @@ private func mismatches(in product: ProductCase, seed: UInt64) -> [String] {
         absB.withUnsafeBufferPointer { b in
             let (opA, opB) = operands(a, b)
             bound.withUnsafeMutableBufferPointer { c in
-                Kernels.referenceProduct(rows: p.m, columns: p.n, depth: p.k, opA, opB, into: c.baseAddress!,
-                                         stride: ldc)
+                Kernels.referenceProduct(
+                    rows: p.m, columns: p.n, depth: p.k, opA, opB, into: c.baseAddress!,
+                    stride: ldc)
             }
         }
     }
@@ -212,7 +220,8 @@ private func mismatches(in product: ProductCase, seed: UInt64) -> [String] {
         defer { KernelLevel.force(nil) }
         let cases = [
             ProductCase(transA: false, transB: false, m: 32, n: 256, k: 784, biasAndReLU: true),
-            ProductCase(transA: false, transB: false, m: 19, n: 45, k: 500, padding: 2, accumulate: true, biasAndReLU: true),
+            ProductCase(
+                transA: false, transB: false, m: 19, n: 45, k: 500, padding: 2, accumulate: true, biasAndReLU: true),
             ProductCase(transA: false, transB: false, m: 9, n: 21, k: 11, padding: 1, biasAndReLU: true),
             ProductCase(transA: false, transB: false, m: 4, n: 6, k: 0, accumulate: true, biasAndReLU: true),
         ].flatMap(\.allTranspositions)
@@ -241,10 +250,11 @@ func product(_ a: Matrix, _ b: Matrix) -> Matrix {
     a.storage.withUnsafeBufferPointer { a0 in
         b.storage.withUnsafeBufferPointer { b0 in
             c.storage.withUnsafeMutableBufferPointer { c0 in
-                Kernels.product(rows: a.rows, columns: b.columns, depth: a.columns,
-                                Kernels.Operand(a0.baseAddress!, stride: a.columns),
-                                Kernels.Operand(b0.baseAddress!, stride: b.columns),
-                                into: c0.baseAddress!, stride: b.columns)
+                Kernels.product(
+                    rows: a.rows, columns: b.columns, depth: a.columns,
+                    Kernels.Operand(a0.baseAddress!, stride: a.columns),
+                    Kernels.Operand(b0.baseAddress!, stride: b.columns),
+                    into: c0.baseAddress!, stride: b.columns)
             }
         }
     }
@@ -268,8 +278,10 @@ func product(_ a: Matrix, _ b: Matrix) -> Matrix {
     @Test func concurrentProductsOnSeveralThreadsAreIndependent() async {
         let shapes = [(32, 784, 256), (31, 200, 90), (32, 256, 128), (17, 64, 300)]
         let inputs = shapes.enumerated().map { index, shape in
-            (randomMatrix(rows: shape.0, columns: shape.1, seed: 10 + UInt64(index)),
-             randomMatrix(rows: shape.1, columns: shape.2, seed: 20 + UInt64(index)))
+            (
+                randomMatrix(rows: shape.0, columns: shape.1, seed: 10 + UInt64(index)),
+                randomMatrix(rows: shape.1, columns: shape.2, seed: 20 + UInt64(index))
+            )
         }
         let expected = inputs.map { product($0.0, $0.1) }
         let results = await withTaskGroup(of: (Int, Matrix).self) { group in

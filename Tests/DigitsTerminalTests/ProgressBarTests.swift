@@ -28,17 +28,21 @@ import DigitsKit
     @Test func narrowWidthShrinksTheBarThenDropsTrailingFields() {
         let fields = ["loss 0.1234", "acc 96.12%"]
         // 61 columns: everything fits with a 20-cell bar.
-        #expect(ProgressBar(width: 61).render(label: "epoch 1/5", done: 1, total: 2, fields: fields)
-            == "epoch 1/5 [██████████░░░░░░░░░░] 1/2  loss 0.1234  acc 96.12%")
+        #expect(
+            ProgressBar(width: 61).render(label: "epoch 1/5", done: 1, total: 2, fields: fields)
+                == "epoch 1/5 [██████████░░░░░░░░░░] 1/2  loss 0.1234  acc 96.12%")
         // 50 columns: the bar would have to go below 10 cells, so the last field goes.
-        #expect(ProgressBar(width: 50).render(label: "epoch 1/5", done: 1, total: 2, fields: fields)
-            == "epoch 1/5 [██████████░░░░░░░░░░░] 1/2  loss 0.1234")
+        #expect(
+            ProgressBar(width: 50).render(label: "epoch 1/5", done: 1, total: 2, fields: fields)
+                == "epoch 1/5 [██████████░░░░░░░░░░░] 1/2  loss 0.1234")
         // 20 columns: no fields left and not even the minimum bar fits, so the bar shrinks.
-        #expect(ProgressBar(width: 20).render(label: "epoch 1/5", done: 1, total: 2, fields: fields)
-            == "epoch 1/5 [██░░] 1/2")
+        #expect(
+            ProgressBar(width: 20).render(label: "epoch 1/5", done: 1, total: 2, fields: fields)
+                == "epoch 1/5 [██░░] 1/2")
         // 12 columns: nothing fits; the line is cut rather than wrapped.
-        #expect(ProgressBar(width: 12).render(label: "epoch 1/5", done: 1, total: 2, fields: fields)
-            == "epoch 1/5 []")
+        #expect(
+            ProgressBar(width: 12).render(label: "epoch 1/5", done: 1, total: 2, fields: fields)
+                == "epoch 1/5 []")
     }
 
     @Test func lineNeverExceedsTheWidth() {

@@ -8,42 +8,46 @@ import DigitsKit
         table.append(["0", "99.18%", "99.39%", "round"])
         table.append(["1", "98.5%", "100.00%", "a stroke"])
         table.append(["10", "-0.5", ".25", ""])
-        #expect(table.render() == """
-            class  precision   recall  note
-            ─────  ─────────  ───────  ────────
-                0     99.18%   99.39%  round
-                1      98.5%  100.00%  a stroke
-               10       -0.5      .25
-            """)
+        #expect(
+            table.render() == """
+                class  precision   recall  note
+                ─────  ─────────  ───────  ────────
+                    0     99.18%   99.39%  round
+                    1      98.5%  100.00%  a stroke
+                   10       -0.5      .25
+                """)
     }
 
     @Test func tableWithoutHeaderHasNoSeparator() {
         let table = TextTable(rows: [["kernel", "1.23 ms"], ["reference", "45.6 ms"]])
-        #expect(table.render() == """
-            kernel     1.23 ms
-            reference  45.6 ms
-            """)
+        #expect(
+            table.render() == """
+                kernel     1.23 ms
+                reference  45.6 ms
+                """)
     }
 
     @Test func explicitAlignmentOverridesTheGuess() {
         let table = TextTable(
             header: ["n", "name"], rows: [["1", "a"], ["22", "bb"]], alignments: [.left, .right], columnGap: 1)
-        #expect(table.render() == """
-            n  name
-            ── ────
-            1     a
-            22   bb
-            """)
+        #expect(
+            table.render() == """
+                n  name
+                ── ────
+                1     a
+                22   bb
+                """)
     }
 
     @Test func shortRowsArePaddedWithEmptyCells() {
         let table = TextTable(header: ["a", "b", "c"], rows: [["1"], ["2", "3", "4"]])
-        #expect(table.render() == """
-            a  b  c
-            ─  ─  ─
-            1
-            2  3  4
-            """)
+        #expect(
+            table.render() == """
+                a  b  c
+                ─  ─  ─
+                1
+                2  3  4
+                """)
     }
 
     @Test func confusionMatrixLinesUp() {
@@ -51,13 +55,14 @@ import DigitsKit
         table.append(["0", "978", "0", "2"])
         table.append(["1", "0", "1,130", "5"])
         table.append(["2", "6", "1", "1,020"])
-        #expect(table.render() == """
-            true\\pred    0      1      2
-            ─────────  ───  ─────  ─────
-                    0  978      0      2
-                    1    0  1,130      5
-                    2    6      1  1,020
-            """)
+        #expect(
+            table.render() == """
+                true\\pred    0      1      2
+                ─────────  ───  ─────  ─────
+                        0  978      0      2
+                        1    0  1,130      5
+                        2    6      1  1,020
+                """)
     }
 
     @Test func emptyTableRendersAsNothing() {

@@ -29,7 +29,7 @@ public enum DataTestSupport {
     /// Deterministic pseudo-random bytes, so that failures reproduce.
     public static func pseudoRandomBytes(count: Int, seed: UInt64) -> [UInt8] {
         var generator = SplitMix64(seed: seed)
-        return (0..<count).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        return (0 ..< count).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
     }
 }
 

@@ -61,8 +61,9 @@ import DigitsTestSupport
     @Test func resumingOnDifferentDataIsRefused() throws {
         let trainer = try Trainer(configuration: configuration(), trainingSet: train, testSet: test)
         #expect(throws: TrainingError.self) {
-            _ = try Trainer(resuming: trainer.checkpoint(), trainingSet: syntheticDataSet(count: 100, seed: 3),
-                            testSet: test)
+            _ = try Trainer(
+                resuming: trainer.checkpoint(), trainingSet: syntheticDataSet(count: 100, seed: 3),
+                testSet: test)
         }
     }
 

@@ -4,8 +4,9 @@ import DigitsKit
 /// The plain training step, `SGD.trainingStep`: forward, loss, `MLP.backward`, `SGD.step`.
 @Suite struct PlainTrainingStepTests {
     static func randomMatrix(_ rows: Int, _ columns: Int, _ generator: inout SplitMix64) -> Matrix {
-        Matrix(rows: rows, columns: columns,
-               values: (0 ..< rows * columns).map { _ in Float.random(in: 0 ..< 1, using: &generator) })
+        Matrix(
+            rows: rows, columns: columns,
+            values: (0 ..< rows * columns).map { _ in Float.random(in: 0 ..< 1, using: &generator) })
     }
 
     /// The step with a loss is its parts run one after another: the same loss, the same
@@ -53,7 +54,9 @@ import DigitsKit
         #expect(result.backward == model.backward(input: inputs, outputs: result.outputs, outputGradient: dA))
         for l in model.layers.indices {
             var expected = model.layers[l].weight
-            for i in expected.storage.indices { expected.storage[i] -= 0.5 * result.backward.gradients[l].weight.storage[i] }
+            for i in expected.storage.indices {
+                expected.storage[i] -= 0.5 * result.backward.gradients[l].weight.storage[i]
+            }
             #expect(stepped.layers[l].weight == expected, "layer \(l): w ← w − η·dL/dW")
         }
     }
@@ -65,10 +68,12 @@ import DigitsKit
         let inputs = Self.randomMatrix(10, 8, &generator)
         let labels = Array(0 ..< 10)
         var optimizer = SGD(for: model, momentum: 0.9)
-        let first = optimizer.trainingStep(&model, inputs: inputs, labels: labels, loss: .crossEntropy, learningRate: 0.1)
+        let first = optimizer.trainingStep(
+            &model, inputs: inputs, labels: labels, loss: .crossEntropy, learningRate: 0.1)
         var latest = first
         for _ in 0 ..< 50 {
-            latest = optimizer.trainingStep(&model, inputs: inputs, labels: labels, loss: .crossEntropy, learningRate: 0.1)
+            latest = optimizer.trainingStep(
+                &model, inputs: inputs, labels: labels, loss: .crossEntropy, learningRate: 0.1)
         }
         #expect(latest.lossSum < first.lossSum / 2)
     }

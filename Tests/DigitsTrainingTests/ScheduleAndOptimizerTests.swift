@@ -3,7 +3,8 @@ import DigitsKit
 
 @Suite struct LearningRateScheduleTests {
     @Test func warmupRisesLinearlyToThePeak() {
-        let schedule = LearningRateSchedule(peak: 0.1, warmupSteps: 4, decay: .constant, totalSteps: 10, stepsPerEpoch: 5)
+        let schedule = LearningRateSchedule(
+            peak: 0.1, warmupSteps: 4, decay: .constant, totalSteps: 10, stepsPerEpoch: 5)
         let rates = (0 ..< 5).map { schedule.rate(atStep: $0) }
         for (rate, expected) in zip(rates, [0.025, 0.05, 0.075, 0.1, 0.1]) {
             #expect(abs(rate - expected) < 1e-12)
@@ -11,7 +12,8 @@ import DigitsKit
     }
 
     @Test func cosineDecaysFromPeakToZero() {
-        let schedule = LearningRateSchedule(peak: 0.2, warmupSteps: 0, decay: .cosine, totalSteps: 100, stepsPerEpoch: 10)
+        let schedule = LearningRateSchedule(
+            peak: 0.2, warmupSteps: 0, decay: .cosine, totalSteps: 100, stepsPerEpoch: 10)
         #expect(schedule.rate(atStep: 0) == 0.2)
         #expect(abs(schedule.rate(atStep: 50) - 0.1) < 1e-12)
         // The last step still learns a little; the rate would reach 0 one step after the run.
@@ -20,8 +22,9 @@ import DigitsKit
     }
 
     @Test func stepDecayMultipliesEveryFewEpochs() {
-        let schedule = LearningRateSchedule(peak: 1, warmupSteps: 0, decay: .step(everyEpochs: 2, factor: 0.5),
-                                            totalSteps: 60, stepsPerEpoch: 10)
+        let schedule = LearningRateSchedule(
+            peak: 1, warmupSteps: 0, decay: .step(everyEpochs: 2, factor: 0.5),
+            totalSteps: 60, stepsPerEpoch: 10)
         #expect(schedule.rate(atStep: 19) == 1)
         #expect(schedule.rate(atStep: 20) == 0.5)
         #expect(schedule.rate(atStep: 45) == 0.25)
@@ -34,8 +37,9 @@ import DigitsKit
         var velocity: [Float] = [0, 0]
         let gradient: [Float] = [1, -2]
         for _ in 0 ..< 2 {
-            SGD.update(parameters: &parameters, velocity: &velocity, gradient: gradient,
-                       learningRate: 0.1, momentum: 0.9, weightDecay: 0)
+            SGD.update(
+                parameters: &parameters, velocity: &velocity, gradient: gradient,
+                learningRate: 0.1, momentum: 0.9, weightDecay: 0)
         }
         // v1 = g, v2 = 0.9·g + g = 1.9·g; w = 1 − 0.1·(1 + 1.9)·g.
         #expect(abs(velocity[0] - 1.9) < 1e-6 && abs(velocity[1] + 3.8) < 1e-6)
@@ -45,8 +49,9 @@ import DigitsKit
     @Test func weightDecayIsAddedToTheGradient() {
         var parameters: [Float] = [2]
         var velocity: [Float] = [0]
-        SGD.update(parameters: &parameters, velocity: &velocity, gradient: [0.75], learningRate: 1, momentum: 0,
-                   weightDecay: 0.1)
+        SGD.update(
+            parameters: &parameters, velocity: &velocity, gradient: [0.75], learningRate: 1, momentum: 0,
+            weightDecay: 0.1)
         #expect(abs(parameters[0] - (2 - (0.75 + 0.2))) < 1e-6)
     }
 }
@@ -59,7 +64,9 @@ import DigitsKit
         try #require(KernelLevel.force(level))
         defer { KernelLevel.force(nil) }
         var generator = SplitMix64(seed: 31)
-        for (rows, cols, ldw, ldg) in [(1, 1, 1, 1), (3, 37, 40, 37), (5, 16, 16, 20), (2, 131, 150, 131), (1, 1000, 1000, 1000)] {
+        for (rows, cols, ldw, ldg) in [
+            (1, 1, 1, 1), (3, 37, 40, 37), (5, 16, 16, 20), (2, 131, 150, 131), (1, 1000, 1000, 1000),
+        ] {
             let count = rows * ldw
             let w0 = (0 ..< count).map { _ in Float.random(in: -1 ..< 1, using: &generator) }
             let v0 = (0 ..< count).map { _ in Float.random(in: -1 ..< 1, using: &generator) }
@@ -68,9 +75,10 @@ import DigitsKit
             w.withUnsafeMutableBufferPointer { w in
                 v.withUnsafeMutableBufferPointer { v in
                     g.withUnsafeBufferPointer { g in
-                        SGD.update(parameters: w.baseAddress!, velocity: v.baseAddress!, stride: ldw,
-                                   gradient: g.baseAddress!, gradientStride: ldg, rows: rows, columns: cols,
-                                   learningRate: 0.05, momentum: 0.9, weightDecay: 0.01)
+                        SGD.update(
+                            parameters: w.baseAddress!, velocity: v.baseAddress!, stride: ldw,
+                            gradient: g.baseAddress!, gradientStride: ldg, rows: rows, columns: cols,
+                            learningRate: 0.05, momentum: 0.9, weightDecay: 0.01)
                     }
                 }
             }
@@ -84,8 +92,9 @@ import DigitsKit
                     }
                     let velocity = 0.9 * Double(v0[i]) + Double(g[r * ldg + j]) + 0.01 * Double(w0[i])
                     let weight = Double(w0[i]) - 0.05 * velocity
-                    #expect(abs(Double(v[i]) - velocity) < 1e-6 && abs(Double(w[i]) - weight) < 1e-6,
-                            "\(level) \(rows)×\(cols) at (\(r), \(j))")
+                    #expect(
+                        abs(Double(v[i]) - velocity) < 1e-6 && abs(Double(w[i]) - weight) < 1e-6,
+                        "\(level) \(rows)×\(cols) at (\(r), \(j))")
                 }
             }
         }

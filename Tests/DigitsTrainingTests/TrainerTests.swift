@@ -51,7 +51,8 @@ func syntheticDataSet(count: Int, seed: UInt64) -> MNISTDataSet {
             try second.runEpoch()
         }
         #expect(first.model == second.model)
-        var other = try Trainer(configuration: configuration(threads: threads, seed: 6), trainingSet: train, testSet: test)
+        var other = try Trainer(
+            configuration: configuration(threads: threads, seed: 6), trainingSet: train, testSet: test)
         try other.runEpoch()
         #expect(other.model != first.model)
     }
@@ -70,8 +71,9 @@ func syntheticDataSet(count: Int, seed: UInt64) -> MNISTDataSet {
     @Test func divergenceIsReportedWithEpochAndBatch() throws {
         var bad = configuration(threads: 2)
         bad.learningRate = 1e6
-        var trainer = try Trainer(configuration: bad, trainingSet: syntheticDataSet(count: 500, seed: 1),
-                                  testSet: syntheticDataSet(count: 10, seed: 2))
+        var trainer = try Trainer(
+            configuration: bad, trainingSet: syntheticDataSet(count: 500, seed: 1),
+            testSet: syntheticDataSet(count: 10, seed: 2))
         #expect {
             try trainer.runEpoch()
         } throws: { error in

@@ -42,15 +42,18 @@ import DigitsKit
         var inputs = MNISTBatch(capacity: c.batch)
         inputs.load(indices, from: data)
         var expected = model
-        let reference = optimizer.trainingStep(&expected, inputs: inputs.inputs, labels: inputs.labels,
-                                               loss: .crossEntropy, learningRate: 0.1)
+        let reference = optimizer.trainingStep(
+            &expected, inputs: inputs.inputs, labels: inputs.labels,
+            loss: .crossEntropy, learningRate: 0.1)
 
         #expect(fast.correct == reference.correct)
         #expect(abs(fast.lossSum - reference.lossSum) < 1e-4)
         let trained = engine.model
         for l in 0 ... last {
-            let worst = zip(trained.layers[l].weight.storage, expected.layers[l].weight.storage).map { abs($0 - $1) }.max()!
-            let worstBias = zip(trained.layers[l].bias.storage, expected.layers[l].bias.storage).map { abs($0 - $1) }.max()!
+            let worst = zip(trained.layers[l].weight.storage, expected.layers[l].weight.storage).map { abs($0 - $1) }
+                .max()!
+            let worstBias = zip(trained.layers[l].bias.storage, expected.layers[l].bias.storage).map { abs($0 - $1) }
+                .max()!
             #expect(worst < 1e-6 && worstBias < 1e-6, "layer \(l): \(worst), \(worstBias)")
         }
         let velocityError = zip(engine.optimizer.velocities[0].weight.storage, optimizer.velocities[0].weight.storage)
@@ -122,7 +125,8 @@ import DigitsKit
         layout.flatten(model.layers.map { ($0.weight, $0.bias) }, into: vector)
         let w = model.layers[0].weight
         // Panel 0: columns 0-1 of rows 0-2; panel 1: columns 2-4 of rows 0-2.
-        let expected = (0 ..< 3).flatMap { r in (0 ..< 2).map { w[r, $0] } }
+        let expected =
+            (0 ..< 3).flatMap { r in (0 ..< 2).map { w[r, $0] } }
             + (0 ..< 3).flatMap { r in (2 ..< 5).map { w[r, $0] } }
         #expect(Array(vector[layout.layers[0].weight]) == expected)
         #expect(layout.layers[0].panelStart(1) == 6)

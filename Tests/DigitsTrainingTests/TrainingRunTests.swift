@@ -38,10 +38,13 @@ import Foundation
         }
     }
 
-    func run(_ start: TrainingRun.Start, model: String, checkpoint: String?,
-             shouldStop: @escaping () -> Bool = { false }) throws -> TrainingRun.Outcome {
-        var run = try TrainingRun(start, trainingSet: train, testSet: test, modelPath: model,
-                                  checkpointFolder: checkpoint, command: "test run", shouldStop: shouldStop)
+    func run(
+        _ start: TrainingRun.Start, model: String, checkpoint: String?,
+        shouldStop: @escaping () -> Bool = { false }
+    ) throws -> TrainingRun.Outcome {
+        var run = try TrainingRun(
+            start, trainingSet: train, testSet: test, modelPath: model,
+            checkpointFolder: checkpoint, command: "test run", shouldStop: shouldStop)
         return try run.run()
     }
 
@@ -62,11 +65,15 @@ import Foundation
         let batchesPerEpoch = (train.count + 199) / 200
         let stopper = StopAfter((stop.epoch - 1) * batchesPerEpoch + stop.batch)
         let interruption = try #require(throws: TrainingInterruption.self) {
-            _ = try run(.configuration(Self.configuration), model: model, checkpoint: checkpoint,
-                        shouldStop: stopper.shouldStop)
+            _ = try run(
+                .configuration(Self.configuration), model: model, checkpoint: checkpoint,
+                shouldStop: stopper.shouldStop)
         }
-        #expect(interruption == TrainingInterruption(epoch: stop.epoch, batchesDone: stop.batch,
-                                                     batchesPerEpoch: batchesPerEpoch, checkpointFolder: checkpoint))
+        #expect(
+            interruption
+                == TrainingInterruption(
+                    epoch: stop.epoch, batchesDone: stop.batch,
+                    batchesPerEpoch: batchesPerEpoch, checkpointFolder: checkpoint))
         #expect(FileManager.default.fileExists(atPath: TrainingCheckpoint.path(inFolder: checkpoint)))
         #expect(!FileManager.default.fileExists(atPath: model))
 
@@ -82,9 +89,10 @@ import Foundation
         let folder = try TemporaryDirectory()
         let checkpoint = folder.file("checkpoints")
         var seen: [Bool] = []
-        var run = try TrainingRun(.configuration(Self.configuration), trainingSet: train, testSet: test,
-                                  modelPath: folder.file("m.safetensors"), checkpointFolder: checkpoint,
-                                  command: "test run", shouldStop: { false })
+        var run = try TrainingRun(
+            .configuration(Self.configuration), trainingSet: train, testSet: test,
+            modelPath: folder.file("m.safetensors"), checkpointFolder: checkpoint,
+            command: "test run", shouldStop: { false })
         _ = try run.run(epochEnded: { _ in
             // Asked before the epoch's checkpoint is written: the first epoch finds none yet.
             seen.append(FileManager.default.fileExists(atPath: TrainingCheckpoint.path(inFolder: checkpoint)))
@@ -104,8 +112,9 @@ import Foundation
     @Test func anInterruptWithoutACheckpointFolderSavesNothing() throws {
         let folder = try TemporaryDirectory()
         let interruption = try #require(throws: TrainingInterruption.self) {
-            _ = try run(.configuration(Self.configuration), model: folder.file("m.safetensors"), checkpoint: nil,
-                        shouldStop: StopAfter(3).shouldStop)
+            _ = try run(
+                .configuration(Self.configuration), model: folder.file("m.safetensors"), checkpoint: nil,
+                shouldStop: StopAfter(3).shouldStop)
         }
         #expect(interruption.checkpointFolder == nil && interruption.batchesDone == 3)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
@@ -113,13 +122,18 @@ import Foundation
 
     @Test func anUnwritableOutputIsReportedBeforeTraining() throws {
         let folder = try TemporaryDirectory()
-        for (model, checkpoint) in [(folder.file("missing/m.safetensors"), nil),
-                                    (folder.file("m.safetensors"), folder.file("missing/deeper/ck"))] {
+        for (model, checkpoint) in [
+            (folder.file("missing/m.safetensors"), nil),
+            (folder.file("m.safetensors"), folder.file("missing/deeper/ck")),
+        ] {
             var asked = false
             #expect(throws: AtomicFileError.self) {
-                var run = try TrainingRun(.configuration(Self.configuration), trainingSet: train, testSet: test,
-                                          modelPath: model, checkpointFolder: checkpoint, command: "test run",
-                                          shouldStop: { asked = true; return false })
+                var run = try TrainingRun(
+                    .configuration(Self.configuration), trainingSet: train, testSet: test,
+                    modelPath: model, checkpointFolder: checkpoint, command: "test run",
+                    shouldStop: {
+                        asked = true; return false
+                    })
                 _ = try run.run()
             }
             #expect(!asked)

@@ -13,10 +13,14 @@ import DigitsTestSupport
     @Test func summaryAndHistoryRoundTripThroughAModelFile() throws {
         var configuration = TrainingConfiguration()
         configuration.seed = 0xFFFF_FFFF_FFFF_FFFF
-        let summary = TrainingSummary(configuration: configuration, epochs: 3, testAccuracy: 0.9812, testLoss: 0.061,
-                                      trainingExamples: 60000, testExamples: 10000, command: "digits train --epochs 3")
-        let history = [EpochMetrics(epoch: 1, trainLoss: 0.3, trainAccuracy: 0.9, testLoss: 0.2, testAccuracy: 0.95,
-                                    learningRate: 0.05, trainSeconds: 1.5, evaluationSeconds: 0.1, imagesPerSecond: 40000)]
+        let summary = TrainingSummary(
+            configuration: configuration, epochs: 3, testAccuracy: 0.9812, testLoss: 0.061,
+            trainingExamples: 60000, testExamples: 10000, command: "digits train --epochs 3")
+        let history = [
+            EpochMetrics(
+                epoch: 1, trainLoss: 0.3, trainAccuracy: 0.9, testLoss: 0.2, testAccuracy: 0.95,
+                learningRate: 0.05, trainSeconds: 1.5, evaluationSeconds: 0.1, imagesPerSecond: 40000)
+        ]
         let original = try ModelFile(model: Self.model(), training: summary, history: history)
         let bytes = try original.safeTensors().encoded()
         let decoded = try ModelFile(SafeTensorsFile(decoding: bytes, file: "m.safetensors"), file: "m.safetensors")
@@ -26,8 +30,11 @@ import DigitsTestSupport
     }
 
     @Test func aRecordThatIsJSONButNotASummaryIsReported() throws {
-        let file = ModelFile(model: Self.model(), trainingRecord: TrainingRecord(summary: #"{"epochs":"three"}"#,
-                                                                                 history: #"[{"epoch":1}]"#))
+        let file = ModelFile(
+            model: Self.model(),
+            trainingRecord: TrainingRecord(
+                summary: #"{"epochs":"three"}"#,
+                history: #"[{"epoch":1}]"#))
         #expect(throws: TrainingRecordError.invalidSummary) { try file.trainingSummary() }
         #expect(throws: TrainingRecordError.invalidHistory) { try file.trainingHistory() }
     }

@@ -13,9 +13,11 @@ import Testing
         #expect(lines.filter { $0.hasSuffix("←") }.count == 1)
     }
 
-    @Test(arguments: [("seven.png", 7), ("three-transparent.png", 3), ("four-off-centre.png", 4),
-                      ("two-28px.png", 2), ("five-palette.png", 5), ("nine-scan-16bit.png", 9),
-                      ("six-chalkboard.png", 6)])
+    @Test(arguments: [
+        ("seven.png", 7), ("three-transparent.png", 3), ("four-off-centre.png", 4),
+        ("two-28px.png", 2), ("five-palette.png", 5), ("nine-scan-16bit.png", 9),
+        ("six-chalkboard.png", 6),
+    ])
     func sampleImagesClassifyAsTheirDigit(file: String, digit: Int) throws {
         let output = try CommandRunner.run(["classify", "--json", "Fixtures/digits/" + file])
         #expect(output.status == 0)
@@ -53,8 +55,10 @@ import Testing
 
         let emptyFolder = folder.appendingPathComponent("no-pictures")
         try FileManager.default.createDirectory(at: emptyFolder, withIntermediateDirectories: true)
-        let files = [text.path, "Fixtures/digits/seven.png", empty.path, folder.appendingPathComponent("missing.png").path,
-                     emptyFolder.path, truncated.path]
+        let files = [
+            text.path, "Fixtures/digits/seven.png", empty.path, folder.appendingPathComponent("missing.png").path,
+            emptyFolder.path, truncated.path,
+        ]
         let output = try CommandRunner.run(["classify", "--json"] + files)
         #expect(output.status == 1)
         let records = try Self.records(output)
@@ -112,8 +116,10 @@ import Testing
         #expect(pictureRows.contains { $0.contains("█") })
     }
 
-    @Test(arguments: [["classify"], ["classify", "--top", "0", "x.png"], ["classify", "--top", "11", "x.png"],
-                      ["classify", "-", "-"], ["classify", "--bogus", "x.png"]])
+    @Test(arguments: [
+        ["classify"], ["classify", "--top", "0", "x.png"], ["classify", "--top", "11", "x.png"],
+        ["classify", "-", "-"], ["classify", "--bogus", "x.png"],
+    ])
     func badFlagsExitWithTheUsageStatus(arguments: [String]) throws {
         let output = try CommandRunner.run(arguments)
         #expect(output.status == 64)
@@ -121,8 +127,10 @@ import Testing
     }
 
     @Test func aMissingModelIsReportedWithWhereItWasLookedFor() throws {
-        let output = try CommandRunner.run(["classify", "--model", "/nonexistent/model.safetensors",
-                                            "Fixtures/digits/seven.png"])
+        let output = try CommandRunner.run([
+            "classify", "--model", "/nonexistent/model.safetensors",
+            "Fixtures/digits/seven.png",
+        ])
         #expect(output.status != 0)
         #expect(output.standardError.contains("/nonexistent/model.safetensors"))
     }

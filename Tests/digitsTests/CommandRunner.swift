@@ -15,7 +15,8 @@ struct CommandRunner {
         var folder = testBinary.deletingLastPathComponent()
         // On Linux the test runner is `<build>/digitsPackageTests.xctest`; elsewhere it sits inside a bundle.
         while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("digits").path),
-              folder.path != "/" {
+            folder.path != "/"
+        {
             folder.deleteLastPathComponent()
         }
         return folder.appendingPathComponent("digits")
@@ -23,12 +24,15 @@ struct CommandRunner {
 
     /// The package root, found from this source file's location.
     static var packageRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
     }
 
     /// Runs `digits` with `arguments` in `directory` (default: the package root), feeding `input` to standard input.
-    static func run(_ arguments: [String], in directory: URL? = nil, input: Data? = nil,
-                    environment: [String: String] = [:]) throws -> Output {
+    static func run(
+        _ arguments: [String], in directory: URL? = nil, input: Data? = nil,
+        environment: [String: String] = [:]
+    ) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -54,9 +58,10 @@ struct CommandRunner {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
-        return Output(status: process.terminationStatus,
-                      standardOutput: String(decoding: outData, as: UTF8.self),
-                      standardError: String(decoding: errData, as: UTF8.self))
+        return Output(
+            status: process.terminationStatus,
+            standardOutput: String(decoding: outData, as: UTF8.self),
+            standardError: String(decoding: errData, as: UTF8.self))
     }
 }
 

@@ -17,8 +17,10 @@ import Testing
             // Many short epochs: a checkpoint is written every few milliseconds.
             let process = Process()
             process.executableURL = CommandRunner.executable
-            process.arguments = ["train", "--data", "Fixtures/mnist-subset", "--epochs", "400", "--hidden", "8",
-                                 "--batch-size", "500", "--output", model]
+            process.arguments = [
+                "train", "--data", "Fixtures/mnist-subset", "--epochs", "400", "--hidden", "8",
+                "--batch-size", "500", "--output", model,
+            ]
             process.currentDirectoryURL = CommandRunner.packageRoot
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
@@ -45,8 +47,10 @@ import Testing
         #expect(checkpointsSeen > 0, "no checkpoint was ever written before the kill; the test proved nothing")
 
         // A run that finishes cleans up after the killed ones: no temporary files, no checkpoint.
-        let finish = try CommandRunner.run(["train", "--data", "Fixtures/mnist-subset", "--epochs", "2", "--hidden", "8",
-                                            "--output", model])
+        let finish = try CommandRunner.run([
+            "train", "--data", "Fixtures/mnist-subset", "--epochs", "2", "--hidden", "8",
+            "--output", model,
+        ])
         #expect(finish.status == 0)
         _ = try ModelFile(contentsOf: model)
         let left = try FileManager.default.contentsOfDirectory(atPath: folder.path)
@@ -63,8 +67,10 @@ import Testing
         let model = folder.appendingPathComponent("m.safetensors").path
         let reference = folder.appendingPathComponent("reference.safetensors").path
         let checkpoint = folder.appendingPathComponent("m.checkpoint").path
-        let settings = ["--data", "Fixtures/mnist-subset", "--epochs", "20", "--hidden", "16", "--batch-size", "100",
-                        "--threads", "2", "--seed", "7"]
+        let settings = [
+            "--data", "Fixtures/mnist-subset", "--epochs", "20", "--hidden", "16", "--batch-size", "100",
+            "--threads", "2", "--seed", "7",
+        ]
 
         let process = Process()
         process.executableURL = CommandRunner.executable
@@ -84,8 +90,10 @@ import Testing
         #expect(message.contains("digits train --resume \(checkpoint)"))
         #expect(!FileManager.default.fileExists(atPath: model))
 
-        let resumed = try CommandRunner.run(["train", "--resume", checkpoint, "--data", "Fixtures/mnist-subset",
-                                             "--output", model])
+        let resumed = try CommandRunner.run([
+            "train", "--resume", checkpoint, "--data", "Fixtures/mnist-subset",
+            "--output", model,
+        ])
         #expect(resumed.status == 0, "\(resumed.standardError)")
         let uninterrupted = try CommandRunner.run(["train"] + settings + ["--output", reference, "--no-checkpoint"])
         #expect(uninterrupted.status == 0)

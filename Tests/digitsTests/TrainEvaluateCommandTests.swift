@@ -6,8 +6,10 @@ import Testing
     @Test func trainOnTheSubsetThenEvaluateReloadsTheSameAccuracy() throws {
         let scratch = try ScratchFolder()
         let model = scratch.path("subset.safetensors")
-        let train = try CommandRunner.run(["train", "--data", "Fixtures/mnist-subset", "--epochs", "2", "--hidden", "48",
-                                           "--output", model, "--json"])
+        let train = try CommandRunner.run([
+            "train", "--data", "Fixtures/mnist-subset", "--epochs", "2", "--hidden", "48",
+            "--output", model, "--json",
+        ])
         #expect(train.status == 0, "\(train.standardError)")
         let lines = train.standardOutput.split(separator: "\n")
         #expect(lines.count == 3)  // two epochs and the summary
@@ -16,9 +18,12 @@ import Testing
         // A finished run leaves no checkpoint behind.
         #expect(!FileManager.default.fileExists(atPath: scratch.path("subset.checkpoint")))
 
-        let evaluate = try CommandRunner.run(["evaluate", "--data", "Fixtures/mnist-subset", "--model", model, "--json"])
+        let evaluate = try CommandRunner.run([
+            "evaluate", "--data", "Fixtures/mnist-subset", "--model", model, "--json",
+        ])
         #expect(evaluate.status == 0)
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(evaluate.standardOutput.utf8)) as? [String: Any])
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(evaluate.standardOutput.utf8)) as? [String: Any])
         #expect(report["count"] as? Int == 1000)
         #expect(report["accuracy"] as? Double == done["testAccuracy"] as? Double)
         let confusion = try #require(report["confusion"] as? [[Int]])
@@ -32,8 +37,9 @@ import Testing
 
     @Test func missingDataSaysHowToGetItAndAboutTheSubset() throws {
         let scratch = try ScratchFolder()
-        let output = try CommandRunner.run(["train", "--output", scratch.path("m.safetensors")], in: scratch.url,
-                                           environment: ["DIGITS_DATA": ""])
+        let output = try CommandRunner.run(
+            ["train", "--output", scratch.path("m.safetensors")], in: scratch.url,
+            environment: ["DIGITS_DATA": ""])
         #expect(output.status != 0)
         #expect(output.standardError.contains("data/mnist"))
         #expect(output.standardError.contains("Fixtures/mnist-subset"))
@@ -45,7 +51,8 @@ import Testing
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         let subset = CommandRunner.packageRoot.appendingPathComponent("Fixtures/mnist-subset")
         for name in ["train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"] {
-            try FileManager.default.copyItem(at: subset.appendingPathComponent(name), to: data.appendingPathComponent(name))
+            try FileManager.default.copyItem(
+                at: subset.appendingPathComponent(name), to: data.appendingPathComponent(name))
         }
         let broken = data.appendingPathComponent("train-images-idx3-ubyte")
         try Data([0, 0, 8, 3, 0, 0, 0, 9]).write(to: broken)
@@ -59,8 +66,10 @@ import Testing
         let scratch = try ScratchFolder()
         let model = scratch.path("m.safetensors")
         try Data("previous model".utf8).write(to: URL(fileURLWithPath: model))
-        let output = try CommandRunner.run(["train", "--data", "Fixtures/mnist-subset", "--epochs", "1",
-                                            "--learning-rate", "1000", "--output", model])
+        let output = try CommandRunner.run([
+            "train", "--data", "Fixtures/mnist-subset", "--epochs", "1",
+            "--learning-rate", "1000", "--output", model,
+        ])
         #expect(output.status != 0)
         #expect(output.standardError.contains("diverged"))
         #expect(output.standardError.contains("--learning-rate"))
@@ -68,17 +77,21 @@ import Testing
     }
 
     @Test func anUnwritableOutputIsReportedBeforeTraining() throws {
-        let output = try CommandRunner.run(["train", "--data", "Fixtures/mnist-subset",
-                                            "--output", "/nonexistent-folder/m.safetensors"])
+        let output = try CommandRunner.run([
+            "train", "--data", "Fixtures/mnist-subset",
+            "--output", "/nonexistent-folder/m.safetensors",
+        ])
         #expect(output.status != 0)
         #expect(output.standardError.contains("/nonexistent-folder"))
         #expect(!output.standardOutput.contains("epoch"))
     }
 
-    @Test(arguments: [["train", "--epochs", "0"], ["train", "--learning-rate", "-1"], ["train", "--momentum", "1"],
-                      ["train", "--hidden", "12,x"], ["train", "--activation", "softmax"], ["train", "--loss", "hinge"],
-                      ["train", "--resume", "x", "--epochs", "3"], ["evaluate", "--split", "validation"],
-                      ["train", "--threads", "0"]])
+    @Test(arguments: [
+        ["train", "--epochs", "0"], ["train", "--learning-rate", "-1"], ["train", "--momentum", "1"],
+        ["train", "--hidden", "12,x"], ["train", "--activation", "softmax"], ["train", "--loss", "hinge"],
+        ["train", "--resume", "x", "--epochs", "3"], ["evaluate", "--split", "validation"],
+        ["train", "--threads", "0"],
+    ])
     func badFlagsExitWithTheUsageStatus(arguments: [String]) throws {
         let output = try CommandRunner.run(arguments)
         #expect(output.status == 64, "\(arguments): \(output.standardError)")
