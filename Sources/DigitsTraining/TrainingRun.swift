@@ -52,6 +52,8 @@ public struct TrainingRun {
     ///
     /// - Parameters:
     ///   - start: a configuration, or the folder of a checkpoint to resume.
+    ///   - trainingSet: the examples to train on (a resumed run needs the same ones).
+    ///   - testSet: the examples evaluated after every epoch.
     ///   - modelPath: where the finished model goes.
     ///   - checkpointFolder: where checkpoints go (a resumed run usually keeps its own folder), or
     ///     nil to keep none.
