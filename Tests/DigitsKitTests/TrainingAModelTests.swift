@@ -1,5 +1,6 @@
 import DigitsKit
 import DigitsTestSupport
+import Foundation
 import Testing
 
 // The code of the article "Training a model from Swift code" (TrainingAModel.md), block by block;
@@ -49,9 +50,20 @@ func save(_ trainer: Trainer, trainedOn data: (training: MNISTDataSet, test: MNI
     try file.write(to: path)
 }
 
+/// Trains as `configuration` says and writes the model to `path`, keeping a checkpoint beside it
+/// after every epoch; Ctrl-C stops the run with the checkpoint saved.
+func trainAndSave(
+    _ configuration: TrainingConfiguration, on data: (training: MNISTDataSet, test: MNISTDataSet), to path: String
+) throws -> TrainingRun.Outcome {
+    var run = try TrainingRun(
+        .configuration(configuration), trainingSet: data.training, testSet: data.test, modelPath: path,
+        checkpointFolder: TrainingRun.defaultCheckpointFolder(forModel: path), command: "my-trainer")
+    return try run.run(epochEnded: { print("epoch \($0.epoch): test accuracy \(Format.percent($0.testAccuracy))") })
+}
+
 @Suite struct TrainingAModelTests {
     @Test func articleAndTestAgree() throws {
-        #expect(try ArticleCode.swiftBlocks(ofArticle: "TrainingAModel").count >= 4)
+        #expect(try ArticleCode.swiftBlocks(ofArticle: "TrainingAModel").count >= 5)
         #expect(try ArticleCode.blocks(ofArticle: "TrainingAModel", missingFrom: #filePath) == [])
     }
 
@@ -74,6 +86,19 @@ func save(_ trainer: Trainer, trainedOn data: (training: MNISTDataSet, test: MNI
             let seven = try classifier.classify(
                 contentsOfFile: DataTestSupport.packageRoot + "/Fixtures/digits/seven.png")
             #expect(seven.probabilities.count == 10)
+        }
+    }
+
+    @Test func aTrainingRunWritesTheModelAndLeavesNoCheckpoint() throws {
+        let data = try loadMNIST(from: DataTestSupport.subsetDirectory)
+        var configuration = quickConfiguration()
+        configuration.threads = 2
+        try DataTestSupport.withTemporaryDirectory { folder in
+            let path = folder + "/model.safetensors"
+            let outcome = try trainAndSave(configuration, on: data, to: path)
+            #expect(outcome.history.map(\.epoch) == [1, 2])
+            #expect(try ModelFile(contentsOf: path).trainingSummary() == outcome.summary)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["model.safetensors"])
         }
     }
 }
