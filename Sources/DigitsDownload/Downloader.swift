@@ -118,7 +118,7 @@ public struct Downloader {
         let partPath = path("." + file.compressedName + ".part")
         var attempts: [MirrorAttempt] = []
         for mirror in mirrors {
-            let url = mirror + file.compressedName
+            let url = (mirror.hasSuffix("/") ? mirror : mirror + "/") + file.compressedName
             var outcome = try attempt(file, url: url, partPath: partPath, events: events)
             if case .failure(.httpStatus(416)) = outcome {
                 // The partial file cannot be continued here; start this mirror afresh.
@@ -207,6 +207,7 @@ public struct Downloader {
             throw .interrupted
         }
         if let failure = state.failure { return .failure(failure) }
+        if transfer.stalled { return .failure(.stalled(seconds: timeout)) }
         if outcome.code == 0, let head = transfer.deliverHeadIfNeeded(), let failure = state.accept(head, askedFrom: resumeAt) {
             return .failure(failure)
         }

@@ -48,6 +48,9 @@ final class HTTPTransfer {
     private var head = HTTPResponseHead()
     private var headDelivered = false
     private(set) var aborted = false
+    /// Whether the transfer was abandoned because nothing arrived for `timeout` seconds.
+    private(set) var stalled = false
+    private var lastActivity = ContinuousClock.now
 
     init(url: String, rangeStart: Int?, timeout: Int, maximumRedirects: Int) {
         self.url = url
@@ -70,6 +73,7 @@ final class HTTPTransfer {
         }
         defer { ccurl_easy_cleanup(handle) }
         var errorBuffer = [CChar](repeating: 0, count: Int(CCURL_ERROR_SIZE) + 1)
+        lastActivity = .now
         let context = Unmanaged.passUnretained(self).toOpaque()
         let code: Int32 = url.withCString { urlText in
             (rangeStart.map { "\($0)-" } ?? "").withCString { rangeText in
@@ -87,9 +91,8 @@ final class HTTPTransfer {
                     _ = ccurl_setopt_long(handle, Int32(CCURLOPT_PROTOCOLS), web)
                     _ = ccurl_setopt_long(handle, Int32(CCURLOPT_REDIR_PROTOCOLS), web)
                     _ = ccurl_setopt_long(handle, Int32(CCURLOPT_CONNECTTIMEOUT), timeout)
-                    // A stall: under one byte a second for `timeout` seconds.
-                    _ = ccurl_setopt_long(handle, Int32(CCURLOPT_LOW_SPEED_LIMIT), 1)
-                    _ = ccurl_setopt_long(handle, Int32(CCURLOPT_LOW_SPEED_TIME), timeout)
+                    // Stalls are timed by the progress callback: libcurl's low-speed check averages
+                    // over several seconds, so it would notice a stall seconds late.
                     _ = ccurl_setopt_long(handle, Int32(CCURLOPT_NOPROGRESS), 0)
                     _ = "digits".withCString {
                         ccurl_setopt_pointer(handle, Int32(CCURLOPT_USERAGENT), UnsafeMutableRawPointer(mutating: $0))
@@ -110,6 +113,10 @@ final class HTTPTransfer {
                     _ = ccurl_set_progress_function(handle, { context, _, _, _, _ in
                         let transfer = Unmanaged<HTTPTransfer>.fromOpaque(context!).takeUnretainedValue()
                         if transfer.shouldStop() { transfer.aborted = true }
+                        if transfer.lastActivity.duration(to: .now) > .seconds(transfer.timeout) {
+                            transfer.stalled = true
+                        }
+                        if transfer.stalled { return 1 }
                         return transfer.aborted ? 1 : 0
                     })
                     return ccurl_easy_perform(handle)
@@ -125,6 +132,7 @@ final class HTTPTransfer {
 
     private func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
         if aborted { return false }
+        lastActivity = .now
         if !headDelivered {
             headDelivered = true
             if !onHead(head) {
@@ -141,6 +149,7 @@ final class HTTPTransfer {
 
     /// Takes one header line; a status line starts a new response (after a redirect, say).
     private func receiveHeader(_ bytes: UnsafeRawBufferPointer) {
+        lastActivity = .now
         let line = String(decoding: bytes, as: UTF8.self).trimmingTrailingNewline()
         if line.hasPrefix("HTTP/") {
             head = HTTPResponseHead()
