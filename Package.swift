@@ -88,7 +88,7 @@ let package = Package(
         }
         + [
             // End-to-end runs of the built `digits` executable.
-            .testTarget(name: "digitsTests", dependencies: ["digits", "DigitsKit"]),
+            .testTarget(name: "digitsTests", dependencies: ["digits", "DigitsKit", "DigitsTestSupport"]),
         ]
 )
 
