@@ -14,6 +14,7 @@ import PackageDescription
 //   DigitsTraining      optimiser, schedule, engine, training run     (Model, Data, ModelFile, Tensor)
 //   DigitsClassifier    PNG → 28×28 → probabilities                   (Imaging, Model)
 //   DigitsWalkthrough   the design notes' worked example              (Training, Model)
+//   DigitsDownload      fetching and verifying data sets over HTTP    (Data, CCurl)
 //
 // `DigitsKit` re-exports them all, so `import DigitsKit` gives the whole public API.
 
@@ -29,6 +30,7 @@ let layers: [(name: String, dependencies: [Target.Dependency])] = [
     ("DigitsTraining", ["DigitsModel", "DigitsData", "DigitsModelFile", "DigitsTensor", "DigitsFileSystem"]),
     ("DigitsClassifier", ["DigitsImaging", "DigitsModel"]),
     ("DigitsWalkthrough", ["DigitsTraining", "DigitsModel", "DigitsTensor"]),
+    ("DigitsDownload", ["DigitsData", "CCurl"]),
 ]
 
 let package = Package(
@@ -68,6 +70,9 @@ let package = Package(
             // run time, with a portable fallback. Only DigitsTensor imports it.
             .target(name: "CKernels"),
 
+            // libcurl for HTTP(S), loaded with dlopen only when a download starts (see HTTPTransfer).
+            .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
+
             // zlib, for gzip-compressed IDX files.
             .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
@@ -88,7 +93,7 @@ let package = Package(
             // The DocC articles' code, run on the fixtures and checked to match the articles.
             .testTarget(name: "DigitsKitTests", dependencies: ["DigitsKit", "DigitsTestSupport"]),
             // End-to-end runs of the built `digits` executable.
-            .testTarget(name: "digitsTests", dependencies: ["digits", "DigitsKit"]),
+            .testTarget(name: "digitsTests", dependencies: ["digits", "DigitsKit", "DigitsTestSupport"]),
         ]
 )
 

@@ -1,6 +1,7 @@
 // The umbrella module: `import DigitsKit` gives the public API of every layer.
 @_exported import DigitsClassifier
 @_exported import DigitsData
+@_exported import DigitsDownload
 @_exported import DigitsFileSystem
 @_exported import DigitsImaging
 @_exported import DigitsModel

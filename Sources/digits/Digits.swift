@@ -15,7 +15,7 @@ struct Digits: ParsableCommand {
             the math of one training step through the code.
             """,
         version: "0.1.0",
-        subcommands: [Classify.self, Train.self, Evaluate.self, Walkthrough.self]
+        subcommands: [Classify.self, Train.self, Evaluate.self, Download.self, Walkthrough.self]
     )
 
     /// Runs the command; failures that carry their own exit status (an interrupted training run
