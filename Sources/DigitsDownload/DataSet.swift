@@ -90,7 +90,9 @@ extension DataSet {
         let fromEnvironment = (environment[Self.mirrorsVariable] ?? "")
             .split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" || $0 == "\n" }).map(String.init)
         let (chosen, origin): ([String], MirrorOrigin) =
-            if !options.isEmpty { (options, .option) } else if !fromEnvironment.isEmpty { (fromEnvironment, .environment) } else {
+            if !options.isEmpty { (options, .option) } else if !fromEnvironment.isEmpty {
+                (fromEnvironment, .environment)
+            } else {
                 (mirrors, .builtIn)
             }
         return (chosen.map { $0.hasSuffix("/") ? $0 : $0 + "/" }, origin)

@@ -208,7 +208,9 @@ public struct Downloader {
         }
         if let failure = state.failure { return .failure(failure) }
         if transfer.stalled { return .failure(.stalled(seconds: timeout)) }
-        if outcome.code == 0, let head = transfer.deliverHeadIfNeeded(), let failure = state.accept(head, askedFrom: resumeAt) {
+        if outcome.code == 0, let head = transfer.deliverHeadIfNeeded(),
+            let failure = state.accept(head, askedFrom: resumeAt)
+        {
             return .failure(failure)
         }
         if let failure = Self.failure(for: outcome, state: state, timeout: timeout, redirects: maximumRedirects) {
@@ -227,12 +229,13 @@ public struct Downloader {
     ) -> DownloadFailure? {
         switch Int(outcome.code) {
         case 0:
-            return (200...299).contains(outcome.status) ? nil : .httpStatus(outcome.status)
+            return (200 ... 299).contains(outcome.status) ? nil : .httpStatus(outcome.status)
         case 5, 6: return .hostNotFound(detail: outcome.message)
         case 7: return .cannotConnect(detail: outcome.message)
         case 47: return .tooManyRedirects(limit: redirects)
-        case 28: return state.received == 0 && outcome.status == 0 && outcome.message.contains("onnect")
-            ? .cannotConnect(detail: outcome.message) : .stalled(seconds: timeout)
+        case 28:
+            return state.received == 0 && outcome.status == 0 && outcome.message.contains("onnect")
+                ? .cannotConnect(detail: outcome.message) : .stalled(seconds: timeout)
         case 18, 56:
             return .cutShort(received: state.received, expected: state.expectedTotal)
         case 52: return .transfer(detail: "closed the connection without answering")

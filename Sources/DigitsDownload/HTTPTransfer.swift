@@ -100,32 +100,39 @@ final class HTTPTransfer {
                     _ = ccurl_setopt_pointer(handle, Int32(CCURLOPT_WRITEDATA), context)
                     _ = ccurl_setopt_pointer(handle, Int32(CCURLOPT_HEADERDATA), context)
                     _ = ccurl_setopt_pointer(handle, Int32(CCURLOPT_XFERINFODATA), context)
-                    _ = ccurl_set_write_function(handle, { data, size, count, context in
-                        let transfer = Unmanaged<HTTPTransfer>.fromOpaque(context!).takeUnretainedValue()
-                        return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
-                            ? size * count : 0
-                    })
-                    _ = ccurl_set_header_function(handle, { data, size, count, context in
-                        let transfer = Unmanaged<HTTPTransfer>.fromOpaque(context!).takeUnretainedValue()
-                        transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
-                        return size * count
-                    })
-                    _ = ccurl_set_progress_function(handle, { context, _, _, _, _ in
-                        let transfer = Unmanaged<HTTPTransfer>.fromOpaque(context!).takeUnretainedValue()
-                        if transfer.shouldStop() { transfer.aborted = true }
-                        if transfer.lastActivity.duration(to: .now) > .seconds(transfer.timeout) {
-                            transfer.stalled = true
-                        }
-                        if transfer.stalled { return 1 }
-                        return transfer.aborted ? 1 : 0
-                    })
+                    _ = ccurl_set_write_function(
+                        handle,
+                        { data, size, count, context in
+                            let transfer = Unmanaged<HTTPTransfer>.fromOpaque(context!).takeUnretainedValue()
+                            return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+                                ? size * count : 0
+                        })
+                    _ = ccurl_set_header_function(
+                        handle,
+                        { data, size, count, context in
+                            let transfer = Unmanaged<HTTPTransfer>.fromOpaque(context!).takeUnretainedValue()
+                            transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
+                            return size * count
+                        })
+                    _ = ccurl_set_progress_function(
+                        handle,
+                        { context, _, _, _, _ in
+                            let transfer = Unmanaged<HTTPTransfer>.fromOpaque(context!).takeUnretainedValue()
+                            if transfer.shouldStop() { transfer.aborted = true }
+                            if transfer.lastActivity.duration(to: .now) > .seconds(transfer.timeout) {
+                                transfer.stalled = true
+                            }
+                            if transfer.stalled { return 1 }
+                            return transfer.aborted ? 1 : 0
+                        })
                     return ccurl_easy_perform(handle)
                 }
             }
         }
         var status = 0
         ccurl_getinfo_long(handle, Int32(CCURLINFO_RESPONSE_CODE), &status)
-        let detail = String(decoding: errorBuffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let detail = String(
+            decoding: errorBuffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let message = detail.isEmpty ? String(cString: ccurl_easy_strerror(code)) : detail
         return HTTPOutcome(code: code, message: message, status: status)
     }

@@ -95,17 +95,17 @@ public struct SHA256: Sendable {
         var (a, b, c, d, e, f, g, h) = state
         withUnsafeMutableBytes(of: &w) { raw in
             let schedule = raw.bindMemory(to: UInt32.self)
-            for i in 0..<16 {
+            for i in 0 ..< 16 {
                 schedule[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))
             }
-            for i in 16..<64 {
+            for i in 16 ..< 64 {
                 let x = schedule[i - 15], y = schedule[i - 2]
                 let s0 = rotate(x, 7) ^ rotate(x, 18) ^ (x >> 3)
                 let s1 = rotate(y, 17) ^ rotate(y, 19) ^ (y >> 10)
                 schedule[i] = schedule[i - 16] &+ s0 &+ schedule[i - 7] &+ s1
             }
             SHA256.roundConstants.withUnsafeBufferPointer { k in
-                for i in 0..<64 {
+                for i in 0 ..< 64 {
                     let s1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)
                     let choice = (e & f) ^ (~e & g)
                     let t1 = h &+ s1 &+ choice &+ k[i] &+ schedule[i]

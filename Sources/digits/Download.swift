@@ -25,8 +25,10 @@ struct Download: ParsableCommand {
     @Option(help: ArgumentHelp("The folder to download into; created if missing.", valueName: "folder"))
     var to = MNISTDirectory.defaultPath
 
-    @Option(help: ArgumentHelp("A base URL to download from (repeat to give several, tried in order).",
-                               valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "A base URL to download from (repeat to give several, tried in order).",
+            valueName: "url"))
     var mirror: [String] = []
 
     @Option(help: ArgumentHelp("Give up on a mirror after this many seconds without data.", valueName: "seconds"))
@@ -55,9 +57,10 @@ struct Download: ParsableCommand {
         do {
             let fetched = try downloader.run { progress.show($0) }
             progress.status.finish()
-            print(fetched == 0
-                  ? "All \(dataSet.files.count) MNIST files are already in \(to)."
-                  : "MNIST is ready in \(to) (\(fetched) of \(dataSet.files.count) files downloaded).")
+            print(
+                fetched == 0
+                    ? "All \(dataSet.files.count) MNIST files are already in \(to)."
+                    : "MNIST is ready in \(to) (\(fetched) of \(dataSet.files.count) files downloaded).")
         } catch {
             progress.status.clear()
             throw Self.failure(error, origin: origin)
@@ -70,11 +73,12 @@ struct Download: ParsableCommand {
         case .interrupted:
             return CommandFailure("Download interrupted; no partial files were left behind.", exitCode: 130)
         case .allMirrorsFailed:
-            let remedy = switch origin {
-            case .option: "Check the --mirror URLs, or leave them out to use the built-in mirrors."
-            case .environment: "Check \(DataSet.mirrorsVariable), or unset it to use the built-in mirrors."
-            case .builtIn: "Check the network connection, or name a mirror with --mirror URL."
-            }
+            let remedy =
+                switch origin {
+                case .option: "Check the --mirror URLs, or leave them out to use the built-in mirrors."
+                case .environment: "Check \(DataSet.mirrorsVariable), or unset it to use the built-in mirrors."
+                case .builtIn: "Check the network connection, or name a mirror with --mirror URL."
+                }
             return CommandFailure("\(error)\n\(remedy) Running the command again resumes.")
         case .noMirrors:
             return CommandFailure("No mirrors to download from: give --mirror URL.")
@@ -99,7 +103,8 @@ private struct DownloadProgress {
             status.writeLine("\(file): already present and verified (\(path)).")
         case .started(let file, let url, let resumingAt):
             (self.file, startTime, startBytes) = (file, .now, resumingAt)
-            status.writeLine("Downloading \(url)" + (resumingAt > 0 ? " (resuming at \(Format.bytes(resumingAt)))" : ""))
+            status.writeLine(
+                "Downloading \(url)" + (resumingAt > 0 ? " (resuming at \(Format.bytes(resumingAt)))" : ""))
         case .progress(_, let received, let total):
             status.update(line(received: received, total: total))
         case .failed(_, let attempt):

@@ -79,9 +79,10 @@ private struct FakeSet {
         try downloader(server, folder, mirrors: ["good/"]).run()
         #expect(server.requests.count == 2)
         var present: [String] = []
-        #expect(try downloader(server, folder, mirrors: ["good/"]).run { event in
-            if case .alreadyPresent(let file, _) = event { present.append(file) }
-        } == 0)
+        #expect(
+            try downloader(server, folder, mirrors: ["good/"]).run { event in
+                if case .alreadyPresent(let file, _) = event { present.append(file) }
+            } == 0)
         #expect(present == fake.names)
         #expect(server.requests.count == 2)
         var forced = downloader(server, folder, mirrors: ["good/"])
@@ -153,10 +154,11 @@ private struct FakeSet {
 
     @Test func aBodyCutShortIsResumedFromTheNextMirrorWithARange() throws {
         let failures = try failsOverFrom { .truncated($0, sending: 1_000) }
-        #expect(failures.map(\.failure) == [
-            .cutShort(received: 1_000, expected: fake.gzipped[0].count),
-            .cutShort(received: 1_000, expected: fake.gzipped[1].count),
-        ])
+        #expect(
+            failures.map(\.failure) == [
+                .cutShort(received: 1_000, expected: fake.gzipped[0].count),
+                .cutShort(received: 1_000, expected: fake.gzipped[1].count),
+            ])
     }
 
     @Test func resumeSendsARangeForTheBytesAlreadyThere() throws {
@@ -230,9 +232,10 @@ private struct FakeSet {
         } throws: { error in
             guard case DownloadError.allMirrorsFailed(let file, let attempts, let kept) = error else { return false }
             let text = (error as! DownloadError).description
-            return file == "fake-images" && attempts.map(\.failure) == [
-                .httpStatus(404), .htmlPage, .cutShort(received: 500, expected: fake.gzipped[0].count),
-            ] && kept?.hasSuffix(".fake-images.gz.part") == true
+            return file == "fake-images"
+                && attempts.map(\.failure) == [
+                    .httpStatus(404), .htmlPage, .cutShort(received: 500, expected: fake.gzipped[0].count),
+                ] && kept?.hasSuffix(".fake-images.gz.part") == true
                 && text.contains(server.baseURL + "a/fake-images.gz: HTTP 404")
         }
         #expect(try folder.contents() == [".fake-images.gz.part"], "only the resumable partial file remains")
@@ -252,7 +255,9 @@ private struct FakeSet {
 
     @Test func mirrorsComeFromOptionsThenEnvironmentThenTheTable() {
         let set = DataSet.mnist
-        #expect(set.mirrors(options: ["http://a"], environment: ["DIGITS_MIRRORS": "http://b/"]) == (["http://a/"], .option))
+        #expect(
+            set.mirrors(options: ["http://a"], environment: ["DIGITS_MIRRORS": "http://b/"]) == (["http://a/"], .option)
+        )
         let fromEnvironment = set.mirrors(options: [], environment: ["DIGITS_MIRRORS": "http://b/ http://c,http://d/"])
         #expect(fromEnvironment.mirrors == ["http://b/", "http://c/", "http://d/"])
         #expect(fromEnvironment.origin == .environment)

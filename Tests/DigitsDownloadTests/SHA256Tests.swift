@@ -22,7 +22,7 @@ import DigitsTestSupport
             var offset = 0
             while offset < bytes.count {
                 let end = min(offset + split, bytes.count)
-                hash.update(bytes[offset..<end])
+                hash.update(bytes[offset ..< end])
                 offset = end
             }
             #expect(SHA256.hexString(hash.finalize()) == SHA256.hex(of: bytes), "pieces of \(split)")
@@ -53,7 +53,7 @@ import DigitsTestSupport
         var offset = 0
         while offset < bytes.count {
             let end = min(offset + pieces, bytes.count)
-            try Array(bytes[offset..<end]).withUnsafeBytes { piece in
+            try Array(bytes[offset ..< end]).withUnsafeBytes { piece in
                 try stream.feed(piece) { output += $0 }
             }
             offset = end
@@ -62,7 +62,8 @@ import DigitsTestSupport
     }
 
     @Test func piecesDecompressLikeTheWhole() throws {
-        let original = DataTestSupport.pseudoRandomBytes(count: 200_000, seed: 5) + [UInt8](repeating: 7, count: 300_000)
+        let original =
+            DataTestSupport.pseudoRandomBytes(count: 200_000, seed: 5) + [UInt8](repeating: 7, count: 300_000)
         let members = Gzip.compress(original) + Gzip.compress(Array("tail".utf8)) + [0, 0, 0]
         for pieces in [1_000, 16_384, members.count] {
             let (output, complete) = try inflate(members, pieces: pieces)

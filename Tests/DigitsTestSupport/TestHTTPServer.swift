@@ -160,9 +160,13 @@ public final class TestHTTPServer: @unchecked Sendable {
                     send(connection, head(416, length: 0, extra: ["Content-Range: bytes */\(bytes.count)"]))
                     return
                 }
-                send(connection, head(206, length: bytes.count - start, extra: [
-                    "Content-Range: bytes \(start)-\(bytes.count - 1)/\(bytes.count)",
-                ]))
+                send(
+                    connection,
+                    head(
+                        206, length: bytes.count - start,
+                        extra: [
+                            "Content-Range: bytes \(start)-\(bytes.count - 1)/\(bytes.count)"
+                        ]))
                 send(connection, Array(bytes[start...]))
             } else {
                 send(connection, head(200, length: bytes.count, extra: ranges ? ["Accept-Ranges: bytes"] : []))
@@ -172,7 +176,7 @@ public final class TestHTTPServer: @unchecked Sendable {
             send(connection, head(200, length: nil, extra: ["Transfer-Encoding: chunked"]))
             var offset = 0
             while offset < bytes.count {
-                let piece = bytes[offset..<min(offset + 1000, bytes.count)]
+                let piece = bytes[offset ..< min(offset + 1000, bytes.count)]
                 send(connection, Array(String(piece.count, radix: 16).utf8) + [13, 10] + piece + [13, 10])
                 offset += piece.count
             }
@@ -204,7 +208,8 @@ public final class TestHTTPServer: @unchecked Sendable {
     }
 
     private func head(_ status: Int, length: Int?, extra: [String] = []) -> [UInt8] {
-        let lines = ["HTTP/1.1 \(status) Test", "Connection: close"]
+        let lines =
+            ["HTTP/1.1 \(status) Test", "Connection: close"]
             + (length.map { ["Content-Length: \($0)"] } ?? []) + extra
         return Array((lines.joined(separator: "\r\n") + "\r\n\r\n").utf8)
     }
@@ -227,6 +232,9 @@ public final class TestHTTPServer: @unchecked Sendable {
 
 extension Array where Element == UInt8 {
     fileprivate func containsHeaderEnd() -> Bool {
-        count >= 4 && (0...(count - 4)).contains { self[$0] == 13 && self[$0 + 1] == 10 && self[$0 + 2] == 13 && self[$0 + 3] == 10 }
+        count >= 4
+            && (0 ... (count - 4)).contains {
+                self[$0] == 13 && self[$0 + 1] == 10 && self[$0 + 2] == 13 && self[$0 + 3] == 10
+            }
     }
 }

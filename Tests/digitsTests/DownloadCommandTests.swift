@@ -39,8 +39,10 @@ import DigitsTestSupport
         defer { server.stop() }
         let folder = try ScratchFolder()
         let result = try CommandRunner.run(
-            ["download", "--to", folder.path("data"), "--mirror", server.baseURL + "missing/",
-             "--mirror", server.baseURL + "html/", "--timeout", "2"])
+            [
+                "download", "--to", folder.path("data"), "--mirror", server.baseURL + "missing/",
+                "--mirror", server.baseURL + "html/", "--timeout", "2",
+            ])
         #expect(result.status == 1)
         #expect(result.standardError.contains(server.baseURL + "missing/train-images-idx3-ubyte.gz: HTTP 404"))
         #expect(result.standardError.contains(server.baseURL + "html/train-images-idx3-ubyte.gz: sent an HTML page"))
