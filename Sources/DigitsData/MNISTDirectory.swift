@@ -8,8 +8,11 @@ public struct MNISTDirectory: Equatable, Sendable {
         case explicit
         /// Named by the `DIGITS_DATA` environment variable.
         case environment
-        /// The default `data/mnist`, used when neither of the above was given.
+        /// The default `data/mnist`, used when neither of the above was given and it exists.
         case defaultLocation
+        /// The per-user cache folder (`userCachePath(environment:)`), used when neither of the
+        /// first two was given and `data/mnist` does not exist.
+        case userCache
         /// Named by the program directly.
         case given
     }
@@ -65,18 +68,67 @@ public struct MNISTDirectory: Equatable, Sendable {
 }
 
 extension MNISTDirectory {
-    /// The folder used when none is named and `DIGITS_DATA` is not set, relative to the current directory.
+    /// The folder used when none is named, `DIGITS_DATA` is not set and it exists, relative to the
+    /// current directory.
     public static let defaultPath = "data/mnist"
     /// The environment variable that names the data folder.
     public static let environmentVariable = "DIGITS_DATA"
     /// The bundled subset, relative to the root of the `digits` checkout.
     public static let bundledSubsetPath = "Fixtures/mnist-subset"
 
-    /// Chooses the data folder asked for and checks it holds the files of `splits`.
+    /// The per-user cache folder for MNIST, where datasets live when no folder is named (the way
+    /// Keras and Hugging Face keep theirs): `$XDG_CACHE_HOME/digits/mnist` when that variable holds
+    /// an absolute path, else `$HOME/.cache/digits/mnist`; nil when neither variable helps.
+    public static func userCachePath(environment: [String: String]) -> String? {
+        if let cache = environment["XDG_CACHE_HOME"], cache.hasPrefix("/") {
+            return (cache.hasSuffix("/") ? cache : cache + "/") + "digits/mnist"
+        }
+        if let home = environment["HOME"], !home.isEmpty {
+            return (home.hasSuffix("/") ? home : home + "/") + ".cache/digits/mnist"
+        }
+        return nil
+    }
+
+    /// The data folder the rule picks, without looking inside it.
     ///
-    /// The rule: the folder named explicitly if any, else `environment["DIGITS_DATA"]` if set and not
-    /// empty, else `data/mnist`. An explicit choice is never silently replaced by a later one:
-    /// if the chosen folder lacks the files, this throws, and the message says how to get MNIST.
+    /// The rule: the folder named explicitly if any, else `environment["DIGITS_DATA"]` if set and
+    /// not empty, else `data/mnist` if it exists (relative to the current directory), else the
+    /// per-user cache folder (`data/mnist` again when there is no home folder to put a cache in).
+    ///
+    /// - Parameters:
+    ///   - explicit: the folder named explicitly, or nil when none was.
+    ///   - environment: the process environment (passed in so the rule can be tested).
+    public static func choose(explicit: String?, environment: [String: String]) -> MNISTDirectory {
+        if let explicit { return MNISTDirectory(path: explicit, origin: .explicit) }
+        if let variable = environment[environmentVariable], !variable.isEmpty {
+            return MNISTDirectory(path: variable, origin: .environment)
+        }
+        if !FileSystem.isDirectory(defaultPath), let cache = userCachePath(environment: environment) {
+            return MNISTDirectory(path: cache, origin: .userCache)
+        }
+        return MNISTDirectory(path: defaultPath, origin: .defaultLocation)
+    }
+
+    /// Whether the rule picked this folder because none was named: a tool may fill such a folder
+    /// by itself, but never one somebody chose.
+    public var isDefault: Bool { origin == .defaultLocation || origin == .userCache }
+
+    /// This folder, after checking that it exists and holds the files of `splits`.
+    public func checked(for splits: [MNISTSplit] = MNISTSplit.allCases) throws(MNISTError) -> MNISTDirectory {
+        guard FileSystem.isDirectory(path) else {
+            throw .directoryMissing(path: path, origin: origin)
+        }
+        let missing = missingFiles(for: splits)
+        guard missing.isEmpty else {
+            throw .filesMissing(directory: path, origin: origin, missing: missing)
+        }
+        return self
+    }
+
+    /// Chooses the data folder as `choose` does and checks it holds the files of `splits`.
+    ///
+    /// A choice is never silently replaced by a later one: if the chosen folder lacks the files,
+    /// this throws, and the error says which folder was looked in and why it was the one.
     ///
     /// - Parameters:
     ///   - explicit: the folder named explicitly, or nil when none was.
@@ -85,21 +137,6 @@ extension MNISTDirectory {
     public static func locate(
         explicit: String?, environment: [String: String], splits: [MNISTSplit] = MNISTSplit.allCases
     ) throws(MNISTError) -> MNISTDirectory {
-        let directory =
-            if let explicit {
-                MNISTDirectory(path: explicit, origin: .explicit)
-            } else if let variable = environment[environmentVariable], !variable.isEmpty {
-                MNISTDirectory(path: variable, origin: .environment)
-            } else {
-                MNISTDirectory(path: defaultPath, origin: .defaultLocation)
-            }
-        guard FileSystem.isDirectory(directory.path) else {
-            throw .directoryMissing(path: directory.path, origin: directory.origin)
-        }
-        let missing = directory.missingFiles(for: splits)
-        guard missing.isEmpty else {
-            throw .filesMissing(directory: directory.path, origin: directory.origin, missing: missing)
-        }
-        return directory
+        try choose(explicit: explicit, environment: environment).checked(for: splits)
     }
 }

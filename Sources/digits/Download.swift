@@ -22,8 +22,16 @@ struct Download: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The folder to download into; created if missing.", valueName: "folder"))
-    var to = MNISTDirectory.defaultPath
+    @Option(
+        help: ArgumentHelp(
+            "The folder to download into; created if missing.",
+            discussion: """
+                Default: the folder `digits train` reads when none is named: $DIGITS_DATA, else \
+                ./data/mnist if it exists, else $XDG_CACHE_HOME/digits/mnist, else \
+                ~/.cache/digits/mnist.
+                """,
+            valueName: "folder"))
+    var to: String?
 
     @Option(
         help: ArgumentHelp(
@@ -45,9 +53,23 @@ struct Download: ParsableCommand {
     }
 
     func run() throws {
+        try Self.fetch(into: to ?? Self.defaultFolder, mirrors: mirror, timeout: timeout, force: force) { print($0) }
+    }
+
+    /// The folder `train` and `evaluate` read when none is named: `$DIGITS_DATA`, else
+    /// `./data/mnist` if it exists, else the per-user cache.
+    static var defaultFolder: String {
+        MNISTDirectory.choose(explicit: nil, environment: Environment.current).path
+    }
+
+    /// Fetches MNIST into `folder` from `mirrors` (none: `$DIGITS_MIRRORS` or the built-in list),
+    /// drawing progress on standard error and handing the closing line to `report`.
+    static func fetch(
+        into folder: String, mirrors mirrorOptions: [String], timeout: Int, force: Bool, report: (String) -> Void
+    ) throws {
         let dataSet = DataSet.mnist
-        let (mirrors, origin) = dataSet.mirrors(options: mirror, environment: Environment.current)
-        var downloader = Downloader(dataSet: dataSet, directory: to, mirrors: mirrors)
+        let (mirrors, origin) = dataSet.mirrors(options: mirrorOptions, environment: Environment.current)
+        var downloader = Downloader(dataSet: dataSet, directory: folder, mirrors: mirrors)
         downloader.timeout = timeout
         downloader.force = force
         InterruptSignal.catchInterrupts()
@@ -57,13 +79,13 @@ struct Download: ParsableCommand {
         do {
             let fetched = try downloader.run { progress.show($0) }
             progress.status.finish()
-            print(
+            report(
                 fetched == 0
-                    ? "All \(dataSet.files.count) MNIST files are already in \(to)."
-                    : "MNIST is ready in \(to) (\(fetched) of \(dataSet.files.count) files downloaded).")
+                    ? "All \(dataSet.files.count) MNIST files are already in \(folder)."
+                    : "MNIST is ready in \(folder) (\(fetched) of \(dataSet.files.count) files downloaded).")
         } catch {
             progress.status.clear()
-            throw Self.failure(error, origin: origin)
+            throw failure(error, origin: origin)
         }
     }
 

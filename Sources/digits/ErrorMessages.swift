@@ -66,13 +66,13 @@ enum ErrorMessages {
     private static func message(for error: MNISTError) -> String {
         switch error {
         case let .directoryMissing(path, origin):
-            "The MNIST data folder \(path) (\(phrase(origin))) does not exist.\n" + howToGetData
+            "The MNIST data folder \(path) (\(phrase(origin))) does not exist.\n" + howToGetData(into: path, origin)
         case let .filesMissing(directory, origin, missing):
             "The MNIST data folder \(directory) (\(phrase(origin))) lacks "
                 + (missing.count == 1 ? "a file" : "\(missing.count) files") + ":\n"
                 + missing.map { "  \($0.standardName): looked for " + $0.acceptedNames.joined(separator: ", ") }
                 .joined(separator: "\n")
-                + "\n" + howToGetData
+                + "\n" + howToGetData(into: directory, origin)
         case .idx, .wrongLayout, .wrongImageSize, .countMismatch, .labelOutOfRange:
             error.description
         }
@@ -96,17 +96,30 @@ enum ErrorMessages {
         case .explicit: "given with --data"
         case .environment: "from the \(MNISTDirectory.environmentVariable) environment variable"
         case .defaultLocation: "the default, as neither --data nor \(MNISTDirectory.environmentVariable) was given"
+        case .userCache:
+            "the per-user cache, as neither --data nor \(MNISTDirectory.environmentVariable) was given "
+                + "and \(MNISTDirectory.defaultPath) does not exist"
         case .given: "as given"
         }
     }
 
-    /// What to do when the data is not where it was looked for.
-    private static let howToGetData = """
-        To use the full MNIST data set, put its four standard files, gzipped (.gz) or not:
-          \(MNISTFile.all.map(\.standardName).joined(separator: ", "))
-        into \(MNISTDirectory.defaultPath) (relative to the current directory), or point --data DIR or \
-        the \(MNISTDirectory.environmentVariable) environment variable at the folder that holds them.
-        To train on the small subset bundled with digits instead, run from the digits checkout with \
-        --data \(MNISTDirectory.bundledSubsetPath).
-        """
+    /// What to do when the data is not in `folder`.
+    private static func howToGetData(into folder: String, _ origin: MNISTDirectory.Origin) -> String {
+        let download =
+            switch origin {
+            case .defaultLocation, .userCache:
+                "Run `digits download` to fetch MNIST into \(folder) (it was not fetched automatically because "
+                    + "--no-download or \(DataOptions.offlineVariable)=1 was given),"
+            case .explicit, .environment, .given:
+                "Run `digits download --to \(folder)` to fetch MNIST there,"
+            }
+        return """
+            \(download) or put its four standard files, gzipped (.gz) or not:
+              \(MNISTFile.all.map(\.standardName).joined(separator: ", "))
+            into a folder and point --data DIR or the \(MNISTDirectory.environmentVariable) environment variable \
+            at it.
+            To train on the small subset bundled with digits instead, run from the digits checkout with \
+            --data \(MNISTDirectory.bundledSubsetPath).
+            """
+    }
 }

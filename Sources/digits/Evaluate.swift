@@ -29,9 +29,7 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         let (modelPath, modelFile) = try modelOptions.load()
-        let directory = try MNISTDirectory.locate(
-            explicit: dataOptions.data, environment: Environment.current,
-            splits: [split])
+        let directory = try dataOptions.directory(for: [split])
         let data = try directory.load(split)
         let clock = ContinuousClock()
         let started = clock.now

@@ -69,7 +69,7 @@ struct Train: ParsableCommand {
         // Report an unwritable destination now, not after minutes of training (or of loading).
         try TrainingRun.checkWritable(modelPath: output, checkpointFolder: checkpointFolder)
 
-        let directory = try MNISTDirectory.locate(explicit: dataOptions.data, environment: Environment.current)
+        let directory = try dataOptions.directory()
         let trainingSet = try directory.load(.train)
         let testSet = try directory.load(.test)
         var training = try TrainingRun(

@@ -1,8 +1,10 @@
+import Foundation
 import Testing
 import DigitsKit
 import DigitsTestSupport
 
-/// The rule that picks the data folder: the one named, else `$DIGITS_DATA`, else `data/mnist`.
+/// The rule that picks the data folder: the one named, else `$DIGITS_DATA`, else `data/mnist` if it
+/// exists, else the per-user cache.
 @Suite struct MNISTLocationTests {
     private let subset = DataTestSupport.subsetDirectory
 
@@ -73,5 +75,34 @@ import DigitsTestSupport
             errors[1].description.contains(
                 "t10k-labels-idx1-ubyte: looked for t10k-labels-idx1-ubyte, "
                     + "t10k-labels-idx1-ubyte.gz"))
+    }
+
+    @Test func withoutDataMNISTTheUserCacheIsChosen() {
+        // The rule looks for ./data/mnist in the current directory; only where it is absent does
+        // the cache come into play.
+        guard !FileManager.default.fileExists(atPath: MNISTDirectory.defaultPath) else {
+            print("./data/mnist exists here; the cache rule is checked only where it does not.")
+            return
+        }
+        #expect(
+            MNISTDirectory.choose(explicit: nil, environment: ["XDG_CACHE_HOME": "/tmp/c", "HOME": "/home/u"])
+                == MNISTDirectory(path: "/tmp/c/digits/mnist", origin: .userCache))
+        #expect(
+            MNISTDirectory.choose(explicit: nil, environment: ["XDG_CACHE_HOME": "relative", "HOME": "/home/u/"])
+                == MNISTDirectory(path: "/home/u/.cache/digits/mnist", origin: .userCache))
+        #expect(
+            MNISTDirectory.choose(explicit: nil, environment: [:])
+                == MNISTDirectory(path: "data/mnist", origin: .defaultLocation))
+        #expect(MNISTDirectory.choose(explicit: nil, environment: ["HOME": "/h"]).isDefault)
+        #expect(!MNISTDirectory.choose(explicit: "x", environment: ["HOME": "/h"]).isDefault)
+        #expect(!MNISTDirectory.choose(explicit: nil, environment: ["DIGITS_DATA": "d", "HOME": "/h"]).isDefault)
+    }
+
+    @Test func theUserCacheFollowsXDGThenHome() {
+        #expect(
+            MNISTDirectory.userCachePath(environment: ["XDG_CACHE_HOME": "/x/", "HOME": "/h"]) == "/x/digits/mnist")
+        #expect(
+            MNISTDirectory.userCachePath(environment: ["XDG_CACHE_HOME": "", "HOME": "/h"]) == "/h/.cache/digits/mnist")
+        #expect(MNISTDirectory.userCachePath(environment: [:]) == nil)
     }
 }

@@ -38,6 +38,9 @@ struct CommandRunner {
         process.arguments = arguments
         process.currentDirectoryURL = directory ?? packageRoot
         var env = ProcessInfo.processInfo.environment
+        // Tests never reach the internet: a command that would download MNIST by itself fails
+        // instead, unless a test sets DIGITS_OFFLINE (and mirrors on 127.0.0.1) itself.
+        env["DIGITS_OFFLINE"] = "1"
         for (key, value) in environment { env[key] = value }
         process.environment = env
         let out = Pipe(), err = Pipe(), inp = Pipe()

@@ -39,9 +39,11 @@ import Testing
         let scratch = try ScratchFolder()
         let output = try CommandRunner.run(
             ["train", "--output", scratch.path("m.safetensors")], in: scratch.url,
-            environment: ["DIGITS_DATA": ""])
+            environment: ["DIGITS_DATA": "", "XDG_CACHE_HOME": scratch.path("cache")])
         #expect(output.status != 0)
-        #expect(output.standardError.contains("data/mnist"))
+        #expect(output.standardError.contains(scratch.path("cache") + "/digits/mnist (the per-user cache"))
+        #expect(output.standardError.contains("data/mnist does not exist"))
+        #expect(output.standardError.contains("Run `digits download` to fetch MNIST into"))
         #expect(output.standardError.contains("Fixtures/mnist-subset"))
     }
 
