@@ -103,30 +103,15 @@ public enum Gzip {
     }
 }
 
-/// One zlib inflate stream in gzip mode.
-///
-/// The `z_stream` lives at a fixed heap address because zlib keeps a pointer back to it and
-/// refuses to continue if it moves.
+/// Inflates whole gzip members held in memory.
 private final class Inflater {
-    private let stream: UnsafeMutablePointer<z_stream>
+    private let inflateStream: GzipInflateStream
+    private var stream: UnsafeMutablePointer<z_stream> { inflateStream.pointer }
     private let source: String
 
     init(source: String) throws(GzipError) {
         self.source = source
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        // windowBits 15 + 16: accept only the gzip wrapper, and check its CRC-32 and length.
-        let status = inflateInit2_(stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        guard status == Z_OK else {
-            // `deinit` still runs and frees the stream; inflateEnd ignores a stream never started.
-            throw .zlibFailure(file: source, status: status, message: "could not start decompressing")
-        }
-    }
-
-    deinit {
-        inflateEnd(stream)
-        stream.deinitialize(count: 1)
-        stream.deallocate()
+        inflateStream = try GzipInflateStream(source: source)
     }
 
     /// Prepares for the next member of a multi-member stream.

@@ -17,7 +17,8 @@ public final class GzipStream {
         case padding
     }
 
-    private let stream: UnsafeMutablePointer<z_stream>
+    private let inflateStream: GzipInflateStream
+    private var stream: UnsafeMutablePointer<z_stream> { inflateStream.pointer }
     private let source: String
     private var phase = Phase.inMember
     private var consumed = 0
@@ -33,19 +34,7 @@ public final class GzipStream {
     /// A decompressor for a new stream; `source` names it in error messages.
     public init(source: String) throws(GzipError) {
         self.source = source
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        // windowBits 15 + 16: the gzip wrapper only, with its CRC-32 and length checked.
-        let status = inflateInit2_(stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-        guard status == Z_OK else {
-            throw .zlibFailure(file: source, status: status, message: "could not start decompressing")
-        }
-    }
-
-    deinit {
-        inflateEnd(stream)
-        stream.deinitialize(count: 1)
-        stream.deallocate()
+        inflateStream = try GzipInflateStream(source: source)
     }
 
     /// Decompresses `input`, handing each piece of output to `output` as it is made.

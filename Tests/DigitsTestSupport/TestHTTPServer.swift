@@ -1,3 +1,4 @@
+import DigitsData
 import Foundation
 
 #if canImport(Glibc)
@@ -236,5 +237,19 @@ extension Array where Element == UInt8 {
             && (0 ... (count - 4)).contains {
                 self[$0] == 13 && self[$0 + 1] == 10 && self[$0 + 2] == 13 && self[$0 + 3] == 10
             }
+    }
+}
+
+extension TestHTTPServer {
+    /// A server that mirrors the MNIST files of `source` gzipped, at `/<prefix>/<standard name>.gz`,
+    /// as the public mirrors lay them out.
+    public static func mnistMirror(of source: MNISTDirectory, under prefix: String) throws -> TestHTTPServer {
+        var routes: [String: Route] = [:]
+        for file in MNISTFile.all {
+            guard let path = source.path(of: file) else { throw CocoaError(.fileNoSuchFile) }
+            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+            routes["/\(prefix)/\(file.standardName).gz"] = .file(Gzip.isGzip(bytes) ? bytes : Gzip.compress(bytes))
+        }
+        return try TestHTTPServer(routes: routes)
     }
 }

@@ -12,13 +12,7 @@ import Testing
             print("Full MNIST not found (set DIGITS_MNIST or place it at ../shared/mnist); skipping the download run.")
             return
         }
-        var routes: [String: TestHTTPServer.Route] = [:]
-        for file in MNISTFile.all {
-            let path = try #require(source.path(of: file))
-            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-            routes["/mnist/" + file.standardName + ".gz"] = .file(Gzip.isGzip(bytes) ? bytes : Gzip.compress(bytes))
-        }
-        let server = try TestHTTPServer(routes: routes)
+        let server = try TestHTTPServer.mnistMirror(of: source, under: "mnist")
         defer { server.stop() }
         let scratch = try ScratchFolder()
         let environment = [
