@@ -19,6 +19,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable {
     }
 
     /// The next 64 random bits.
+    @inlinable
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
@@ -42,6 +43,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable {
 
     /// A uniform integer in `0..<upperBound` without modulo bias (rejection sampling, written out so
     /// the sequence never depends on the standard library's version).
+    @inlinable
     public mutating func nextIndex(below upperBound: Int) -> Int {
         precondition(upperBound > 0)
         let bound = UInt64(upperBound)
@@ -59,6 +61,7 @@ extension MutableCollection where Self: RandomAccessCollection, Index == Int {
     ///
     /// Written out rather than using the standard library's `shuffle(using:)`, whose algorithm is
     /// not promised to stay the same across Swift versions: a seed must always give the same order.
+    @inlinable
     public mutating func deterministicShuffle(using generator: inout SplitMix64) {
         guard count > 1 else { return }
         for i in stride(from: endIndex - 1, to: startIndex, by: -1) {
