@@ -64,6 +64,22 @@ public struct MNISTDataSet: Equatable, Sendable {
         return images[index * Self.pixelsPerImage ..< (index + 1) * Self.pixelsPerImage]
     }
 
+    /// A short digest of the whole data set (every label and pixel, in order), as 16 hex digits:
+    /// equal for the same data, and different, but for a 2⁻⁶⁴ chance, for any other. It is
+    /// FNV-1a, which is no defence against someone forging data, only a way to notice a mix-up.
+    public var fingerprint: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for part in [labels, images] {
+            part.withUnsafeBufferPointer { bytes in
+                for byte in bytes {
+                    hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+                }
+            }
+        }
+        let digits = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
     /// How many images carry each label: `classCount` entries, indexed by label.
     public var labelCounts: [Int] {
         var counts = [Int](repeating: 0, count: Self.classCount)

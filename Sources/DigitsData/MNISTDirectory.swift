@@ -13,6 +13,8 @@ public struct MNISTDirectory: Equatable, Sendable {
         /// The per-user cache folder (`userCachePath(environment:)`), used when neither of the
         /// first two was given and `data/mnist` does not exist.
         case userCache
+        /// Recorded by an earlier run that is being continued (a training checkpoint, say).
+        case recorded
         /// Named by the program directly.
         case given
     }

@@ -47,6 +47,7 @@ public enum MNISTError: Error, Equatable, Sendable, CustomStringConvertible {
         case .environment: "from the \(MNISTDirectory.environmentVariable) environment variable"
         case .defaultLocation:
             "the default, as no folder was named and \(MNISTDirectory.environmentVariable) was not set"
+        case .recorded: "recorded by the run being continued"
         case .userCache:
             "the per-user cache, as no folder was named, \(MNISTDirectory.environmentVariable) was not set "
                 + "and \(MNISTDirectory.defaultPath) does not exist"

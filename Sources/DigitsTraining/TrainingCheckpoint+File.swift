@@ -17,6 +17,7 @@ extension TrainingCheckpoint {
         var history: [EpochMetrics]
         var position: EpochPosition
         var trainingExamples: Int
+        var origin: TrainingOrigin?
     }
 
     /// Writes the checkpoint atomically as `folder/checkpoint.safetensors`, creating `folder`
@@ -38,7 +39,7 @@ extension TrainingCheckpoint {
         encoder.outputFormatting = [.sortedKeys]
         let state = State(
             configuration: configuration, history: history, position: position,
-            trainingExamples: trainingExamples)
+            trainingExamples: trainingExamples, origin: origin)
         file.metadata["checkpoint"] = String(decoding: try encoder.encode(state), as: UTF8.self)
         try file.write(to: Self.path(inFolder: folder))
     }
@@ -85,6 +86,7 @@ extension TrainingCheckpoint {
         self.init(
             configuration: state.configuration, model: model, velocities: velocities, history: state.history,
             position: state.position, trainingExamples: state.trainingExamples)
+        origin = state.origin
     }
 
     /// What makes a checkpoint's state (its configuration aside, which is validated first) one that

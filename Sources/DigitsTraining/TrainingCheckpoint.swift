@@ -16,6 +16,10 @@ public struct TrainingCheckpoint: Equatable, Sendable {
     public var position: EpochPosition
     /// The size of the training set, to catch a resume on different data.
     public var trainingExamples: Int
+    /// Where the run was: its data folder, its model path and its training data's fingerprint
+    /// (`MNISTDataSet.fingerprint`), so that a resume needs nothing else; nil in checkpoints that
+    /// do not record it.
+    public var origin: TrainingOrigin?
 
     /// A checkpoint from its parts.
     public init(
@@ -28,6 +32,7 @@ public struct TrainingCheckpoint: Equatable, Sendable {
         self.history = history
         self.position = position
         self.trainingExamples = trainingExamples
+        origin = nil
     }
 
     /// Epochs finished.

@@ -43,6 +43,14 @@ public struct TrainingRun {
     public let checkpointFolder: String?
     /// The command line recorded in the model file.
     public let command: String
+    /// Where the run reads and writes, recorded in its checkpoints; nil when no data folder was
+    /// given.
+    public let origin: TrainingOrigin?
+    /// Whether a resumed run's training data differs from the data its checkpoint was trained on
+    /// (by `MNISTDataSet.fingerprint`): it then continues, but cannot end with the model an
+    /// uninterrupted run would have made. False for a fresh run, or a checkpoint that did not
+    /// record its data.
+    public let resumesOnOtherData: Bool
 
     private let trainingSet: MNISTDataSet
     private let testSet: MNISTDataSet
@@ -58,6 +66,9 @@ public struct TrainingRun {
     ///   - checkpointFolder: where checkpoints go (a resumed run usually keeps its own folder), or
     ///     nil to keep none.
     ///   - command: the command line to record in the model file.
+    ///   - dataFolder: the folder the data sets were read from, recorded (with the model path and
+    ///     the training data's fingerprint) in every checkpoint so that resuming needs nothing
+    ///     else; nil to record nothing.
     ///   - shouldStop: asked before every batch whether to stop; nil (the default) stops on
     ///     SIGINT or SIGTERM, which the run starts catching when it starts.
     /// - Throws: `AtomicFileError` when the model or checkpoint cannot be written (checked before
@@ -65,16 +76,18 @@ public struct TrainingRun {
     ///   cannot be read, `TrainingError` for a configuration or data that cannot be trained.
     public init(
         _ start: Start, trainingSet: MNISTDataSet, testSet: MNISTDataSet, modelPath: String,
-        checkpointFolder: String?, command: String, shouldStop: (() -> Bool)? = nil
+        checkpointFolder: String?, command: String, dataFolder: String? = nil, shouldStop: (() -> Bool)? = nil
     ) throws {
         try Self.checkWritable(modelPath: modelPath, checkpointFolder: checkpointFolder)
+        let fingerprint = trainingSet.fingerprint
+        var resumesOnOtherData = false
         switch start {
         case let .configuration(configuration):
             trainer = try Trainer(configuration: configuration, trainingSet: trainingSet, testSet: testSet)
         case let .checkpoint(folder):
-            trainer = try Trainer(
-                resuming: TrainingCheckpoint(contentsOfFolder: folder), trainingSet: trainingSet,
-                testSet: testSet)
+            let checkpoint = try TrainingCheckpoint(contentsOfFolder: folder)
+            trainer = try Trainer(resuming: checkpoint, trainingSet: trainingSet, testSet: testSet)
+            resumesOnOtherData = checkpoint.origin.map { $0.dataFingerprint != fingerprint } ?? false
         }
         self.trainingSet = trainingSet
         self.testSet = testSet
@@ -82,6 +95,32 @@ public struct TrainingRun {
         self.checkpointFolder = checkpointFolder
         self.command = command
         self.shouldStop = shouldStop
+        self.resumesOnOtherData = resumesOnOtherData
+        origin = dataFolder.map {
+            TrainingOrigin(
+                dataFolder: Self.absolute($0), modelPath: Self.absolute(modelPath), dataFingerprint: fingerprint)
+        }
+    }
+
+    /// Where the run whose checkpoint is in `folder` read its data and was to write its model, or
+    /// nil when the checkpoint does not record it.
+    public static func recordedOrigin(ofCheckpointIn folder: String) throws -> TrainingOrigin? {
+        try TrainingCheckpoint(contentsOfFolder: folder).origin
+    }
+
+    /// `path` made absolute against the current directory, so a resume from elsewhere finds it.
+    private static func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        let current = FileManager.default.currentDirectoryPath
+        return (current.hasSuffix("/") ? current : current + "/")
+            + (path.hasPrefix("./") ? String(path.dropFirst(2)) : path)
+    }
+
+    /// The trainer's checkpoint, with where the run reads and writes.
+    private func checkpoint() -> TrainingCheckpoint {
+        var checkpoint = trainer.checkpoint()
+        checkpoint.origin = origin
+        return checkpoint
     }
 
     /// Throws `AtomicFileError` when the model at `modelPath` or a checkpoint in `checkpointFolder`
@@ -126,14 +165,14 @@ public struct TrainingRun {
             do {
                 metrics = try trainer.runEpoch(progress: progress, shouldStop: stop)
             } catch let TrainingError.interrupted(epoch, batchesDone) {
-                if let checkpointFolder { try trainer.checkpoint().write(toFolder: checkpointFolder) }
+                if let checkpointFolder { try checkpoint().write(toFolder: checkpointFolder) }
                 throw TrainingInterruption(
                     epoch: epoch, batchesDone: batchesDone,
                     batchesPerEpoch: trainer.batchesPerEpoch, checkpointFolder: checkpointFolder)
             }
             epochEnded(metrics)
             if let checkpointFolder, !trainer.isFinished {
-                try trainer.checkpoint().write(toFolder: checkpointFolder)
+                try checkpoint().write(toFolder: checkpointFolder)
             }
         }
 

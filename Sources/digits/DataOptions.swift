@@ -43,6 +43,14 @@ struct DataOptions: ParsableArguments {
         }
     }
 
+    /// The data folder for a resumed run: as named (`--data` or `$DIGITS_DATA`), else the one its
+    /// checkpoint recorded, else as for a fresh run.
+    func directory(resuming recorded: TrainingOrigin?) throws -> MNISTDirectory {
+        let named = data != nil || !(Environment.current[MNISTDirectory.environmentVariable] ?? "").isEmpty
+        guard let recorded, !named else { return try directory() }
+        return try MNISTDirectory(path: recorded.dataFolder, origin: .recorded).checked()
+    }
+
     /// Whether automatic downloads are off.
     private func offline(_ environment: [String: String]) -> Bool {
         noDownload || environment[Self.offlineVariable] == "1"

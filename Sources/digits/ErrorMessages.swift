@@ -96,6 +96,7 @@ enum ErrorMessages {
         case .explicit: "given with --data"
         case .environment: "from the \(MNISTDirectory.environmentVariable) environment variable"
         case .defaultLocation: "the default, as neither --data nor \(MNISTDirectory.environmentVariable) was given"
+        case .recorded: "recorded in the checkpoint being resumed"
         case .userCache:
             "the per-user cache, as neither --data nor \(MNISTDirectory.environmentVariable) was given "
                 + "and \(MNISTDirectory.defaultPath) does not exist"
@@ -110,7 +111,7 @@ enum ErrorMessages {
             case .defaultLocation, .userCache:
                 "Run `digits download` to fetch MNIST into \(folder) (it was not fetched automatically because "
                     + "--no-download or \(DataOptions.offlineVariable)=1 was given),"
-            case .explicit, .environment, .given:
+            case .explicit, .environment, .given, .recorded:
                 "Run `digits download --to \(folder)` to fetch MNIST there,"
             }
         return """

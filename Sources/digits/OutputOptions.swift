@@ -25,12 +25,14 @@ struct OutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Continue the run whose checkpoint is in this folder.", valueName: "dir"))
     var resume: String?
 
-    /// The model path to write.
-    var modelPath: String { output ?? Self.defaultOutput }
+    /// The model path to write: as given, else the one the resumed run recorded, else the default.
+    func modelPath(recorded: TrainingOrigin?) -> String {
+        output ?? recorded?.modelPath ?? Self.defaultOutput
+    }
 
     /// The checkpoint folder: as given, else the resumed run's, else beside the model; nil with
     /// `--no-checkpoint`.
-    var checkpointFolder: String? {
+    func checkpointFolder(forModel modelPath: String) -> String? {
         noCheckpoint ? nil : (checkpoint ?? resume ?? TrainingRun.defaultCheckpointFolder(forModel: modelPath))
     }
 

@@ -64,18 +64,27 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
-        let output = outputOptions.modelPath
-        let checkpointFolder = outputOptions.checkpointFolder
+        // A resumed run continues with the data and model path its checkpoint recorded, unless
+        // told otherwise.
+        let recorded = try outputOptions.resume.flatMap { try TrainingRun.recordedOrigin(ofCheckpointIn: $0) }
+        let output = outputOptions.modelPath(recorded: recorded)
+        let checkpointFolder = outputOptions.checkpointFolder(forModel: output)
         // Report an unwritable destination now, not after minutes of training (or of loading).
         try TrainingRun.checkWritable(modelPath: output, checkpointFolder: checkpointFolder)
 
-        let directory = try dataOptions.directory()
+        let directory = try dataOptions.directory(resuming: recorded)
         let trainingSet = try directory.load(.train)
         let testSet = try directory.load(.test)
         var training = try TrainingRun(
             outputOptions.resume.map { .checkpoint(folder: $0) } ?? .configuration(trainingConfiguration),
             trainingSet: trainingSet, testSet: testSet, modelPath: output, checkpointFolder: checkpointFolder,
-            command: (["digits"] + CommandLine.arguments.dropFirst()).joined(separator: " "))
+            command: (["digits"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
+            dataFolder: directory.path)
+        if training.resumesOnOtherData {
+            printError(
+                "Warning: the training data in \(directory.path) is not the data this run was trained on so far; "
+                    + "it goes on, but will not end with the model an uninterrupted run would have made.")
+        }
         var report = TrainingReport(json: json)
         report.start(trainer: training.trainer, trainingSet: trainingSet, testSet: testSet, dataPath: directory.path)
 
@@ -101,6 +110,5 @@ struct Train: ParsableCommand {
         return "interrupted in epoch \(epoch) after \(batchesDone) of \(interruption.batchesPerEpoch) batches. "
             + "The run so far is saved in \(folder); continue it with:\n"
             + "  digits train --resume \(folder)"
-            + (dataOptions.data.map { " --data \($0)" } ?? "") + " --output \(outputOptions.modelPath)"
     }
 }

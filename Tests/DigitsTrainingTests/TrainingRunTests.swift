@@ -145,4 +145,47 @@ import Foundation
         #expect(TrainingRun.defaultCheckpointFolder(forModel: "out/model.safetensors") == "out/model.checkpoint")
         #expect(TrainingRun.defaultCheckpointFolder(forModel: "model") == "model.checkpoint")
     }
+
+    @Test func checkpointsRecordWhereTheRunReadsAndWrites() throws {
+        try DataTestSupport.withTemporaryDirectory { folder in
+            let stop = StopAfter(3)
+            var run = try TrainingRun(
+                .configuration(Self.configuration), trainingSet: train, testSet: test,
+                modelPath: folder + "/m.safetensors", checkpointFolder: folder + "/m.checkpoint", command: "test run",
+                dataFolder: Self.directory.path, shouldStop: stop.shouldStop)
+            #expect(throws: TrainingInterruption.self) { try run.run() }
+            let origin = try #require(try TrainingRun.recordedOrigin(ofCheckpointIn: folder + "/m.checkpoint"))
+            #expect(origin.dataFolder == Self.directory.path)
+            #expect(origin.modelPath == folder + "/m.safetensors")
+            #expect(origin.dataFingerprint == train.fingerprint)
+
+            let resumed = try TrainingRun(
+                .checkpoint(folder: folder + "/m.checkpoint"), trainingSet: train, testSet: test,
+                modelPath: origin.modelPath, checkpointFolder: folder + "/m.checkpoint", command: "test run")
+            #expect(!resumed.resumesOnOtherData)
+        }
+    }
+
+    @Test func resumingOnOtherDataIsNoticed() throws {
+        try DataTestSupport.withTemporaryDirectory { folder in
+            var run = try TrainingRun(
+                .configuration(Self.configuration), trainingSet: train, testSet: test,
+                modelPath: folder + "/m.safetensors", checkpointFolder: folder + "/m.checkpoint", command: "test run",
+                dataFolder: Self.directory.path, shouldStop: StopAfter(3).shouldStop)
+            #expect(throws: TrainingInterruption.self) { try run.run() }
+            // The same number of images, one label changed: only the fingerprint tells them apart.
+            var labels = train.labels
+            labels[0] = (labels[0] + 1) % 10
+            let images = IDXArray(
+                dataType: .uint8, dimensions: [train.count, 28, 28], bytes: train.images)
+            let other = try MNISTDataSet(
+                images: images, labels: IDXArray(dimensions: [labels.count], values: labels),
+                imagesFile: "images", labelsFile: "labels")
+            #expect(other.fingerprint != train.fingerprint)
+            let resumed = try TrainingRun(
+                .checkpoint(folder: folder + "/m.checkpoint"), trainingSet: other, testSet: test,
+                modelPath: folder + "/m.safetensors", checkpointFolder: folder + "/m.checkpoint", command: "test run")
+            #expect(resumed.resumesOnOtherData)
+        }
+    }
 }

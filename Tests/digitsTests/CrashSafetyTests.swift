@@ -90,11 +90,11 @@ import Testing
         #expect(message.contains("digits train --resume \(checkpoint)"))
         #expect(!FileManager.default.fileExists(atPath: model))
 
-        let resumed = try CommandRunner.run([
-            "train", "--resume", checkpoint, "--data", "Fixtures/mnist-subset",
-            "--output", model,
-        ])
+        // The checkpoint remembers the data folder and the model path: `--resume` alone continues
+        // the run, even from another folder.
+        let resumed = try CommandRunner.run(["train", "--resume", checkpoint], in: folder)
         #expect(resumed.status == 0, "\(resumed.standardError)")
+        #expect(!resumed.standardError.contains("Warning"))
         let uninterrupted = try CommandRunner.run(["train"] + settings + ["--output", reference, "--no-checkpoint"])
         #expect(uninterrupted.status == 0)
         #expect(try ModelFile(contentsOf: model).model == ModelFile(contentsOf: reference).model)
