@@ -10,7 +10,7 @@ import PackageDescription
 //   DigitsData          gzip, IDX, MNIST data sets and batches        (FileSystem, Tensor)
 //   DigitsModel         Dense, activations, losses, MLP               (Tensor)
 //   DigitsImaging       PNG decoding and encoding, the normaliser     (FileSystem)
-//   DigitsModelFile     safetensors, model files                      (Model, FileSystem)
+//   DigitsModelFile     safetensors, model files, the built-in model  (Model, FileSystem, CShippedModel)
 //   DigitsTraining      optimiser, schedule, engine, training run     (Model, Data, ModelFile, Tensor)
 //   DigitsClassifier    PNG → 28×28 → probabilities                   (Imaging, Model)
 //   DigitsWalkthrough   the design notes' worked example              (Training, Model)
@@ -26,7 +26,7 @@ let layers: [(name: String, dependencies: [Target.Dependency])] = [
     ("DigitsData", ["DigitsFileSystem", "DigitsTensor", "CZlib"]),
     ("DigitsModel", ["DigitsTensor"]),
     ("DigitsImaging", ["DigitsFileSystem", "CPNG"]),
-    ("DigitsModelFile", ["DigitsModel", "DigitsTensor", "DigitsFileSystem"]),
+    ("DigitsModelFile", ["DigitsModel", "DigitsTensor", "DigitsFileSystem", "CShippedModel"]),
     ("DigitsTraining", ["DigitsModel", "DigitsData", "DigitsModelFile", "DigitsTensor", "DigitsFileSystem"]),
     ("DigitsClassifier", ["DigitsImaging", "DigitsModel"]),
     ("DigitsWalkthrough", ["DigitsTraining", "DigitsModel", "DigitsTensor"]),
@@ -70,6 +70,10 @@ let package = Package(
             // run time, with a portable fallback. Only DigitsTensor imports it.
             .target(name: "CKernels"),
 
+            // Models/mnist-mlp.safetensors, built into the program with C23 `#embed`, so that a
+            // `digits` copied anywhere still has its default model. Only DigitsModelFile imports it.
+            .target(name: "CShippedModel"),
+
             // libcurl for HTTP(S), loaded with dlopen only when a download starts (see HTTPTransfer).
             .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
 
@@ -94,7 +98,9 @@ let package = Package(
             .testTarget(name: "DigitsKitTests", dependencies: ["DigitsKit", "DigitsTestSupport"]),
             // End-to-end runs of the built `digits` executable.
             .testTarget(name: "digitsTests", dependencies: ["digits", "DigitsKit", "DigitsTestSupport"]),
-        ]
+        ],
+    // C23 (with the GNU extensions clang's default has), for CShippedModel's `#embed`.
+    cLanguageStandard: .gnu2x
 )
 
 // MARK: - Fuzzing

@@ -36,8 +36,6 @@ enum ErrorMessages {
             message(for: error)
         case let error as MNISTError:
             message(for: error)
-        case let error as ModelLocatorError:
-            error.description + "\nName one with --model PATH or DIGITS_MODEL=PATH, or train one with `digits train`."
         case let error as CheckpointError:
             message(for: error)
         default:

@@ -28,7 +28,7 @@ struct Evaluate: ParsableCommand {
     }
 
     func run() throws {
-        let (modelPath, modelFile) = try modelOptions.load()
+        let (modelSource, modelFile) = try modelOptions.load()
         let directory = try dataOptions.directory(for: [split])
         let data = try directory.load(split)
         let clock = ContinuousClock()
@@ -41,12 +41,12 @@ struct Evaluate: ParsableCommand {
             print(
                 try jsonLine(
                     EvaluationRecord(
-                        report: report, model: modelPath, data: directory.path,
+                        report: report, model: modelSource.description, data: directory.path,
                         split: split.rawValue, seconds: seconds)))
             return
         }
         let architecture = modelFile.model.layerSizes.map(String.init).joined(separator: "-")
-        print("Model: \(modelPath) (\(architecture), \(modelFile.model.hiddenActivation.rawValue))")
+        print("Model: \(modelSource) (\(architecture), \(modelFile.model.hiddenActivation.rawValue))")
         print(
             "Data:  \(directory.path), \(Format.count(data.count)) \(split.rawValue) images, evaluated in \(Format.duration(seconds))"
         )

@@ -7,13 +7,13 @@ struct ModelOptions: ParsableArguments {
         name: .long,
         help: ArgumentHelp(
             "The model file (.safetensors).",
-            discussion: "Default: $DIGITS_MODEL, else the shipped Models/mnist-mlp.safetensors.",
+            discussion: "Default: $DIGITS_MODEL, else the built-in model (Models/mnist-mlp.safetensors).",
             valueName: "path"))
     var model: String?
 
-    /// Finds and loads the model, following `--model`, `$DIGITS_MODEL`, then the shipped model.
-    func load() throws -> (path: String, file: ModelFile) {
-        let path = try ModelLocator.locate(explicit: model, environment: Environment.current)
-        return (path, try ModelFile(contentsOf: path))
+    /// Picks and loads the model, following `--model`, `$DIGITS_MODEL`, then the built-in model.
+    func load() throws -> (source: ModelSource, file: ModelFile) {
+        let source = ModelLocator.locate(explicit: model, environment: Environment.current)
+        return (source, try source.load())
     }
 }

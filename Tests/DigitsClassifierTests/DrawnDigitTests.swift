@@ -62,7 +62,7 @@ import DigitsTestSupport
         arguments: Form.allCases)
     func redrawnTestDigitsClassifyAboutAsWellAsTheOriginals(form: Form) throws {
         let test = try #require(FullMNIST.directory).load(.test)
-        let model = try ModelFile(contentsOf: DataTestSupport.packageRoot + "/" + ModelLocator.shippedModelPath).model
+        let model = try ModelFile(contentsOf: DataTestSupport.packageRoot + "/" + ShippedModel.packagePath).model
         let classifier = DigitClassifier(model: model)
         let count = 300
         var original = 0, redrawn = 0

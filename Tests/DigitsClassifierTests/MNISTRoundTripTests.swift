@@ -9,7 +9,7 @@ import DigitsTestSupport
     @Test(.enabled(if: FullMNIST.isAvailable, "needs full MNIST in $DIGITS_MNIST or ../shared/mnist"))
     func testDigitsAsPNGScoreWithinAThirdOfAPointOfTheIDXFiles() throws {
         let test = try #require(FullMNIST.directory).load(.test)
-        let model = try ModelFile(contentsOf: DataTestSupport.packageRoot + "/" + ModelLocator.shippedModelPath).model
+        let model = try ModelFile(contentsOf: DataTestSupport.packageRoot + "/" + ShippedModel.packagePath).model
         let direct = Evaluator(threadCount: 2).evaluate(model, on: test)
 
         let classifier = DigitClassifier(model: model)

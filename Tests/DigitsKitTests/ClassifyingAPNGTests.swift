@@ -7,10 +7,10 @@ import Testing
 // `articleAndTestAgree` fails when the two drift apart.
 
 /// A classifier using the model file at `path`, or, without a path, the model the `digits`
-/// command would use: `$DIGITS_MODEL`, else the shipped `Models/mnist-mlp.safetensors`.
+/// command would use: `$DIGITS_MODEL`, else the built-in `Models/mnist-mlp.safetensors`.
 func makeClassifier(modelPath path: String? = nil) throws -> DigitClassifier {
-    let found = try ModelLocator.locate(explicit: path, environment: ProcessInfo.processInfo.environment)
-    let modelFile = try ModelFile(contentsOf: found)
+    let source = ModelLocator.locate(explicit: path, environment: ProcessInfo.processInfo.environment)
+    let modelFile = try source.load()
     return DigitClassifier(model: modelFile.model)
 }
 

@@ -110,7 +110,7 @@ import DigitsTestSupport
     }
 
     @Test func theShippedModelLoadsWithItsTrainingRecord() throws {
-        let file = try ModelFile(contentsOf: DataTestSupport.packageRoot + "/" + ModelLocator.shippedModelPath)
+        let file = try ModelFile(contentsOf: DataTestSupport.packageRoot + "/" + ShippedModel.packagePath)
         #expect(file.model.layerSizes == [784, 256, 128, 10])
         #expect(file.trainingRecord.summary != nil)
         #expect(file.trainingRecord.history != nil)

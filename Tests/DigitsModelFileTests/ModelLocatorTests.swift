@@ -1,35 +1,38 @@
-import Testing
 import DigitsKit
 import DigitsTestSupport
+import Foundation
+import Testing
 
 @Suite struct ModelLocatorTests {
-    @Test func explicitPathWinsThenTheEnvironment() throws {
+    @Test func explicitPathWinsThenTheEnvironmentThenTheBuiltInModel() {
         #expect(
-            try ModelLocator.locate(explicit: "a.safetensors", environment: ["DIGITS_MODEL": "b"]) == "a.safetensors")
+            ModelLocator.locate(explicit: "a.safetensors", environment: ["DIGITS_MODEL": "b"]) == .file("a.safetensors")
+        )
         #expect(
-            try ModelLocator.locate(explicit: nil, environment: ["DIGITS_MODEL": "b.safetensors"]) == "b.safetensors")
+            ModelLocator.locate(explicit: nil, environment: ["DIGITS_MODEL": "b.safetensors"]) == .file("b.safetensors")
+        )
+        #expect(ModelLocator.locate(explicit: nil, environment: ["DIGITS_MODEL": ""]) == .builtIn)
+        #expect(ModelLocator.locate(explicit: nil, environment: [:]) == .builtIn)
     }
 
-    @Test func theShippedModelIsFoundFromTheWorkingDirectoryOrAboveTheExecutable() throws {
-        let root = DataTestSupport.packageRoot
-        #expect(
-            try ModelLocator.locate(explicit: nil, environment: [:], currentDirectory: root, executablePath: nil)
-                == root + "/" + ModelLocator.shippedModelPath)
-        // A binary built inside the checkout finds the model from anywhere.
-        let found = try ModelLocator.locate(
-            explicit: nil, environment: ["DIGITS_MODEL": ""], currentDirectory: "/",
-            executablePath: root + "/.build/release/digits")
-        #expect(found == root + "/" + ModelLocator.shippedModelPath)
+    @Test func sourcesDescribeThemselves() {
+        #expect(ModelSource.file("m/x.safetensors").description == "m/x.safetensors")
+        #expect(ModelSource.builtIn.description == "built-in (mnist-mlp.safetensors)")
+    }
+}
+
+@Suite struct ShippedModelTests {
+    @Test func theBuiltInBytesAreTheShippedFileByteForByte() throws {
+        let onDisk = try Data(
+            contentsOf: URL(fileURLWithPath: DataTestSupport.packageRoot + "/" + ShippedModel.packagePath))
+        let embedded = ShippedModel.bytes
+        #expect(embedded.count == onDisk.count)
+        #expect(embedded == [UInt8](onDisk))
     }
 
-    @Test func nothingFoundListsWhereItLooked() {
-        #expect {
-            _ = try ModelLocator.locate(
-                explicit: nil, environment: [:], currentDirectory: "/nonexistent",
-                executablePath: "/nonexistent/bin/digits")
-        } throws: { error in
-            let message = "\(error)"
-            return message.contains("/nonexistent/Models/mnist-mlp.safetensors")
-        }
+    @Test func theBuiltInModelLoadsAsTheShippedFileDoes() throws {
+        let fromFile = try ModelFile(contentsOf: DataTestSupport.packageRoot + "/" + ShippedModel.packagePath)
+        #expect(try ModelSource.builtIn.load() == fromFile)
+        #expect(try ShippedModel.load() == fromFile)
     }
 }

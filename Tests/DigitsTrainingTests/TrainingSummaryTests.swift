@@ -40,7 +40,7 @@ import DigitsTestSupport
     }
 
     @Test func theShippedModelRecordsHowItWasTrained() throws {
-        let file = try ModelFile(contentsOf: DataTestSupport.packageRoot + "/" + ModelLocator.shippedModelPath)
+        let file = try ModelFile(contentsOf: DataTestSupport.packageRoot + "/" + ShippedModel.packagePath)
         let training = try #require(try file.trainingSummary())
         #expect(training.testAccuracy >= 0.98)
         #expect(training.command.hasPrefix("digits train"))

@@ -13,6 +13,19 @@ import Testing
         #expect(lines.filter { $0.hasSuffix("←") }.count == 1)
     }
 
+    @Test func aCopiedExecutableCarriesItsModel() throws {
+        // The binary alone in an empty folder, run from another folder: no checkout to find.
+        let binFolder = try ScratchFolder()
+        let workFolder = try ScratchFolder()
+        let copy = binFolder.url.appendingPathComponent("digits")
+        try FileManager.default.copyItem(at: CommandRunner.executable, to: copy)
+        let seven = CommandRunner.packageRoot.appendingPathComponent("Fixtures/digits/seven.png").path
+        let output = try CommandRunner.run(
+            ["classify", seven], in: workFolder.url, environment: ["DIGITS_MODEL": ""], executable: copy)
+        #expect(output.status == 0, "\(output.standardError)")
+        #expect(output.standardOutput.hasPrefix(seven + ": 7 ("), "\(output.standardOutput)")
+    }
+
     @Test(arguments: [
         ("seven.png", 7), ("three-transparent.png", 3), ("four-off-centre.png", 4),
         ("two-28px.png", 2), ("five-palette.png", 5), ("nine-scan-16bit.png", 9),

@@ -28,10 +28,11 @@ struct CommandRunner {
             .deletingLastPathComponent()
     }
 
-    /// Runs `digits` with `arguments` in `directory` (default: the package root), feeding `input` to standard input.
+    /// Runs `digits` (the built one, unless `executable` names a copy) with `arguments` in
+    /// `directory` (default: the package root), feeding `input` to standard input.
     static func run(
         _ arguments: [String], in directory: URL? = nil, input: Data? = nil,
-        environment: [String: String] = [:]
+        environment: [String: String] = [:], executable: URL = CommandRunner.executable
     ) throws -> Output {
         let process = Process()
         process.executableURL = executable

@@ -43,10 +43,6 @@ import DigitsKit
                 .contains("(the default, as neither --data nor DIGITS_DATA was given) lacks a file:"))
 
         #expect(
-            ErrorMessages.message(for: ModelLocatorError(searched: ["a"]) as any Error)
-                == "no model file found. Looked for the shipped model at:\n  a\n"
-                + "Name one with --model PATH or DIGITS_MODEL=PATH, or train one with `digits train`.")
-        #expect(
             ErrorMessages.message(for: CheckpointError.missing(folder: "ck") as any Error)
                 == "no checkpoint in 'ck' (expected ck/checkpoint.safetensors); "
                 + "checkpoints are written after every epoch by `digits train`")

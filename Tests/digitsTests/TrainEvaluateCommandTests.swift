@@ -35,6 +35,19 @@ import Testing
         #expect(text.standardOutput.contains("precision"))
     }
 
+    @Test func evaluateNamesTheBuiltInModel() throws {
+        let environment = ["DIGITS_MODEL": ""]
+        let text = try CommandRunner.run(
+            ["evaluate", "--data", "Fixtures/mnist-subset"], environment: environment)
+        #expect(text.status == 0, "\(text.standardError)")
+        #expect(text.standardOutput.hasPrefix("Model: built-in (mnist-mlp.safetensors) (784-"))
+        let json = try CommandRunner.run(
+            ["evaluate", "--data", "Fixtures/mnist-subset", "--json"], environment: environment)
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        #expect(report["model"] as? String == "built-in (mnist-mlp.safetensors)")
+    }
+
     @Test func missingDataSaysHowToGetItAndAboutTheSubset() throws {
         let scratch = try ScratchFolder()
         let output = try CommandRunner.run(

@@ -1,0 +1,12 @@
+#ifndef C_SHIPPED_MODEL_H
+#define C_SHIPPED_MODEL_H
+
+#include <stddef.h>
+
+/// The first byte of Models/mnist-mlp.safetensors as built into the program.
+const unsigned char *digits_shipped_model_bytes(void);
+
+/// How many bytes `digits_shipped_model_bytes` points to.
+size_t digits_shipped_model_size(void);
+
+#endif

@@ -1,0 +1,16 @@
+#include "CShippedModel.h"
+
+#if !defined(__has_embed)
+#error "the compiler does not support #embed"
+#elif !__has_embed("../../Models/mnist-mlp.safetensors")
+#error "Models/mnist-mlp.safetensors was not found"
+#endif
+
+// The file's bytes, read by the compiler: the program carries its default model.
+static const unsigned char shipped_model[] = {
+#embed "../../Models/mnist-mlp.safetensors"
+};
+
+const unsigned char *digits_shipped_model_bytes(void) { return shipped_model; }
+
+size_t digits_shipped_model_size(void) { return sizeof shipped_model; }
