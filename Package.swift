@@ -15,6 +15,7 @@ import PackageDescription
 //   DigitsClassifier    PNG → 28×28 → probabilities                   (Imaging, Model)
 //   DigitsWalkthrough   the design notes' worked example              (Training, Model)
 //   DigitsDownload      fetching and verifying data sets over HTTP    (Data, CCurl)
+//   DigitsReading       the digits of a whole number in one picture   (Classifier, Imaging, Model)
 //
 // `DigitsKit` re-exports them all, so `import DigitsKit` gives the whole public API.
 
@@ -31,6 +32,7 @@ let layers: [(name: String, dependencies: [Target.Dependency])] = [
     ("DigitsClassifier", ["DigitsImaging", "DigitsModel"]),
     ("DigitsWalkthrough", ["DigitsTraining", "DigitsModel", "DigitsTensor"]),
     ("DigitsDownload", ["DigitsData", "CCurl"]),
+    ("DigitsReading", ["DigitsClassifier", "DigitsImaging", "DigitsModel"]),
 ]
 
 let package = Package(

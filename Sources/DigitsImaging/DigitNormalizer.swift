@@ -81,7 +81,14 @@ public struct DigitNormalizer: Sendable {
     /// The 28×28 MNIST-style version of `image`; `inkFound` is false (and every pixel 0) when the
     /// image holds no ink.
     public func normalize(_ image: GrayAlphaImage) -> NormalizedDigit {
-        let ink = inkMap(of: image)
+        normalize(inkMap(of: image))
+    }
+
+    /// Steps 2 to 4 on an ink map already made: the 28×28 version of the ink in `ink`.
+    ///
+    /// A reader of several digits finds the ink of the whole picture once, then normalises each
+    /// digit's part of it (with the other digits' ink blanked) exactly as a one-digit picture is.
+    package func normalize(_ ink: InkMap) -> NormalizedDigit {
         guard ink.found, let bounds = inkBounds(of: ink) else {
             return NormalizedDigit(
                 pixels: [Float](repeating: 0, count: NormalizedDigit.side * NormalizedDigit.side),
@@ -97,7 +104,7 @@ public struct DigitNormalizer: Sendable {
 
 extension DigitNormalizer {
     /// Chooses the channel that carries the ink and builds its level table (step 1).
-    func inkMap(of image: GrayAlphaImage) -> InkMap {
+    package func inkMap(of image: GrayAlphaImage) -> InkMap {
         let band = max(1, min(image.width, image.height) / 32)
         func border(_ plane: [UInt8]) -> LevelHistogram {
             LevelHistogram(borderOf: plane, width: image.width, height: image.height, thickness: band)

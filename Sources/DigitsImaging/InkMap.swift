@@ -1,15 +1,29 @@
 /// A picture's ink, as an 8-bit plane and a table from each of its levels to ink in `0...1`.
-struct InkMap {
+package struct InkMap: Sendable {
     /// Columns of the plane.
-    var width: Int
+    package var width: Int
     /// Rows of the plane.
-    var height: Int
+    package var height: Int
     /// The channel the ink is read from (gray or alpha), row after row.
-    var plane: [UInt8]
+    package var plane: [UInt8]
     /// `table[level]` is the ink of a pixel at `level`; 256 entries.
-    var table: [Float]
+    package var table: [Float]
     /// Which channel, and which way round.
-    var source: InkSource
+    package var source: InkSource
     /// False when the picture has no ink; `table` is then all zero.
-    var found: Bool
+    package var found: Bool
+}
+
+extension InkMap {
+    /// A map over `plane` read through `table`, for a picture cut out of a larger one.
+    package init(width: Int, height: Int, plane: [UInt8], table: [Float], source: InkSource) {
+        precondition(plane.count == width * height && table.count == 256, "an ink map needs a full plane and table")
+        self.init(
+            width: width, height: height, plane: plane, table: table, source: source, found: table.contains { $0 > 0 })
+    }
+
+    /// The ink at column `x`, row `y`, in `0...1`.
+    package subscript(x: Int, y: Int) -> Float {
+        table[Int(plane[y * width + x])]
+    }
 }

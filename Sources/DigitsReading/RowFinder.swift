@@ -1,0 +1,100 @@
+import DigitsImaging
+
+/// Groups pieces of ink into rows of digits, top row first.
+///
+/// Pieces are taken left to right; each joins the row whose latest full-height piece it overlaps
+/// vertically the most (by at least `overlap` of the shorter height), else starts a row. Comparing
+/// with the latest piece rather than the whole row lets a row slant or wander. A row of only short
+/// pieces close above or below a taller row (a 5's top stroke drawn high, a dot) is part of it.
+struct RowFinder {
+    /// The pieces to group.
+    var pieces: [InkPiece]
+    /// The least vertical overlap, as a fraction of the shorter piece's height, that puts two
+    /// neighbouring pieces in one row.
+    var overlap: Double
+
+    /// Indices into `pieces`, one array per row, top row first, each left to right.
+    func rows() -> [[Int]] {
+        let order = pieces.indices.sorted { pieces[$0].centreX < pieces[$1].centreX }
+        var rows: [Row] = []
+        for index in order {
+            let box = pieces[index].box
+            var chosen: Int?
+            var chosenFraction = overlap
+            for (rowIndex, row) in rows.enumerated() {
+                let reference = pieces[row.reference].box
+                let fraction =
+                    Double(box.verticalOverlap(with: reference)) / Double(max(1, min(box.height, reference.height)))
+                if fraction >= chosenFraction {
+                    chosen = rowIndex
+                    chosenFraction = fraction
+                }
+            }
+            if let chosen {
+                rows[chosen].add(index, box: box)
+            } else {
+                rows.append(Row(first: index, box: box))
+            }
+        }
+        rows = mergingShortRows(rows)
+        return rows.sorted { $0.box.y + $0.box.height / 2 < $1.box.y + $1.box.height / 2 }
+            .map { row in row.members.sorted { pieces[$0].centreX < pieces[$1].centreX } }
+    }
+
+    /// Rows in the making.
+    struct Row {
+        var members: [Int]
+        /// The latest member at least half as tall as the row's tallest: what the next piece is compared with.
+        var reference: Int
+        var tallest: Int
+        var box: PixelBox
+
+        init(first: Int, box: PixelBox) {
+            members = [first]
+            reference = first
+            tallest = box.height
+            self.box = box
+        }
+
+        mutating func add(_ index: Int, box pieceBox: PixelBox) {
+            members.append(index)
+            tallest = max(tallest, pieceBox.height)
+            if 2 * pieceBox.height >= tallest { reference = index }
+            box = box.union(pieceBox)
+        }
+    }
+
+    /// `rows` with each row of short pieces folded into a taller row just above or below it.
+    private func mergingShortRows(_ rows: [Row]) -> [Row] {
+        var rows = rows
+        var changed = true
+        while changed {
+            changed = false
+            for short in rows.indices {
+                let candidates = rows.indices.filter { other in
+                    other != short && 2 * rows[short].tallest < rows[other].tallest
+                        && verticalGap(rows[short].box, rows[other].box) * 10 < rows[other].tallest * 3
+                        && rows[short].box.horizontalOverlap(with: rows[other].box) > 0
+                }
+                guard
+                    let target = candidates.min(by: {
+                        verticalGap(rows[short].box, rows[$0].box) < verticalGap(rows[short].box, rows[$1].box)
+                    })
+                else { continue }
+                for member in rows[short].members {
+                    rows[target].members.append(member)
+                    rows[target].box = rows[target].box.union(pieces[member].box)
+                }
+                rows.remove(at: short)
+                changed = true
+                break
+            }
+        }
+        return rows
+    }
+
+    /// Empty rows between two boxes (0 when they overlap vertically).
+    private func verticalGap(_ a: PixelBox, _ b: PixelBox) -> Int {
+        max(0, max(a.y, b.y) - min(a.y + a.height, b.y + b.height))
+    }
+}

@@ -1,0 +1,44 @@
+/// How `NumberReader` finds the digits in a picture. Lengths are fractions of the row's digit
+/// height, so that the same settings read a 30-pixel and a 300-pixel number alike.
+public struct SegmentationSettings: Equatable, Sendable {
+    /// Pixels whose ink (in `0...1`, after the normaliser's background, noise floor and contrast
+    /// stretch) exceeds this belong to a piece of ink; fainter pixels are an edge's anti-aliasing.
+    public var inkThreshold: Float = 0.2
+    /// Pieces of at most this many pixels, or this fraction of the tallest piece's height squared,
+    /// whichever is larger, are specks of dust or noise and are ignored.
+    public var speckArea = 2
+    /// See `speckArea`.
+    public var speckAreaFraction = 0.003
+    /// Pictures with more pieces than this (after specks) are refused rather than read slowly.
+    public var maximumPieces = 500
+    /// Pictures whose ink breaks into more runs (stretches of ink in one pixel row) are refused.
+    public var maximumRuns = 4_000_000
+    /// A piece joins a row when its rows overlap those of the row's nearest piece by at least this
+    /// fraction of the shorter one's height.
+    public var rowOverlap = 0.5
+    /// Pieces whose columns overlap by at least this fraction of the narrower one's width belong
+    /// to one digit (a 5's detached top, a 7's bar, the parts of a broken 4).
+    public var joinOverlap = 0.5
+    /// Pieces wider than this may hold several touching digits and are offered cuts.
+    public var cutWidth = 0.75
+    /// No part left by a cut is narrower than this.
+    public var minimumPartWidth = 0.2
+    /// The most consecutive parts (pieces or cut pieces) that one digit may be made of.
+    public var maximumPartsPerDigit = 4
+    /// Parts further apart than this are never one digit.
+    public var maximumJoinGap = 0.3
+    /// What each digit costs the reading, in nats: splitting a piece in two must make the string
+    /// more probable by at least this much.
+    public var digitCost = 0.7
+    /// Digits wider than this are unlikely…
+    public var widestDigit = 0.95
+    /// …by this many nats per row height of extra width.
+    public var widthPenalty = 6.0
+    /// Digits shorter than this are unlikely (a stroke cut off a digit)…
+    public var shortestDigit = 0.55
+    /// …by this many nats per row height of missing height.
+    public var heightPenalty = 6.0
+
+    /// The default settings described on each property.
+    public init() {}
+}
