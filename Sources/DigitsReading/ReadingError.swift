@@ -11,6 +11,7 @@ public enum ReadingError: Error, Equatable, Sendable, CustomStringConvertible {
     /// (noise on every row of a huge picture).
     case tooFragmented(name: String, limit: Int)
 
+    /// What went wrong and what to do about it, for the user.
     public var description: String {
         switch self {
         case .unreadablePicture(let error):
