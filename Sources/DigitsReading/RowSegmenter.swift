@@ -14,9 +14,11 @@ import Darwin
 /// The row is first broken into *parts*, in reading order: a piece of ink, several pieces that
 /// share their columns (a 7 and its bar), or a slice of a wide piece cut at a thin column (where
 /// two touching digits meet). A digit is then one or more consecutive parts. Each candidate digit
-/// scores the log-probability of its most likely class, less `digitCost`, less penalties for being
-/// much wider or shorter than the row's digits, so that a wide blob is split only when its halves
-/// read better than the whole, and a stroke is not read as a digit of its own when it fits one.
+/// scores the log-probability of its most likely class less costs (see `SegmentationSettings`):
+/// for each digit, for joining separate pieces, for cutting through strokes, for being wider than
+/// digits of its class are or shorter than the row's digits. So a wide blob is split only when
+/// its halves read better than the whole, and a stroke is not read as a digit of its own when it
+/// fits one.
 struct RowSegmenter {
     /// Every piece of ink in the picture (specks included, to blank them out of digits).
     var pieces: [InkPiece]
@@ -59,7 +61,9 @@ struct RowSegmenter {
                     break
                 }
                 guard best[first] > -.infinity else { continue }
-                let candidate = candidates[first ..< end] ?? score(parts[first ..< end], height: height, row: row)
+                let candidate =
+                    candidates[first ..< end]
+                    ?? score(parts[first ..< end], next: end < parts.count ? parts[end] : nil, height: height, row: row)
                 candidates[first ..< end] = candidate
                 if best[first] + candidate.score > best[end] {
                     best[end] = best[first] + candidate.score
@@ -167,13 +171,15 @@ struct RowSegmenter {
                 proposals.append((column, ink))
             }
         }
-        let typicalDigits = Int((Double(width) / (0.6 * height)).rounded())
+        let typicalDigits = Int(Double(width) / (0.6 * height))
         if typicalDigits >= 2 {
             let window = max(1, Int(0.15 * height))
             for boundary in 1 ..< typicalDigits {
                 let centre = boundary * width / typicalDigits
-                let range = max(minimumPart, centre - window) ... min(width - minimumPart, centre + window)
-                guard !range.isEmpty, let thinnest = range.min(by: { profile[$0] < profile[$1] }) else { continue }
+                let lowest = max(minimumPart, centre - window)
+                let highest = min(width - minimumPart, centre + window)
+                guard lowest <= highest, let thinnest = (lowest ... highest).min(by: { profile[$0] < profile[$1] })
+                else { continue }
                 proposals.append((thinnest, profile[thinnest]))
             }
         }
@@ -204,8 +210,10 @@ struct RowSegmenter {
 
     // MARK: Scoring
 
-    /// The classifier's reading of consecutive parts as one digit, and its score.
-    func score(_ parts: ArraySlice<Part>, height: Double, row: Int) -> (score: Double, digit: ReadDigit) {
+    /// The classifier's reading of consecutive parts as one digit, and its score: the log of its
+    /// confidence, less the costs of being one more digit, of joining separate pieces, of the cut
+    /// that ends it, and of being too wide or too short for a digit.
+    func score(_ parts: ArraySlice<Part>, next: Part?, height: Double, row: Int) -> (score: Double, digit: ReadDigit) {
         let slices = parts.flatMap(\.slices)
         let box = parts.dropFirst().reduce(parts.first!.box) { $0.union($1.box) }
         var digit = classifier.normalizer.normalize(inkMap(of: slices, in: box))
@@ -214,14 +222,38 @@ struct RowSegmenter {
                 x: bounds.x + box.x, y: bounds.y + box.y, width: bounds.width, height: bounds.height)
         }
         let classification = classifier.classify(digit)
-        let width = Double(box.width) / height
-        let tall = Double(box.height) / height
-        let score =
-            log(Double(max(classification.confidence, 1e-9)))
-            - settings.digitCost
-            - settings.widthPenalty * max(0, width - settings.widestDigit)
-            - settings.heightPenalty * max(0, settings.shortestDigit - tall)
+        var score = log(Double(max(classification.confidence, 1e-9))) - settings.digitCost
+
+        let joins = zip(parts.dropLast(), parts.dropFirst()).filter { cutColumn(between: $0, $1) == nil }.count
+        score -= settings.separateJoinCost * Double(joins)
+        if let next, let last = parts.last, let cut = cutColumn(between: last, next) {
+            score -= settings.cutCost * Double(max(0, crossings(of: pieces[cut.piece], atColumn: cut.column) - 1))
+        }
+
+        let aspect = Double(box.width) / Double(box.height)
+        let widest = Self.widestAspect[classification.prediction]
+        score -= settings.widthPenalty * max(0, log(aspect / widest))
+        score -= settings.heightPenalty * max(0, settings.shortestDigit - Double(box.height) / height)
         return (score, ReadDigit(classification: classification, box: box, row: row))
+    }
+
+    /// Width ÷ height that 95% of handwritten digits of each class stay within (MNIST's training
+    /// digits, measured on their ink boxes: 0 → 1.25, 1 → 0.80, …).
+    static let widestAspect: [Double] = [1.25, 0.80, 1.33, 1.11, 1.11, 1.43, 1.00, 1.11, 1.00, 0.90]
+
+    /// The piece and column where `left` was cut from `right`, when they are the two sides of one
+    /// cut; nil when they are separate pieces (or groups).
+    func cutColumn(between left: Part, _ right: Part) -> (piece: Int, column: Int)? {
+        guard left.slices.count == 1, right.slices.count == 1, left.slices[0].piece == right.slices[0].piece,
+            left.slices[0].columns.upperBound == right.slices[0].columns.lowerBound
+        else { return nil }
+        return (left.slices[0].piece, right.slices[0].columns.lowerBound)
+    }
+
+    /// How many separate strokes column `column` of `piece` crosses (runs of ink down the column).
+    func crossings(of piece: InkPiece, atColumn column: Int) -> Int {
+        let rows = piece.runs.filter { Int($0.start) <= column && column < Int($0.end) }.map { Int($0.y) }.sorted()
+        return zip(rows.dropFirst(), rows).filter { $0 - $1 > 1 }.count + (rows.isEmpty ? 0 : 1)
     }
 
     /// The ink of `box` with everything but `slices` blanked: other digits' pieces, the columns of
@@ -240,7 +272,10 @@ struct RowSegmenter {
             let kept = own[index] ?? 0 ..< 0
             for run in piece.runs where Int(run.y) >= box.y && Int(run.y) < box.y + box.height {
                 let rowStart = (Int(run.y) - box.y) * box.width - box.x
-                for x in max(Int(run.start), box.x) ..< min(Int(run.end), box.x + box.width) where !kept.contains(x) {
+                let start = max(Int(run.start), box.x)
+                let end = min(Int(run.end), box.x + box.width)
+                guard start < end else { continue }
+                for x in start ..< end where !kept.contains(x) {
                     plane[rowStart + x] = blankLevel
                 }
             }

@@ -27,14 +27,21 @@ public struct SegmentationSettings: Equatable, Sendable {
     public var maximumPartsPerDigit = 4
     /// Parts further apart than this are never one digit.
     public var maximumJoinGap = 0.3
-    /// What each digit costs the reading, in nats: splitting a piece in two must make the string
-    /// more probable by at least this much.
+    /// What each digit costs the reading, in nats: reading two digits where one would do must
+    /// make the string more probable by at least this much.
     public var digitCost = 0.7
-    /// Digits wider than this are unlikely…
-    public var widestDigit = 0.95
-    /// …by this many nats per row height of extra width.
+    /// What reading two separate pieces side by side (sharing too few columns to be grouped) as
+    /// one digit costs, in nats, per join: separate pieces are usually separate digits.
+    public var separateJoinCost = 1.5
+    /// What cutting a piece costs, in nats, per stroke the cut crosses beyond the first: two
+    /// touching digits meet at one stroke, while a cut through one digit's loop crosses two.
+    public var cutCost = 1.0
+    /// Digits wider, relative to their height, than most handwritten digits of their class (the
+    /// 95th percentile of width ÷ height in MNIST, per digit) are unlikely by this many nats per
+    /// unit of log excess: a blob of two touching digits is wide for any one.
     public var widthPenalty = 6.0
-    /// Digits shorter than this are unlikely (a stroke cut off a digit)…
+    /// Digits shorter than this fraction of the row's height are unlikely (a stroke cut off a
+    /// digit)…
     public var shortestDigit = 0.55
     /// …by this many nats per row height of missing height.
     public var heightPenalty = 6.0
