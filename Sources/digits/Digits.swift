@@ -11,11 +11,12 @@ struct Digits: ParsableCommand {
         abstract: "Train and use a handwritten-digit classifier (an MLP on MNIST).",
         discussion: """
             Start with `digits classify Fixtures/digits/seven.png` to classify a picture with the \
-            shipped model, `digits train` to train your own, and `digits walkthrough` to follow \
-            the math of one training step through the code.
+            shipped model, `digits read Fixtures/digits/number-40917.png` to read a whole number, \
+            `digits train` to train your own, and `digits walkthrough` to follow the math of one \
+            training step through the code.
             """,
         version: "0.1.0",
-        subcommands: [Classify.self, Train.self, Evaluate.self, Download.self, Walkthrough.self]
+        subcommands: [Classify.self, Read.self, Train.self, Evaluate.self, Download.self, Walkthrough.self]
     )
 
     /// Runs the command; failures that carry their own exit status (an interrupted training run

@@ -59,10 +59,17 @@ import DigitsKit
         let errors: [any Error] = [
             TrainingError.emptyTrainingSet, MNISTError.wrongImageSize(file: "f", rows: 1, columns: 2),
             CheckpointError.invalid(file: "f", problem: "p"),
+            ReadingError.unreadablePicture(.fileNotFound(path: "f.png")),
+            ReadingError.tooManyPieces(name: "f.png", found: 900, limit: 500),
+            ReadingError.tooFragmented(name: "f.png", limit: 4_000_000),
         ]
         for error in errors {
             #expect(ErrorMessages.message(for: error) == "\(error)")
         }
+        // A picture that cannot be read says so in the decoder's words, naming the file once.
+        #expect(
+            ErrorMessages.message(for: ReadingError.unreadablePicture(.fileNotFound(path: "f.png")))
+                == "f.png: no such file")
         struct Unrelated: Error {}
         #expect(ErrorMessages.commandLineMessage(for: Unrelated()) == nil)
     }
