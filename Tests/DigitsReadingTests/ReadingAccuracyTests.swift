@@ -8,7 +8,8 @@ import Testing
 /// `DIGITS_READING_SAMPLES` sets the samples per kind (default 24, about 30 s in a debug build on
 /// two cores); `scripts/reading-accuracy` runs many more in release mode and prints the table as
 /// Markdown. With `DIGITS_READING_FAILURES` set to a folder, every misread picture is written
-/// there, named by its sample, the expected text and the text read.
+/// there, named by its sample, the expected text and the text read, and listed with how each was
+/// drawn in `misread.txt`.
 @Suite struct ReadingAccuracyTests {
     static let environment = ProcessInfo.processInfo.environment
     static let sampleCount = Int(environment["DIGITS_READING_SAMPLES"] ?? "") ?? 24
@@ -21,6 +22,7 @@ import Testing
         if let failures {
             try FileManager.default.createDirectory(atPath: failures, withIntermediateDirectories: true)
         }
+        var misread: [String] = []
         let clock = ContinuousClock()
         var scores: [ReadingSetKind: ReadingScore] = [:]
         for kind in ReadingSetKind.allCases {
@@ -42,9 +44,14 @@ import Testing
                     let expected = sample.text.replacingOccurrences(of: "\n", with: "_")
                     let got = read.isEmpty ? "nothing" : read.replacingOccurrences(of: "\n", with: "_")
                     try PNGEncoder.write(sample.image, toFile: "\(failures)/\(sample.name)-\(expected)-read-\(got).png")
+                    misread.append("\(sample.name)\t\(expected)\t\(got)\t\(sample.details)")
                 }
             }
             scores[kind] = score
+        }
+        if let failures {
+            try (misread.map { $0 + "\n" }.joined()).write(
+                toFile: failures + "/misread.txt", atomically: true, encoding: .utf8)
         }
         print(ReadingScore.markdownTable(ReadingSetKind.allCases.map { ($0.rawValue, scores[$0]!) }))
 

@@ -38,6 +38,9 @@ public struct ReadingSample: Sendable {
     public var image: GrayAlphaImage
     /// The number drawn: its digits, rows joined by a line feed, as `Reading.text` gives it.
     public var text: String
+    /// How it was drawn, where the kind leaves a choice that matters to a reader (the face, the
+    /// pen, light on dark, the blur…), to tell which variations a reader fails on.
+    public var details: String
 
     /// How many digits were drawn.
     public var digitCount: Int { text.filter { $0 != "\n" }.count }
@@ -89,7 +92,8 @@ public struct ReadingSets: Sendable {
             seed: seed ^ (kindNumber &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(index) &* 0xD1B5_4A32_D192_ED03))
         var composer = SampleComposer(digits: digits, fonts: fonts, random: SplitMix64(seed: mixer.next()))
         let (image, text) = composer.make(kind)
-        return ReadingSample(kind: kind, index: index, image: image, text: text)
+        return ReadingSample(
+            kind: kind, index: index, image: image, text: text, details: composer.details.joined(separator: ", "))
     }
 
     /// The first `count` samples of `kind`.
@@ -103,6 +107,8 @@ private struct SampleComposer {
     let digits: MNISTDataSet
     let fonts: [PrintedFont]
     var random: SplitMix64
+    /// The choices worth reporting, as they are made.
+    var details: [String] = []
 
     /// A piece of ink placed on a row: its top-left corner, `y` measured from the baseline.
     struct Placed {
@@ -122,7 +128,7 @@ private struct SampleComposer {
     }
 
     /// The pen a row is written with.
-    enum Pen: CaseIterable {
+    enum Pen: String, CaseIterable {
         case fine, normal, broad
     }
 
@@ -130,12 +136,14 @@ private struct SampleComposer {
         switch kind {
         case .spaced, .tight, .touching:
             let height = uniform(28 ... 80)
+            details.append(String(format: "%.0f px", height))
             let spacing: Spacing = kind == .spaced ? .gaps(0.2 ... 0.6) : kind == .tight ? .tight : .touching
             let (row, text) = handwrittenRow(count: integer(3 ... 10), height: height, spacing: spacing)
             return (finish(row, height: height), text)
         case .sizesAndPens:
             let height = logUniform(24 ... 150)
             let pen = Pen.allCases[random.nextIndex(below: Pen.allCases.count)]
+            details += [String(format: "%.0f px", height), "\(pen.rawValue) pen"]
             let (row, text) = handwrittenRow(
                 count: integer(3 ... 10), height: height, spacing: .gaps(0.2 ... 0.6), pen: pen)
             return (finish(row, height: height, lightOnDark: chance(0.3)), text)
@@ -143,13 +151,20 @@ private struct SampleComposer {
             let height = uniform(24 ... 40)
             let (row, text) = handwrittenRow(count: integer(3 ... 10), height: height, spacing: .gaps(0.2 ... 0.6))
             // Turned and blurred as a whole, as a slanted, slightly out-of-focus photograph is.
-            let photographed = withMargins(row, height: height).rotated(degrees: uniform(-4 ... 4))
-                .blurred(sigma: uniform(0.6 ... 1.2))
-            let image = photographed.image(
-                paper: uniform(170 ... 235), inkLevel: uniform(30 ... 90), noise: uniform(5 ... 15), using: &random)
+            let framed = withMargins(row, height: height)
+            let angle = uniform(-4 ... 4)
+            let blur = uniform(0.6 ... 1.2)
+            let paper = uniform(170 ... 235)
+            let ink = uniform(30 ... 90)
+            let noise = uniform(5 ... 15)
+            details.append(
+                String(format: "%.0f px, turned %.1f°, blur σ %.1f, noise σ %.0f", height, angle, blur, noise))
+            let image = framed.rotated(degrees: angle).blurred(sigma: blur)
+                .image(paper: paper, inkLevel: ink, noise: noise, using: &random)
             return (image, text)
         case .multiRow:
             let height = uniform(28 ... 64)
+            details.append(String(format: "%.0f px", height))
             var placed: [Placed] = []
             var texts: [String] = []
             var top = 0
@@ -163,9 +178,11 @@ private struct SampleComposer {
         case .printed:
             let height = logUniform(18 ... 120)
             let (row, text) = printedRow(count: integer(3 ... 10), height: height, kerned: chance(0.4))
-            return (
-                finish(row, height: height, lightOnDark: chance(0.15), noise: chance(0.4) ? uniform(3 ... 10) : 0), text
-            )
+            let lightOnDark = chance(0.15)
+            let noise = chance(0.4) ? uniform(3 ... 10) : 0
+            details.append(String(format: "%.0f px", height))
+            if noise > 0 { details.append(String(format: "noise σ %.0f", noise)) }
+            return (finish(row, height: height, lightOnDark: lightOnDark, noise: noise), text)
         }
     }
 
@@ -255,6 +272,7 @@ private struct SampleComposer {
     /// face's own advances or, `kerned`, pulled closer (but never touching); and their text.
     mutating func printedRow(count: Int, height: Double, kerned: Bool) -> (InkPlane, String) {
         let font = fonts[random.nextIndex(below: fonts.count)]
+        details += [font.name, kerned ? "kerned" : "font spacing"]
         // The glyphs were rendered with the median digit 64 px tall.
         let scale = height / 64
         var pen = 0.0
@@ -339,6 +357,7 @@ private struct SampleComposer {
         -> GrayAlphaImage
     {
         let framed = withMargins(plane, height: height)
+        if lightOnDark { details.append("light on dark") }
         let paper = lightOnDark ? uniform(5 ... 60) : uniform(205 ... 250)
         let ink = lightOnDark ? uniform(190 ... 250) : uniform(5 ... 70)
         return framed.image(paper: paper, inkLevel: ink, noise: noise, using: &random)
