@@ -87,8 +87,11 @@ let package = Package(
 
             // MARK: - Tests
 
-            // Helpers shared by the test targets: scratch folders, the fixture's paths, full MNIST.
-            .target(name: "DigitsTestSupport", dependencies: ["DigitsData"], path: "Tests/DigitsTestSupport"),
+            // Helpers shared by the test targets: scratch folders, the fixture's paths, full MNIST,
+            // and the reading sets (labelled pictures of numbers) with their scoring.
+            .target(
+                name: "DigitsTestSupport", dependencies: ["DigitsData", "DigitsImaging"],
+                path: "Tests/DigitsTestSupport"),
         ]
         // Unit tests, one target per layer: each tests its layer, using the others through DigitsKit.
         + layers.map {
