@@ -19,15 +19,21 @@ struct RowFinder {
         var rows: [Row] = []
         for index in order {
             let box = pieces[index].box
+            // The best overlap wins; between equal overlaps, the taller reference (a digit rather
+            // than a stroke or an underline beside it).
             var chosen: Int?
-            var chosenFraction = overlap
+            var chosenMatch = (fraction: overlap, height: 0)
             for (rowIndex, row) in rows.enumerated() {
                 let reference = pieces[row.reference].box
-                let fraction =
-                    Double(box.verticalOverlap(with: reference)) / Double(max(1, min(box.height, reference.height)))
-                if fraction >= chosenFraction {
+                // Overlap counts against the shorter of the two, unless the reference is a small
+                // stroke: then it must cover most of the piece, or a digit would join a bar's row.
+                let measure = 2 * reference.height >= box.height ? min(box.height, reference.height) : box.height
+                let fraction = Double(box.verticalOverlap(with: reference)) / Double(max(1, measure))
+                if fraction > chosenMatch.fraction
+                    || (fraction == chosenMatch.fraction && reference.height > chosenMatch.height)
+                {
                     chosen = rowIndex
-                    chosenFraction = fraction
+                    chosenMatch = (fraction, reference.height)
                 }
             }
             if let chosen {

@@ -12,8 +12,8 @@ import Darwin
 /// makes the most probable string (dynamic programming over the proposed cut points).
 ///
 /// The row is first broken into *parts*, in reading order: a piece of ink, several pieces that
-/// share their columns (a 7 and its bar), or a slice of a wide piece cut at a thin column (where
-/// two touching digits meet). A digit is then one or more consecutive parts. Each candidate digit
+/// share their columns (a 7 and its bar), or a slice of a wide piece between two cuts (where
+/// two touching digits meet; see `PieceCutter`). A digit is then one or more consecutive parts. Each candidate digit
 /// scores the log-probability of its most likely class less costs (see `SegmentationSettings`):
 /// for each digit, for joining separate pieces, for cutting through strokes, for being wider than
 /// digits of its class are or shorter than the row's digits. So a wide blob is split only when
@@ -30,12 +30,6 @@ struct RowSegmenter {
     var blankLevel: UInt8
     var settings: SegmentationSettings
     var classifier: DigitClassifier
-
-    /// A piece, or the columns `columns` of one.
-    struct Slice {
-        var piece: Int
-        var columns: Range<Int>
-    }
 
     /// What a digit is made of: one or more slices, and their box.
     struct Part {
@@ -129,22 +123,21 @@ struct RowSegmenter {
         var parts: [Part] = []
         for group in groups {
             if Double(group.box.width) <= cutWidth {
-                parts.append(
-                    Part(
-                        slices: group.members.map {
-                            Slice(piece: $0, columns: pieces[$0].box.x ..< pieces[$0].box.x + pieces[$0].box.width)
-                        },
-                        box: group.box))
+                parts.append(Part(slices: group.members.map { Slice(piece: $0) }, box: group.box))
                 continue
             }
             for member in group.members {
                 let piece = pieces[member]
-                let cuts = Double(piece.box.width) > cutWidth ? cutColumns(of: piece, height: height) : []
-                let bounds = [piece.box.x] + cuts + [piece.box.x + piece.box.width]
-                for index in 0 ..< bounds.count - 1 {
-                    let columns = bounds[index] ..< bounds[index + 1]
-                    if let box = sliceBox(of: piece, columns: columns) {
-                        parts.append(Part(slices: [Slice(piece: member, columns: columns)], box: box))
+                let cuts =
+                    Double(piece.box.width) > cutWidth
+                    ? PieceCutter(piece: piece, height: height, minimumPartWidth: settings.minimumPartWidth).cuts()
+                    : []
+                let lefts: [CutPath?] = [nil] + cuts
+                let rights: [CutPath?] = cuts + [nil]
+                for (left, right) in zip(lefts, rights) {
+                    let slice = Slice(piece: member, left: left, right: right)
+                    if let box = box(of: slice) {
+                        parts.append(Part(slices: [slice], box: box))
                     }
                 }
             }
@@ -152,57 +145,16 @@ struct RowSegmenter {
         return parts.sorted { $0.centreX < $1.centreX }
     }
 
-    /// Columns where a wide piece might be cut into digits: thin columns (local minima of the ink
-    /// per column, at most 60% of the fullest column), plus, for a piece wide enough to hold
-    /// several digits, the thinnest column near each place a digit boundary would fall if its
-    /// digits were of typical width. No cut leaves a part narrower than `minimumPartWidth`.
-    func cutColumns(of piece: InkPiece, height: Double) -> [Int] {
-        let profile = piece.columnProfile()
-        let width = profile.count
-        let minimumPart = max(2, Int(settings.minimumPartWidth * height))
-        guard width >= 2 * minimumPart else { return [] }
-        let fullest = profile.max() ?? 0
-        var proposals: [(column: Int, ink: Int)] = []
-        for column in minimumPart ... width - minimumPart {
-            let ink = profile[column]
-            let left = profile[column - 1]
-            let right = column + 1 < width ? profile[column + 1] : Int.max
-            if ink <= left && ink <= right && 10 * ink <= 6 * fullest {
-                proposals.append((column, ink))
-            }
-        }
-        let typicalDigits = Int(Double(width) / (0.6 * height))
-        if typicalDigits >= 2 {
-            let window = max(1, Int(0.15 * height))
-            for boundary in 1 ..< typicalDigits {
-                let centre = boundary * width / typicalDigits
-                let lowest = max(minimumPart, centre - window)
-                let highest = min(width - minimumPart, centre + window)
-                guard lowest <= highest, let thinnest = (lowest ... highest).min(by: { profile[$0] < profile[$1] })
-                else { continue }
-                proposals.append((thinnest, profile[thinnest]))
-            }
-        }
-        // The thinnest first, each at least a minimum part away from those already kept.
-        var kept: [Int] = []
-        for proposal in proposals.sorted(by: { ($0.ink, $0.column) < ($1.ink, $1.column) })
-        where kept.allSatisfy({ abs($0 - proposal.column) >= minimumPart }) {
-            kept.append(proposal.column)
-        }
-        return kept.sorted().map { piece.box.x + $0 }
-    }
-
-    /// The box of the ink of `piece` within `columns`, or nil when there is none.
-    func sliceBox(of piece: InkPiece, columns: Range<Int>) -> PixelBox? {
+    /// The box of a slice's ink, or nil when it has none.
+    func box(of slice: Slice) -> PixelBox? {
         var box: PixelBox?
-        for run in piece.runs {
-            let start = max(Int(run.start), columns.lowerBound)
-            let end = min(Int(run.end), columns.upperBound)
-            guard start < end else { continue }
+        for run in pieces[slice.piece].runs {
+            let columns = slice.columns(of: run)
+            guard !columns.isEmpty else { continue }
             if box == nil {
-                box = PixelBox(x: start, y: Int(run.y), width: end - start, height: 1)
+                box = PixelBox(x: columns.lowerBound, y: Int(run.y), width: columns.count, height: 1)
             } else {
-                box!.extend(toColumns: start ..< end, row: Int(run.y))
+                box!.extend(toColumns: columns, row: Int(run.y))
             }
         }
         return box
@@ -224,36 +176,42 @@ struct RowSegmenter {
         let classification = classifier.classify(digit)
         var score = log(Double(max(classification.confidence, 1e-9))) - settings.digitCost
 
-        let joins = zip(parts.dropLast(), parts.dropFirst()).filter { cutColumn(between: $0, $1) == nil }.count
+        let joins = zip(parts.dropLast(), parts.dropFirst()).filter { cut(between: $0, $1) == nil }.count
         score -= settings.separateJoinCost * Double(joins)
-        if let next, let last = parts.last, let cut = cutColumn(between: last, next) {
-            score -= settings.cutCost * Double(max(0, crossings(of: pieces[cut.piece], atColumn: cut.column) - 1))
+        if let next, let last = parts.last, let cut = cut(between: last, next) {
+            score -= settings.cutBaseCost + settings.cutCost * Double(max(0, cut.crossings - 1))
         }
 
-        let aspect = Double(box.width) / Double(box.height)
-        let widest = Self.widestAspect[classification.prediction]
-        score -= settings.widthPenalty * max(0, log(aspect / widest))
+        score -=
+            settings.aspectWeight
+            * Self.aspectSurprise(width: box.width, height: box.height, digit: classification.prediction)
         score -= settings.heightPenalty * max(0, settings.shortestDigit - Double(box.height) / height)
         return (score, ReadDigit(classification: classification, box: box, row: row))
     }
 
-    /// Width ÷ height that 95% of handwritten digits of each class stay within (MNIST's training
-    /// digits, measured on their ink boxes: 0 → 1.25, 1 → 0.80, …).
-    static let widestAspect: [Double] = [1.25, 0.80, 1.33, 1.11, 1.11, 1.43, 1.00, 1.11, 1.00, 0.90]
-
-    /// The piece and column where `left` was cut from `right`, when they are the two sides of one
-    /// cut; nil when they are separate pieces (or groups).
-    func cutColumn(between left: Part, _ right: Part) -> (piece: Int, column: Int)? {
-        guard left.slices.count == 1, right.slices.count == 1, left.slices[0].piece == right.slices[0].piece,
-            left.slices[0].columns.upperBound == right.slices[0].columns.lowerBound
-        else { return nil }
-        return (left.slices[0].piece, right.slices[0].columns.lowerBound)
+    /// How unusual a digit of this width and height is for the digit read: half the square of
+    /// the number of standard deviations its log(width ÷ height) lies from that digit's mean in
+    /// MNIST. Narrow digits count half as far, since print and condensed handwriting are
+    /// narrower than MNIST's digits, while a blob of two touching digits is wide for any one.
+    static func aspectSurprise(width: Int, height: Int, digit: Int) -> Double {
+        var deviations = log(Double(width) / Double(height) / typicalAspect[digit]) / aspectSpread[digit]
+        if deviations < 0 { deviations /= 2 }
+        return deviations * deviations / 2
     }
 
-    /// How many separate strokes column `column` of `piece` crosses (runs of ink down the column).
-    func crossings(of piece: InkPiece, atColumn column: Int) -> Int {
-        let rows = piece.runs.filter { Int($0.start) <= column && column < Int($0.end) }.map { Int($0.y) }.sorted()
-        return zip(rows.dropFirst(), rows).filter { $0 - $1 > 1 }.count + (rows.isEmpty ? 0 : 1)
+    /// The geometric mean of width ÷ height of each digit's ink box in MNIST's training digits
+    /// (the fixture's 4,000, ink above 20% of full scale).
+    static let typicalAspect: [Double] = [0.91, 0.43, 0.94, 0.81, 0.79, 0.95, 0.72, 0.79, 0.76, 0.69]
+    /// The standard deviation of log(width ÷ height) of each digit's ink box, measured likewise.
+    static let aspectSpread: [Double] = [0.18, 0.45, 0.22, 0.21, 0.21, 0.25, 0.22, 0.22, 0.22, 0.20]
+
+    /// The cut that parted `left` from `right`, when they are the two sides of one; nil when they
+    /// are separate pieces (or groups).
+    func cut(between left: Part, _ right: Part) -> CutPath? {
+        guard left.slices.count == 1, right.slices.count == 1, left.slices[0].piece == right.slices[0].piece,
+            let cut = left.slices[0].right, cut == right.slices[0].left
+        else { return nil }
+        return cut
     }
 
     /// The ink of `box` with everything but `slices` blanked: other digits' pieces, the columns of
@@ -265,17 +223,15 @@ struct RowSegmenter {
             let source = (box.y + y) * ink.width + box.x
             plane.replaceSubrange(y * box.width ..< (y + 1) * box.width, with: ink.plane[source ..< source + box.width])
         }
-        let own = Dictionary(grouping: slices, by: \.piece).mapValues { slices in
-            slices.map(\.columns.lowerBound).min()! ..< slices.map(\.columns.upperBound).max()!
-        }
         for (index, piece) in pieces.enumerated() where piece.box.intersects(box) {
-            let kept = own[index] ?? 0 ..< 0
+            let own = slices.filter { $0.piece == index }
             for run in piece.runs where Int(run.y) >= box.y && Int(run.y) < box.y + box.height {
                 let rowStart = (Int(run.y) - box.y) * box.width - box.x
                 let start = max(Int(run.start), box.x)
                 let end = min(Int(run.end), box.x + box.width)
                 guard start < end else { continue }
-                for x in start ..< end where !kept.contains(x) {
+                let kept = own.map { $0.columns(of: run) }
+                for x in start ..< end where !kept.contains(where: { $0.contains(x) }) {
                     plane[rowStart + x] = blankLevel
                 }
             }

@@ -29,22 +29,25 @@ public struct SegmentationSettings: Equatable, Sendable {
     public var maximumJoinGap = 0.3
     /// What each digit costs the reading, in nats: reading two digits where one would do must
     /// make the string more probable by at least this much.
-    public var digitCost = 0.7
+    public var digitCost = 0.15
     /// What reading two separate pieces side by side (sharing too few columns to be grouped) as
     /// one digit costs, in nats, per join: separate pieces are usually separate digits.
-    public var separateJoinCost = 1.5
+    public var separateJoinCost = 0.8
     /// What cutting a piece costs, in nats, per stroke the cut crosses beyond the first: two
     /// touching digits meet at one stroke, while a cut through one digit's loop crosses two.
     public var cutCost = 1.0
-    /// Digits wider, relative to their height, than most handwritten digits of their class (the
-    /// 95th percentile of width ÷ height in MNIST, per digit) are unlikely by this many nats per
-    /// unit of log excess: a blob of two touching digits is wide for any one.
-    public var widthPenalty = 6.0
+    /// What any cut costs, in nats, on top of `cutCost`: a piece of ink is more often one digit
+    /// than two.
+    public var cutBaseCost = 0.5
+    /// How much a digit's shape counts: its width ÷ height, compared with handwritten digits of
+    /// the class read, costs this many nats per unit of surprise (half the squared deviation in
+    /// standard deviations). A blob of two touching digits is wide for any one digit.
+    public var aspectWeight = 0.25
     /// Digits shorter than this fraction of the row's height are unlikely (a stroke cut off a
     /// digit)…
-    public var shortestDigit = 0.55
+    public var shortestDigit = 0.75
     /// …by this many nats per row height of missing height.
-    public var heightPenalty = 6.0
+    public var heightPenalty = 15.0
 
     /// The default settings described on each property.
     public init() {}

@@ -1,0 +1,124 @@
+import DigitsImaging
+
+/// Proposes where a wide piece of ink might be cut into touching digits.
+///
+/// Thin columns are proposed (local minima of the ink per column, at most 60% of the fullest
+/// column: where two digits meet), and, for a piece wide enough to hold several digits, the
+/// thinnest column near each place where a boundary would fall if its digits were of typical
+/// width; proposals are kept at least a minimum part apart. Each becomes the cut near it that
+/// crosses the least ink: a path from top to bottom, moving at most one column per row and less
+/// than half a minimum part either way (so no two cuts cross), found by dynamic programming over
+/// the rows. It can pass between digits that lean into each other.
+struct PieceCutter {
+    /// The piece to cut.
+    var piece: InkPiece
+    /// The row's digit height, in pixels.
+    var height: Double
+    /// The narrowest part a cut may leave, as a fraction of `height`.
+    var minimumPartWidth: Double
+
+    /// The proposed cuts, left to right.
+    func cuts() -> [CutPath] {
+        let box = piece.box
+        let minimumPart = max(2, Int(minimumPartWidth * height))
+        guard box.width >= 2 * minimumPart else { return [] }
+        let profile = piece.columnProfile()
+        let fullest = profile.max() ?? 0
+        var proposals: [Int] = []
+        for column in minimumPart ... box.width - minimumPart {
+            let left = profile[column - 1]
+            let right = column + 1 < box.width ? profile[column + 1] : Int.max
+            if profile[column] <= left && profile[column] <= right && 10 * profile[column] <= 6 * fullest {
+                proposals.append(column)
+            }
+        }
+        let typicalDigits = Int(Double(box.width) / (0.6 * height))
+        if typicalDigits >= 2 {
+            let window = max(1, Int(0.15 * height))
+            for boundary in 1 ..< typicalDigits {
+                let centre = boundary * box.width / typicalDigits
+                let lowest = max(minimumPart, centre - window)
+                let highest = min(box.width - minimumPart, centre + window)
+                guard lowest <= highest, let thinnest = (lowest ... highest).min(by: { profile[$0] < profile[$1] })
+                else { continue }
+                proposals.append(thinnest)
+            }
+        }
+        // The thinnest first, each at least a minimum part from those kept, so no two cuts cross.
+        var kept: [Int] = []
+        for proposal in proposals.sorted(by: { (profile[$0], $0) < (profile[$1], $1) })
+        where kept.allSatisfy({ abs($0 - proposal) >= minimumPart }) {
+            kept.append(proposal)
+        }
+        let mask = piece.mask()
+        let reach = max(1, (minimumPart - 1) / 2)
+        return kept.sorted().enumerated().map { index, column in
+            let path = bestPath(near: column, reach: reach, mask: mask)
+            return CutPath(
+                index: index, top: box.y, columns: path.columns.map { $0 + box.x }, crossings: path.crossings)
+        }
+    }
+
+    /// The path from top to bottom within `reach` columns of `centre` (box columns) that crosses
+    /// the fewest ink pixels, preferring straight steps; its columns are box columns.
+    func bestPath(near centre: Int, reach: Int, mask: [Bool]) -> (columns: [Int], ink: Int, crossings: Int) {
+        let box = piece.box
+        let lowest = max(1, centre - reach)
+        let highest = min(box.width - 1, centre + reach)
+        let span = highest - lowest + 1
+        // Costs in sixteenths of an ink pixel, so that a step sideways (1) only breaks ties.
+        var cost = [Int](repeating: 0, count: span)
+        var from = [Int](repeating: 0, count: span * box.height)
+        for offset in 0 ..< span {
+            cost[offset] = mask[lowest + offset] ? 16 : 0
+        }
+        for row in 1 ..< max(1, box.height) {
+            var next = [Int](repeating: 0, count: span)
+            for offset in 0 ..< span {
+                var best = cost[offset]
+                var origin = offset
+                if offset > 0 && cost[offset - 1] + 1 < best {
+                    best = cost[offset - 1] + 1
+                    origin = offset - 1
+                }
+                if offset + 1 < span && cost[offset + 1] + 1 < best {
+                    best = cost[offset + 1] + 1
+                    origin = offset + 1
+                }
+                next[offset] = best + (mask[row * box.width + lowest + offset] ? 16 : 0)
+                from[row * span + offset] = origin
+            }
+            cost = next
+        }
+        var offset = cost.indices.min { cost[$0] < cost[$1] }!
+        var columns = [Int](repeating: 0, count: box.height)
+        for row in stride(from: box.height - 1, through: 0, by: -1) {
+            columns[row] = lowest + offset
+            offset = from[row * span + offset]
+        }
+        var ink = 0
+        var crossings = 0
+        var inStroke = false
+        for row in 0 ..< box.height {
+            let isInk = mask[row * box.width + columns[row]]
+            if isInk {
+                ink += 1
+                if !inStroke { crossings += 1 }
+            }
+            inStroke = isInk
+        }
+        return (columns, ink, crossings)
+    }
+}
+
+extension InkPiece {
+    /// Which pixels of the piece's box are the piece's ink, row after row.
+    func mask() -> [Bool] {
+        var mask = [Bool](repeating: false, count: box.width * box.height)
+        for run in runs {
+            let row = (Int(run.y) - box.y) * box.width - box.x
+            for x in Int(run.start) ..< Int(run.end) { mask[row + x] = true }
+        }
+        return mask
+    }
+}
