@@ -48,8 +48,16 @@ struct RowSegmenter {
         var best = [Double](repeating: -.infinity, count: parts.count + 1)
         var start = [Int](repeating: 0, count: parts.count + 1)
         var candidates: [Range<Int>: (score: Double, digit: ReadDigit)] = [:]
+        var skipped = [Bool](repeating: false, count: parts.count + 1)
         best[0] = 0
         for end in 1 ... parts.count {
+            // A small mark may be left out (a dot, a speck, a stray stroke) rather than read.
+            let mark = parts[end - 1].box
+            if Double(max(mark.width, mark.height)) < settings.largestMark * height, best[end - 1] > -.infinity {
+                best[end] = best[end - 1] - settings.markCost
+                start[end] = end - 1
+                skipped[end] = true
+            }
             for first in stride(from: end - 1, through: max(0, end - settings.maximumPartsPerDigit), by: -1) {
                 if first < end - 1 && gap(between: parts[first], parts[first + 1]) > settings.maximumJoinGap * height {
                     break
@@ -62,13 +70,14 @@ struct RowSegmenter {
                 if best[first] + candidate.score > best[end] {
                     best[end] = best[first] + candidate.score
                     start[end] = first
+                    skipped[end] = false
                 }
             }
         }
         var digits: [ReadDigit] = []
         var end = parts.count
         while end > 0 {
-            digits.append(candidates[start[end] ..< end]!.digit)
+            if !skipped[end] { digits.append(candidates[start[end] ..< end]!.digit) }
             end = start[end]
         }
         return digits.reversed()

@@ -49,6 +49,11 @@ public struct SegmentationSettings: Equatable, Sendable {
     /// …by this many nats per row height of missing height.
     public var heightPenalty = 15.0
 
+    /// Marks smaller than this on both sides (dots, specks, stray strokes)…
+    public var largestMark = 0.4
+    /// …may be left unread, at this cost in nats, when they fit no digit.
+    public var markCost = 0.5
+
     /// The default settings described on each property.
     public init() {}
 }
