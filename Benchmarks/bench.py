@@ -101,9 +101,9 @@ def best_wall_time(command, runs):
 
 def classification_report(binary, data):
     """Fresh-process latency on one picture, throughput on a folder of 10,000 PNGs (with their
-    accuracy), and the time for a 5000×5000 picture."""
+    accuracy), the time for a 5000×5000 picture, and a fresh `digits read` of a number."""
     sys.path.insert(0, HERE)
-    from pictures import write_large_seven, write_test_digits
+    from pictures import write_large_seven, write_number, write_test_digits
 
     lines = []
     sample = os.path.join(ROOT, "Fixtures", "digits", "seven.png")
@@ -124,6 +124,13 @@ def classification_report(binary, data):
         write_large_seven(large)
         seconds = best_wall_time([binary, "classify", large], runs=3)
         lines.append(f"digits classify on a 5000×5000 PNG: {seconds * 1000:.0f} ms (best of 3)")
+        number = os.path.join(scratch, "number.png")
+        text = write_number(data, number)
+        read = subprocess.run([binary, "read", "--json", number], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout
+        seconds = best_wall_time([binary, "read", number], runs=20)
+        lines.append(f"digits read on a 1000×200 PNG of {len(text)} digits, fresh process: {seconds * 1000:.1f} ms "
+                     f"(best of 20), read {json.loads(read)['text']} for {text}")
     return "\n".join(lines)
 
 

@@ -45,3 +45,27 @@ def write_large_seven(path, side=5000):
         rows.append(bytes(row))
     with open(path, "wb") as handle:
         handle.write(gray_png(side, side, rows))
+
+
+def write_number(data, path, count=8, width=1000, height=200):
+    """A `width`×`height` picture of the first `count` MNIST test digits written side by side,
+    dark on white, each enlarged five times (nearest neighbour) with a gap between; returns the
+    number's text."""
+    images, labels = load(data, "test")
+    scale = 5
+    side = 28 * scale
+    rows = [bytearray(b"\xff" * width) for _ in range(height)]
+    step = (width - 40) // count
+    top = (height - side) // 2
+    for index in range(count):
+        pixels = images[index]
+        left = 20 + index * step + (step - side) // 2
+        for y in range(side):
+            source = pixels[(y // scale) * 28:(y // scale) * 28 + 28]
+            for x in range(side):
+                ink = int(source[x // scale])
+                if ink:
+                    rows[top + y][left + x] = 255 - ink
+    with open(path, "wb") as handle:
+        handle.write(gray_png(width, height, [bytes(row) for row in rows]))
+    return "".join(str(int(label)) for label in labels[:count])

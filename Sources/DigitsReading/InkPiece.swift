@@ -134,6 +134,9 @@ extension PixelBox {
         return PixelBox(x: left, y: top, width: right - left, height: bottom - top)
     }
 
+    /// The horizontal centre.
+    var centreX: Double { Double(x) + Double(width) / 2 }
+
     /// Whether the boxes share at least one pixel.
     func intersects(_ other: PixelBox) -> Bool {
         x < other.x + other.width && other.x < x + width && y < other.y + other.height && other.y < y + height

@@ -2,7 +2,8 @@ import DigitsImaging
 
 /// Groups pieces of ink into rows of digits, top row first.
 ///
-/// Pieces are taken left to right; each joins the row whose latest full-height piece it overlaps
+/// Pieces stacked with almost no gap between them (a digit broken across) are taken together.
+/// Then, left to right, each joins the row whose latest full-height piece it overlaps
 /// vertically the most (by at least `overlap` of the shorter height), else starts a row. Comparing
 /// with the latest piece rather than the whole row lets a row slant or wander. A row of only short
 /// pieces close above or below a taller row (a 5's top stroke drawn high, a dot) is part of it.
@@ -15,16 +16,17 @@ struct RowFinder {
 
     /// Indices into `pieces`, one array per row, top row first, each left to right.
     func rows() -> [[Int]] {
-        let order = pieces.indices.sorted { pieces[$0].centreX < pieces[$1].centreX }
+        let clusters = stackedClusters()
+        let order = clusters.indices.sorted { clusters[$0].box.centreX < clusters[$1].box.centreX }
         var rows: [Row] = []
         for index in order {
-            let box = pieces[index].box
+            let box = clusters[index].box
             // The best overlap wins; between equal overlaps, the taller reference (a digit rather
             // than a stroke or an underline beside it).
             var chosen: Int?
             var chosenMatch = (fraction: overlap, height: 0)
             for (rowIndex, row) in rows.enumerated() {
-                let reference = pieces[row.reference].box
+                let reference = clusters[row.reference].box
                 // Overlap counts against the shorter of the two, unless the reference is a small
                 // stroke: then it must cover most of the piece, or a digit would join a bar's row.
                 let measure = 2 * reference.height >= box.height ? min(box.height, reference.height) : box.height
@@ -42,9 +44,42 @@ struct RowFinder {
                 rows.append(Row(first: index, box: box))
             }
         }
-        rows = mergingShortRows(rows)
+        rows = mergingShortRows(rows, clusters: clusters)
         return rows.sorted { $0.box.y + $0.box.height / 2 < $1.box.y + $1.box.height / 2 }
-            .map { row in row.members.sorted { pieces[$0].centreX < pieces[$1].centreX } }
+            .map { row in
+                row.members.flatMap { clusters[$0].members }.sorted { pieces[$0].centreX < pieces[$1].centreX }
+            }
+    }
+
+    /// Pieces one above the other (overlapping, or with a gap of at most a fifth of the taller)
+    /// that share most of their columns:
+    /// the parts of one digit broken across (a stroke the pen skipped, a 5's top drawn apart).
+    /// Rows are found among these clusters, so that a digit's parts cannot start rows of their own.
+    func stackedClusters() -> [(members: [Int], box: PixelBox)] {
+        var parents = Array(pieces.indices)
+        func root(_ index: Int) -> Int {
+            var index = index
+            while parents[index] != index { index = parents[index] }
+            return index
+        }
+        for first in pieces.indices {
+            for second in pieces.indices where second > first {
+                let a = pieces[first].box
+                let b = pieces[second].box
+                let gap = max(a.y, b.y) - min(a.y + a.height, b.y + b.height)
+                let shared = a.horizontalOverlap(with: b)
+                if 5 * gap <= max(a.height, b.height) && 2 * shared >= min(a.width, b.width) {
+                    parents[root(second)] = root(first)
+                }
+            }
+        }
+        var clusters: [Int: (members: [Int], box: PixelBox)] = [:]
+        for index in pieces.indices {
+            let box = pieces[index].box
+            clusters[root(index), default: ([], box)].members.append(index)
+            clusters[root(index)]!.box = clusters[root(index)]!.box.union(box)
+        }
+        return clusters.keys.sorted().map { clusters[$0]! }
     }
 
     /// Rows in the making.
@@ -71,7 +106,7 @@ struct RowFinder {
     }
 
     /// `rows` with each row of short pieces folded into a taller row just above or below it.
-    private func mergingShortRows(_ rows: [Row]) -> [Row] {
+    private func mergingShortRows(_ rows: [Row], clusters: [(members: [Int], box: PixelBox)]) -> [Row] {
         var rows = rows
         var changed = true
         while changed {
@@ -89,7 +124,7 @@ struct RowFinder {
                 else { continue }
                 for member in rows[short].members {
                     rows[target].members.append(member)
-                    rows[target].box = rows[target].box.union(pieces[member].box)
+                    rows[target].box = rows[target].box.union(clusters[member].box)
                 }
                 rows.remove(at: short)
                 changed = true

@@ -1,0 +1,79 @@
+import DigitsKit
+import DigitsTestSupport
+import Testing
+
+/// The reader on handwritten numbers from the reading sets, damaged in ways real pictures are.
+@Suite struct NumberReaderTests {
+    static let reader = Result { NumberReader(model: try ShippedModel.load().model) }
+    static let sample = Result { try ReadingSets.fixtures().sample(.spaced, index: 0) }
+
+    /// `image` widened by `extra` columns of its own paper on the right.
+    static func widened(_ image: GrayAlphaImage, by extra: Int) -> GrayAlphaImage {
+        let paper = image.gray[0]
+        var gray: [UInt8] = []
+        for y in 0 ..< image.height {
+            gray += image.gray[y * image.width ..< (y + 1) * image.width]
+            gray += [UInt8](repeating: paper, count: extra)
+        }
+        return GrayAlphaImage(width: image.width + extra, height: image.height, gray: gray)
+    }
+
+    @Test("a clean handwritten number reads as its digits, left to right, with their boxes in order")
+    func cleanNumber() throws {
+        let sample = try Self.sample.get()
+        let reading = try Self.reader.get().read(sample.image)
+        #expect(reading.text == sample.text)
+        #expect(reading.rows.count == 1)
+        let lefts = reading.digits.map(\.box.x)
+        #expect(lefts == lefts.sorted())
+    }
+
+    @Test("strokes broken by a line of paper running across the row still read as the same digits")
+    func brokenStrokes() throws {
+        // The line falls from the top left to the bottom right, so it breaks each digit at a
+        // different height into pieces that share their columns.
+        let sample = try Self.sample.get()
+        var image = sample.image
+        for x in 0 ..< image.width {
+            let y = x * image.height / image.width
+            for row in max(0, y - 1) ..< min(image.height, y + 1) { image.gray[row * image.width + x] = image.gray[0] }
+        }
+        let reading = try Self.reader.get().read(image)
+        #expect(reading.text == sample.text)
+    }
+
+    @Test("a dot beside the number is left unread")
+    func dotLeftUnread() throws {
+        let sample = try Self.sample.get()
+        var image = Self.widened(sample.image, by: 60)
+        let middle = image.height / 2
+        for y in middle ..< middle + 4 {
+            for x in image.width - 30 ..< image.width - 26 { image.gray[y * image.width + x] = 0 }
+        }
+        #expect(try Self.reader.get().read(image).text == sample.text)
+    }
+
+    @Test("a blank picture reads as no digits, with a warning")
+    func blankPicture() throws {
+        let reading = try Self.reader.get().read(GrayAlphaImage(width: 200, height: 80, gray: 240))
+        #expect(reading.text.isEmpty)
+        #expect(reading.warning != nil)
+        #expect(reading.confidence == 0)
+    }
+
+    @Test("a picture of hundreds of separate marks is refused with the count, not read slowly")
+    func tooManyPieces() throws {
+        var gray = [UInt8](repeating: 255, count: 300 * 300)
+        for row in 0 ..< 30 {
+            for column in 0 ..< 30 {
+                for y in row * 10 + 2 ..< row * 10 + 6 {
+                    for x in column * 10 + 2 ..< column * 10 + 6 { gray[y * 300 + x] = 0 }
+                }
+            }
+        }
+        let image = GrayAlphaImage(width: 300, height: 300, gray: gray)
+        #expect(throws: ReadingError.tooManyPieces(name: "grid", found: 900, limit: 500)) {
+            try Self.reader.get().read(image, name: "grid")
+        }
+    }
+}

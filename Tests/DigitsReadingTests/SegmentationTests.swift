@@ -1,0 +1,96 @@
+import DigitsImaging
+import Testing
+
+@testable import DigitsReading
+
+/// Rows, cuts and parts on synthetic shapes whose right answer is known.
+@Suite struct SegmentationTests {
+    /// A `width × height` ink map holding filled rectangles (x, y, width, height) of full ink.
+    static func inkMap(width: Int, height: Int, rectangles: [(Int, Int, Int, Int)]) -> InkMap {
+        var plane = [UInt8](repeating: 0, count: width * height)
+        for (left, top, boxWidth, boxHeight) in rectangles {
+            for y in top ..< top + boxHeight {
+                for x in left ..< left + boxWidth { plane[y * width + x] = 255 }
+            }
+        }
+        var table = [Float](repeating: 0, count: 256)
+        for level in 1 ..< 256 { table[level] = Float(level) / 255 }
+        return InkMap(width: width, height: height, plane: plane, table: table, source: .lightOnDark)
+    }
+
+    static func pieces(_ ink: InkMap) throws -> [InkPiece] {
+        try InkPiece.pieces(of: ink, threshold: 0.2, runLimit: 100_000, name: "test")
+    }
+
+    @Test("pieces in two bands of rows make two rows, top first, each left to right")
+    func twoRows() throws {
+        let ink = Self.inkMap(
+            width: 120, height: 100,
+            rectangles: [(60, 5, 10, 30), (10, 8, 10, 30), (35, 6, 10, 30), (30, 60, 10, 30), (5, 62, 10, 30)])
+        let pieces = try Self.pieces(ink)
+        let rows = RowFinder(pieces: pieces, overlap: 0.5).rows()
+        #expect(rows.map { $0.map { pieces[$0].box.x } } == [[10, 35, 60], [5, 30]])
+    }
+
+    @Test("a row whose baseline climbs by most of a digit's height over its length stays one row")
+    func slantedRow() throws {
+        let rectangles = (0 ..< 8).map { (10 + 30 * $0, 100 - 8 * $0, 16, 40) }
+        let pieces = try Self.pieces(Self.inkMap(width: 260, height: 150, rectangles: rectangles))
+        #expect(RowFinder(pieces: pieces, overlap: 0.5).rows().count == 1)
+    }
+
+    @Test("a short stroke drawn above a digit, apart from it (a 5's top, a 7's bar), joins its row")
+    func detachedBarJoinsItsRow() throws {
+        let ink = Self.inkMap(
+            width: 120, height: 80,
+            rectangles: [(10, 20, 12, 40), (40, 20, 12, 40), (42, 10, 20, 4), (70, 20, 12, 40)])
+        let pieces = try Self.pieces(ink)
+        let rows = RowFinder(pieces: pieces, overlap: 0.5).rows()
+        #expect(rows.count == 1)
+        #expect(rows.first?.count == 4)
+    }
+
+    @Test("two blobs joined by a thin bridge are cut at the bridge, crossing one stroke")
+    func touchingBlobsAreCutAtTheBridge() throws {
+        // Two 24×40 blocks with a 6-pixel gap, bridged by a 3-pixel-high bar in the middle.
+        let ink = Self.inkMap(width: 70, height: 50, rectangles: [(5, 5, 24, 40), (35, 5, 24, 40), (29, 23, 6, 3)])
+        let pieces = try Self.pieces(ink)
+        #expect(pieces.count == 1)
+        let cuts = PieceCutter(piece: pieces[0], height: 40, minimumPartWidth: 0.2).cuts()
+        #expect(cuts.count == 1)
+        let cut = try #require(cuts.first)
+        #expect(cut.crossings == 1)
+        #expect(cut.columns.allSatisfy { (29 ..< 35).contains($0) })
+    }
+
+    @Test("a cut bends to pass between two strokes that lean into each other")
+    func cutsBendAroundLeaningStrokes() throws {
+        // Two bars 6 pixels wide and 4 apart, leaning right by one pixel every eight rows, bridged
+        // at the top. The gap moves 5 pixels from top to bottom, so no column lies in it all the
+        // way down; a bent cut does.
+        var rectangles: [(Int, Int, Int, Int)] = [(10, 4, 16, 2)]
+        for row in 0 ..< 40 {
+            rectangles.append((10 + row / 8, 6 + row, 6, 1))
+            rectangles.append((20 + row / 8, 6 + row, 6, 1))
+        }
+        let gaps = (0 ..< 40).map { row in 16 + row / 8 ..< 20 + row / 8 }
+        #expect(!(0 ..< 60).contains { column in gaps.allSatisfy { $0.contains(column) } })
+        let pieces = try Self.pieces(Self.inkMap(width: 60, height: 50, rectangles: rectangles))
+        #expect(pieces.count == 1)
+        let cut = try #require(PieceCutter(piece: pieces[0], height: 42, minimumPartWidth: 0.2).cuts().first)
+        for row in 0 ..< 40 {
+            #expect(gaps[row].contains(cut.boundary(atRow: 6 + row)), "row \(6 + row)")
+        }
+    }
+
+    @Test("a pixel belongs to exactly one side of a cut")
+    func slicesPartition() throws {
+        let ink = Self.inkMap(width: 70, height: 50, rectangles: [(5, 5, 24, 40), (35, 5, 24, 40), (29, 23, 6, 3)])
+        let piece = try #require(try Self.pieces(ink).first)
+        let cut = try #require(PieceCutter(piece: piece, height: 40, minimumPartWidth: 0.2).cuts().first)
+        let left = Slice(piece: 0, left: nil, right: cut)
+        let right = Slice(piece: 0, left: cut, right: nil)
+        let total = piece.runs.reduce(0) { $0 + left.columns(of: $1).count + right.columns(of: $1).count }
+        #expect(total == piece.area)
+    }
+}
