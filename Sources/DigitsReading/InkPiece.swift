@@ -137,6 +137,14 @@ extension PixelBox {
     /// The horizontal centre.
     var centreX: Double { Double(x) + Double(width) / 2 }
 
+    /// Empty pixels between the boxes along the axis where they are further apart (0 when they
+    /// touch or overlap).
+    func gap(to other: PixelBox) -> Int {
+        let across = max(x, other.x) - min(x + width, other.x + other.width)
+        let down = max(y, other.y) - min(y + height, other.y + other.height)
+        return max(0, across, down)
+    }
+
     /// Whether the boxes share at least one pixel.
     func intersects(_ other: PixelBox) -> Bool {
         x < other.x + other.width && other.x < x + width && y < other.y + other.height && other.y < y + height

@@ -58,15 +58,26 @@ public struct NumberReader: Sendable {
         }
         guard !kept.isEmpty else { return empty }
 
-        let rows = RowFinder(pieces: kept.map { pieces[$0] }, overlap: settings.rowOverlap).rows()
+        let dotGap = Self.dotGap(of: kept.map { pieces[$0].box }, dottedSize: settings.dottedSize)
+        let rows = RowFinder(pieces: kept.map { pieces[$0] }, overlap: settings.rowOverlap, dotGap: dotGap).rows()
         var readRows: [ReadRow] = []
         for members in rows {
             let segmenter = RowSegmenter(
                 pieces: pieces, members: members.map { kept[$0] }, ink: ink, blankLevel: UInt8(blankLevel),
-                settings: settings, classifier: classifier)
+                settings: settings, classifier: classifier, dotGap: dotGap)
             let digits = segmenter.read(row: readRows.count)
             if !digits.isEmpty { readRows.append(ReadRow(digits: digits)) }
         }
         return Reading(rows: readRows, width: image.width, height: image.height)
+    }
+
+    /// How close pieces must be to count as dots of one stroke: the typical piece's size when the
+    /// typical piece is small next to the height of all the ink (a dotted or dashed pen breaks
+    /// every stroke into marks a few pixels across, with gaps of about their size), else 0.
+    static func dotGap(of boxes: [PixelBox], dottedSize: Double) -> Int {
+        guard let top = boxes.map(\.y).min(), let bottom = boxes.map({ $0.y + $0.height }).max() else { return 0 }
+        let sizes = boxes.map { max($0.width, $0.height) }.sorted()
+        let typical = sizes[sizes.count / 2]
+        return Double(typical) <= dottedSize * Double(bottom - top) ? typical : 0
     }
 }

@@ -13,6 +13,9 @@ struct RowFinder {
     /// The least vertical overlap, as a fraction of the shorter piece's height, that puts two
     /// neighbouring pieces in one row.
     var overlap: Double
+    /// Pieces this close (in pixels, on either axis) are dots of one dotted stroke; 0 when the
+    /// picture is not written with a dotted pen.
+    var dotGap = 0
 
     /// Indices into `pieces`, one array per row, top row first, each left to right.
     func rows() -> [[Int]] {
@@ -52,7 +55,7 @@ struct RowFinder {
     }
 
     /// Pieces one above the other (overlapping, or with a gap of at most a fifth of the taller)
-    /// that share most of their columns:
+    /// that share most of their columns, and the dots of a dotted pen:
     /// the parts of one digit broken across (a stroke the pen skipped, a 5's top drawn apart).
     /// Rows are found among these clusters, so that a digit's parts cannot start rows of their own.
     func stackedClusters() -> [(members: [Int], box: PixelBox)] {
@@ -68,7 +71,8 @@ struct RowFinder {
                 let b = pieces[second].box
                 let gap = max(a.y, b.y) - min(a.y + a.height, b.y + b.height)
                 let shared = a.horizontalOverlap(with: b)
-                if 5 * gap <= max(a.height, b.height) && 2 * shared >= min(a.width, b.width) {
+                let stacked = 5 * gap <= max(a.height, b.height) && 2 * shared >= min(a.width, b.width)
+                if stacked || a.gap(to: b) <= dotGap {
                     parents[root(second)] = root(first)
                 }
             }

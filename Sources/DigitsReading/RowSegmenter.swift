@@ -30,6 +30,8 @@ struct RowSegmenter {
     var blankLevel: UInt8
     var settings: SegmentationSettings
     var classifier: DigitClassifier
+    /// Pieces this close are dots of one dotted stroke (see `RowFinder.dotGap`).
+    var dotGap = 0
 
     /// What a digit is made of: one or more slices, and their box.
     struct Part {
@@ -40,8 +42,9 @@ struct RowSegmenter {
 
     /// The row's digits, left to right.
     func read(row: Int) -> [ReadDigit] {
-        let height = rowHeight()
-        let parts = parts(height: height)
+        let groups = groups()
+        let height = rowHeight(of: groups)
+        let parts = parts(of: groups, height: height)
         guard !parts.isEmpty else { return [] }
 
         // best[j]: the best score of reading parts 0 ..< j; start[j]: where its last digit begins.
@@ -83,10 +86,10 @@ struct RowSegmenter {
         return digits.reversed()
     }
 
-    /// The typical height of the row's digits: the median height of its pieces at least 60% as
-    /// tall as the tallest (so that bars, dots and cut-off strokes do not count).
-    func rowHeight() -> Double {
-        let heights = members.map { pieces[$0].box.height }
+    /// The typical height of the row's digits: the median height of its groups of pieces at least
+    /// 60% as tall as the tallest (so that bars, dots and cut-off strokes do not count).
+    func rowHeight(of groups: [Group]) -> Double {
+        let heights = groups.map(\.box.height)
         let tallest = heights.max() ?? 1
         let full = heights.filter { 10 * $0 >= 6 * tallest }.sorted()
         return Double(max(1, full[full.count / 2]))
@@ -99,11 +102,13 @@ struct RowSegmenter {
 
     // MARK: Parts
 
-    /// The row broken into parts, in reading order (by the centre of each part's box).
-    func parts(height: Double) -> [Part] {
-        // Pieces sharing enough columns are one group: they can only be one digit, or, when the
-        // group is wide, pieces of touching digits that overlap.
-        var groups: [(members: [Int], box: PixelBox)] = []
+    /// Pieces that can only be read together, and their box.
+    typealias Group = (members: [Int], box: PixelBox)
+
+    /// The row's pieces grouped: pieces sharing enough columns (or dots of a dotted pen) are one
+    /// group. A group is one digit, or, when it is wide, pieces of touching digits that overlap.
+    func groups() -> [Group] {
+        var groups: [Group] = []
         for member in members {
             let box = pieces[member].box
             groups.append(([member], box))
@@ -114,7 +119,9 @@ struct RowSegmenter {
                 for other in groups.indices where other != last {
                     let shared = Double(groups[last].box.horizontalOverlap(with: groups[other].box))
                     let narrower = Double(min(groups[last].box.width, groups[other].box.width))
-                    if shared >= settings.joinOverlap * narrower {
+                    if shared >= settings.joinOverlap * narrower
+                        || groups[last].box.gap(to: groups[other].box) <= dotGap
+                    {
                         let joined = (
                             groups[other].members + groups[last].members, groups[other].box.union(groups[last].box)
                         )
@@ -127,11 +134,19 @@ struct RowSegmenter {
                 }
             }
         }
+        return groups
+    }
 
+    /// The row broken into parts, in reading order (by the centre of each part's box): a group
+    /// is one part unless it is wide and holds a piece wide enough for two digits or two pieces
+    /// as tall as digits; then each of its pieces is a part, wide ones cut (see `PieceCutter`).
+    func parts(of groups: [Group], height: Double) -> [Part] {
         let cutWidth = settings.cutWidth * height
         var parts: [Part] = []
         for group in groups {
-            if Double(group.box.width) <= cutWidth {
+            let wide = group.members.contains { Double(pieces[$0].box.width) > cutWidth }
+            let tall = group.members.filter { 2 * Double(pieces[$0].box.height) >= height }.count
+            if Double(group.box.width) <= cutWidth || (!wide && tall < 2) {
                 parts.append(Part(slices: group.members.map { Slice(piece: $0) }, box: group.box))
                 continue
             }

@@ -13,9 +13,13 @@ public struct SegmentationSettings: Equatable, Sendable {
     public var maximumPieces = 500
     /// Pictures whose ink breaks into more runs (stretches of ink in one pixel row) are refused.
     public var maximumRuns = 4_000_000
-    /// A piece joins a row when its rows overlap those of the row's nearest piece by at least this
-    /// fraction of the shorter one's height.
+    /// A piece joins a row when its rows overlap those of the row's latest digit (its latest piece
+    /// at least half as tall as its tallest) by at least this fraction of the shorter one's height.
     public var rowOverlap = 0.5
+    /// A picture whose typical piece is at most this fraction of the height of all its ink is
+    /// written with a dotted or dashed pen: pieces as close as the typical piece's size are then
+    /// taken as dots of one stroke.
+    public var dottedSize = 0.15
     /// Pieces whose columns overlap by at least this fraction of the narrower one's width belong
     /// to one digit (a 5's detached top, a 7's bar, the parts of a broken 4).
     public var joinOverlap = 0.5

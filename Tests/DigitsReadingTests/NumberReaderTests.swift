@@ -42,6 +42,20 @@ import Testing
         #expect(reading.text == sample.text)
     }
 
+    @Test("a number written with a dotted pen reads as its digits")
+    func dottedPen() throws {
+        // Ink survives only in 3×3 blocks two pixels apart: every stroke falls apart into dots.
+        let sample = try Self.sample.get()
+        var image = sample.image
+        for y in 0 ..< image.height {
+            for x in 0 ..< image.width where x % 5 >= 3 || y % 5 >= 3 {
+                image.gray[y * image.width + x] = image.gray[0]
+            }
+        }
+        let reading = try Self.reader.get().read(image)
+        #expect(reading.text == sample.text)
+    }
+
     @Test("a dot beside the number is left unread")
     func dotLeftUnread() throws {
         let sample = try Self.sample.get()
