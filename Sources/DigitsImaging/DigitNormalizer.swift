@@ -190,7 +190,7 @@ extension DigitNormalizer {
     }
 
     /// The gray plane as it would look composited over a uniform `background` level (straight alpha).
-    static func flatten(_ image: GrayAlphaImage, onto background: Int) -> [UInt8] {
+    package static func flatten(_ image: GrayAlphaImage, onto background: Int) -> [UInt8] {
         var flattened = [UInt8](repeating: 0, count: image.pixelCount)
         for index in 0 ..< image.pixelCount {
             let alpha = Int(image.alpha[index])

@@ -17,10 +17,7 @@ struct InkPiece: Equatable {
     /// Number of ink pixels.
     var area: Int
 
-    /// The horizontal centre of its box.
-    var centreX: Double { Double(box.x) + Double(box.width) / 2 }
-
-    /// Ink pixels per column of the box (`box.width` counts), or only of `columns` when given.
+    /// Ink pixels per column of the box (`box.width` counts).
     func columnProfile() -> [Int] {
         var profile = [Int](repeating: 0, count: box.width)
         for run in runs {

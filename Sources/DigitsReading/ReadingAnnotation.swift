@@ -140,11 +140,9 @@ public struct ReadingAnnotation: Equatable, Sendable {
 
     /// The picture as gray RGB, transparency flattened on white (or on black for light ink).
     private static func flattened(_ image: GrayAlphaImage, lightInk: Bool) -> [UInt8] {
-        let backdrop = lightInk ? 0 : 255
+        let gray = DigitNormalizer.flatten(image, onto: lightInk ? 0 : 255)
         var pixels = [UInt8](repeating: 0, count: 3 * image.pixelCount)
-        for index in 0 ..< image.pixelCount {
-            let alpha = Int(image.alpha[index])
-            let level = UInt8((Int(image.gray[index]) * alpha + backdrop * (255 - alpha) + 127) / 255)
+        for (index, level) in gray.enumerated() {
             pixels[3 * index] = level
             pixels[3 * index + 1] = level
             pixels[3 * index + 2] = level

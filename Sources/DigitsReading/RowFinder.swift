@@ -50,7 +50,7 @@ struct RowFinder {
         rows = mergingShortRows(rows, clusters: clusters)
         return rows.sorted { $0.box.y + $0.box.height / 2 < $1.box.y + $1.box.height / 2 }
             .map { row in
-                row.members.flatMap { clusters[$0].members }.sorted { pieces[$0].centreX < pieces[$1].centreX }
+                row.members.flatMap { clusters[$0].members }.sorted { pieces[$0].box.centreX < pieces[$1].box.centreX }
             }
     }
 

@@ -37,7 +37,6 @@ struct RowSegmenter {
     struct Part {
         var slices: [Slice]
         var box: PixelBox
-        var centreX: Double { Double(box.x) + Double(box.width) / 2 }
     }
 
     /// The row's digits, left to right.
@@ -166,7 +165,7 @@ struct RowSegmenter {
                 }
             }
         }
-        return parts.sorted { $0.centreX < $1.centreX }
+        return parts.sorted { $0.box.centreX < $1.box.centreX }
     }
 
     /// The box of a slice's ink, or nil when it has none.

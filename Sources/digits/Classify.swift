@@ -1,12 +1,6 @@
 import ArgumentParser
 import DigitsKit
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// `digits classify`: which digit each PNG shows, with the ten class probabilities.
 struct Classify: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,18 +34,15 @@ struct Classify: ParsableCommand {
     var files: [String]
 
     mutating func validate() throws {
-        guard !files.isEmpty else { throw ValidationError("Name at least one PNG file (or - for standard input).") }
+        try PictureFiles.validate(files)
         if let top, !(1 ... 10).contains(top) { throw ValidationError("--top must be between 1 and 10.") }
-        guard files.filter({ $0 == "-" }).count <= 1 else {
-            throw ValidationError("Standard input (-) can be read only once.")
-        }
     }
 
     func run() throws {
         let (_, modelFile) = try modelOptions.load()
         let classifier = DigitClassifier(model: modelFile.model)
         var failures = 0
-        for (index, file) in files.flatMap(Self.expandingFolders).enumerated() {
+        for (index, file) in PictureFiles.expanded(files).enumerated() {
             do {
                 let result =
                     file == "-"
@@ -76,15 +67,5 @@ struct Classify: ParsableCommand {
             }
         }
         if failures > 0 { throw ExitCode.failure }
-    }
-
-    /// A folder's .png files in name order; anything else as it is.
-    static func expandingFolders(_ argument: String) -> [String] {
-        guard argument != "-", let entries = try? FileManager.default.contentsOfDirectory(atPath: argument) else {
-            return [argument]
-        }
-        let pngs = entries.filter { $0.lowercased().hasSuffix(".png") }.sorted()
-        // An empty folder stays in the list, so that it is reported rather than silently skipped.
-        return pngs.isEmpty ? [argument] : pngs.map { argument.hasSuffix("/") ? argument + $0 : argument + "/" + $0 }
     }
 }

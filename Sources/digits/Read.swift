@@ -56,18 +56,15 @@ struct Read: ParsableCommand {
     var files: [String]
 
     mutating func validate() throws {
-        guard !files.isEmpty else { throw ValidationError("Name at least one PNG file (or - for standard input).") }
-        guard files.filter({ $0 == "-" }).count <= 1 else {
-            throw ValidationError("Standard input (-) can be read only once.")
-        }
+        try PictureFiles.validate(files)
         if let annotate {
             guard !annotate.isEmpty else { throw ValidationError("--annotate must name a PNG file or a folder.") }
-            _ = try AnnotationTarget(path: annotate, arguments: files, inputs: files.flatMap(Classify.expandingFolders))
+            _ = try AnnotationTarget(path: annotate, arguments: files, inputs: PictureFiles.expanded(files))
         }
     }
 
     func run() throws {
-        let inputs = files.flatMap(Classify.expandingFolders)
+        let inputs = PictureFiles.expanded(files)
         // A bad destination is reported before any picture is read, not after each one.
         let target = try annotate.map { try AnnotationTarget(path: $0, arguments: files, inputs: inputs) }
         if let target, let first = inputs.first { try target.prepare(for: first) }

@@ -91,3 +91,29 @@ import Testing
         }
     }
 }
+
+extension NumberReaderTests {
+    @Test("PNG bytes read as the picture they encode; damaged bytes are an unreadable picture")
+    func pngBytes() throws {
+        let sample = try Self.sample.get()
+        let reader = try Self.reader.get()
+        let bytes = try PNGEncoder.encode(sample.image)
+        #expect(try reader.read(pngBytes: bytes, name: "number.png").text == sample.text)
+        #expect {
+            try reader.read(pngBytes: Array(bytes.prefix(bytes.count / 2)), name: "cut.png")
+        } throws: { error in
+            guard case .unreadablePicture(let reason) = error as? ReadingError else { return false }
+            return reason.description.contains("cut.png")
+        }
+    }
+
+    @Test("a PNG file reads as the picture it holds")
+    func pngFile() throws {
+        let sample = try Self.sample.get()
+        try DataTestSupport.withTemporaryDirectory { folder in
+            let path = folder + "/number.png"
+            try PNGEncoder.write(sample.image, toFile: path)
+            #expect(try Self.reader.get().read(contentsOfFile: path).text == sample.text)
+        }
+    }
+}
