@@ -7,8 +7,8 @@ import DigitsTensor
 /// a batch is scaled to floats only when it is used. Loading into an existing batch reuses its
 /// memory.
 public struct MNISTBatch: Sendable {
-    /// One example per row, `pixelsPerImage` values in [0, 1]. Writable so that a
-    /// `BatchTransform` can augment it in place.
+    /// One example per row, `pixelsPerImage` values in [0, 1]. Writable, so a caller may
+    /// rewrite it in place.
     public var inputs: Matrix
     /// The label of each row.
     public private(set) var labels: [Int]

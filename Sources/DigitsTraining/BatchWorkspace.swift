@@ -31,11 +31,11 @@ final class BatchWorkspace {
     static let gradientBlockRows = 48
 
     /// One thread's gradient block (`gradientBlockRows` × the widest layer), bias gradient, room
-    /// for its shard when a `BatchTransform` rewrites it, and what the loss came to on its shard.
+    /// to distort images in when augmenting, and what the loss came to on its shard.
     final class ThreadScratch {
         let gradientBlock: UnsafeMutableBufferPointer<Float>
         let biasGradient: UnsafeMutableBufferPointer<Float>
-        var transformed = Matrix(rows: 0, columns: MNISTDataSet.pixelsPerImage)
+        let distortion = DigitDistorter.Workspace()
         var evaluation = Loss.Evaluation(lossSum: 0, correct: 0)
 
         init(widest: Int) {
@@ -67,33 +67,29 @@ final class BatchWorkspace {
     }
 
     /// Loads examples `indices` of `data` into rows `rows` (as many as there are indices),
-    /// scaling pixels to [0, 1], and applies `transform` to them when given, in `scratch`'s
-    /// matrix (the protocol works on a `Matrix`; the copy in and out is only made when
-    /// augmenting, and reuses the matrix's memory from step to step).
+    /// scaling pixels to [0, 1] — or, when augmenting, distorting each image as its own
+    /// generator (from the run's seed, the epoch and the image's index) draws, in `scratch`.
     func load(
         _ indices: ArraySlice<Int>, from data: MNISTDataSet, into rows: Range<Int>,
-        transform: (any BatchTransform)?, generator: inout SplitMix64, scratch: ThreadScratch
+        augmentation: EpochAugmentation?, scratch: ThreadScratch
     ) {
         let pixels = layout.layers[0].inputs
         precondition(
             pixels == MNISTDataSet.pixelsPerImage && indices.count == rows.count && rows.upperBound <= capacity)
         data.images.withUnsafeBufferPointer { images in
             for (row, index) in zip(rows, indices) {
-                Kernels.unitFloats(
-                    fromBytes: images.baseAddress! + index * pixels, into: inputs.baseAddress! + row * pixels,
-                    count: pixels)
+                let image = images.baseAddress! + index * pixels, destination = inputs.baseAddress! + row * pixels
+                if let augmentation {
+                    var generator = DigitDistorter.generator(
+                        seed: augmentation.seed, epoch: augmentation.epoch, index: index)
+                    augmentation.distorter.distort(
+                        image, into: destination, generator: &generator, workspace: scratch.distortion)
+                } else {
+                    Kernels.unitFloats(fromBytes: image, into: destination, count: pixels)
+                }
                 labels[row] = Int(data.labels[index])
             }
         }
-        guard let transform, !rows.isEmpty else { return }
-        let shard = UnsafeMutableBufferPointer(rebasing: inputs[rows.lowerBound * pixels ..< rows.upperBound * pixels])
-        scratch.transformed.resize(rows: rows.count)
-        scratch.transformed.storage.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: shard) }
-        transform.apply(to: &scratch.transformed, generator: &generator)
-        precondition(
-            scratch.transformed.rows == rows.count && scratch.transformed.columns == pixels,
-            "a BatchTransform must keep the shape of its input")
-        scratch.transformed.storage.withUnsafeBufferPointer { _ = shard.update(fromContentsOf: $0) }
     }
 
     /// Layer `l`'s input (rows × n): the pixels for layer 0, the previous layer's output otherwise.

@@ -14,8 +14,8 @@ public struct Trainer {
     public let engine: TrainingEngine
     /// The learning-rate schedule over the whole run.
     public let schedule: LearningRateSchedule
-    /// An optional per-batch input transform (augmentation).
-    public var transform: (any BatchTransform)?
+    /// What distorts the training images, when the configuration asks for augmentation.
+    public let distorter: DigitDistorter?
     /// Metrics of every finished epoch.
     public private(set) var history: [EpochMetrics] = []
     /// Where the epoch in progress (or the next one) stands; a checkpoint saves it.
@@ -67,6 +67,7 @@ public struct Trainer {
         self.testSet = testSet
         self.history = history
         self.position = position
+        distorter = configuration.augmentation.map(DigitDistorter.init(settings:))
         engine = TrainingEngine(
             model: model, optimizer: optimizer, loss: configuration.loss,
             threadCount: configuration.threads)
@@ -145,8 +146,8 @@ public struct Trainer {
             let indices = order[batch * batchSize ..< min(order.count, (batch + 1) * batchSize)]
             let result = engine.step(
                 batch: indices, of: trainingSet, learningRate: Float(learningRate),
-                transform: transform,
-                transformSeed: configuration.seed ^ (UInt64(step) &* 0xD1B5_4A32_D192_ED03))
+                augmentation: distorter.map { EpochAugmentation(distorter: $0, seed: configuration.seed, epoch: epoch) }
+            )
             guard result.lossSum.isFinite, result.lossSum / Double(indices.count) <= Self.divergenceLoss else {
                 throw TrainingError.diverged(epoch: epoch, batch: batch + 1, learningRate: learningRate)
             }

@@ -3,6 +3,7 @@ public struct ConfigurationProblem: Error, Equatable, CustomStringConvertible {
     /// The setting at fault.
     public enum Setting: String, Sendable, CaseIterable {
         case epochs, batchSize, learningRate, momentum, weightDecay, warmup, stepEvery, stepFactor, threads, hidden
+        case augmentation
 
         /// The setting in words, e.g. "batch size".
         public var name: String {
@@ -17,6 +18,7 @@ public struct ConfigurationProblem: Error, Equatable, CustomStringConvertible {
             case .stepFactor: "step decay factor"
             case .threads: "threads"
             case .hidden: "hidden layers"
+            case .augmentation: "augmentation"
             }
         }
     }
@@ -69,5 +71,8 @@ extension TrainingConfiguration {
             throw fail(.hidden, "sizes must be between 1 and 16384, at most 64 layers")
         }
         guard activation != .identity else { throw fail(.hidden, "layers need relu, sigmoid or tanh") }
+        if let strength = augmentation?.strengthOutOfBounds {
+            throw fail(.augmentation, "\(strength.rawValue) must be \(strength.requirement)")
+        }
     }
 }

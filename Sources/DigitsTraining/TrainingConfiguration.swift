@@ -26,6 +26,8 @@ public struct TrainingConfiguration: Equatable, Sendable, Codable {
     public var warmupEpochs = 0.0
     /// The decay after warmup.
     public var decay: LearningRateSchedule.Decay = .cosine
+    /// How training images are distorted on the fly, or nil to train on them as they are.
+    public var augmentation: Augmentation?
     /// Seed for initialisation, shuffling and augmentation.
     public var seed: UInt64 = 1
     /// Threads for training and evaluation.

@@ -97,14 +97,14 @@ public final class TrainingEngine {
 
     /// One optimisation step on the examples `batch` of `data`.
     ///
-    /// `transform`, when given, rewrites each shard's inputs (rows of pixels in [0, 1]) before the
-    /// forward pass, with a generator seeded from `transformSeed` and the shard index, so that
-    /// augmentation stays deterministic. Returns the batch's summed loss and correct count
+    /// `augmentation`, when given, distorts every image as it is loaded, each from its own
+    /// generator (the run's seed, the epoch, the image's index), so what an image becomes does not
+    /// depend on the thread count or on where a run was resumed. Returns the batch's summed loss and correct count
     /// (measured before the update).
     @discardableResult
     public func step(
         batch: ArraySlice<Int>, of data: MNISTDataSet, learningRate: Float,
-        transform: (any BatchTransform)? = nil, transformSeed: UInt64 = 0
+        augmentation: EpochAugmentation? = nil
     ) -> Loss.Evaluation {
         let threads = pool.threadCount
         let workspace = reserve(rows: batch.count)
@@ -118,10 +118,9 @@ public final class TrainingEngine {
                 let p = UnsafePointer(parameters.baseAddress!)
                 let scratch = workspace.scratch[t]
                 let shard = ThreadPool.share(of: batchSize, part: t, parts: threads)
-                var generator = SplitMix64(seed: transformSeed &+ UInt64(t) &* 0x9E37_79B9_7F4A_7C15)
                 workspace.load(
                     batch[batch.startIndex + shard.lowerBound ..< batch.startIndex + shard.upperBound],
-                    from: data, into: shard, transform: transform, generator: &generator, scratch: scratch)
+                    from: data, into: shard, augmentation: augmentation, scratch: scratch)
                 pool.barrier()
 
                 workspace.forwardFirstLayer(panel: t, parameters: p)

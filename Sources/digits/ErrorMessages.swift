@@ -18,6 +18,7 @@ enum ErrorMessages {
         case .stepFactor: "--step-factor"
         case .threads: "--threads"
         case .hidden: "--hidden"
+        case .augmentation: "--augment-strengths"
         }
     }
 

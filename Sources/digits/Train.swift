@@ -26,6 +26,7 @@ struct Train: ParsableCommand {
     @OptionGroup var dataOptions: DataOptions
     @OptionGroup var optimizerOptions: OptimizerOptions
     @OptionGroup var networkOptions: NetworkOptions
+    @OptionGroup var augmentationOptions: AugmentationOptions
     @OptionGroup var scheduleOptions: ScheduleOptions
     @OptionGroup var seedOptions: SeedOptions
     @OptionGroup var threadOptions: ThreadOptions
@@ -36,7 +37,7 @@ struct Train: ParsableCommand {
 
     /// The groups that set the configuration, in help order.
     private var settingsGroups: [any TrainingSettingsGroup] {
-        [optimizerOptions, networkOptions, scheduleOptions, seedOptions, threadOptions]
+        [optimizerOptions, networkOptions, augmentationOptions, scheduleOptions, seedOptions, threadOptions]
     }
 
     mutating func validate() throws {

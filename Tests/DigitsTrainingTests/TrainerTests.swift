@@ -82,17 +82,21 @@ func syntheticDataSet(count: Int, seed: UInt64) -> MNISTDataSet {
         }
     }
 
-    /// A transform that blanks every input: if the hook runs, nothing can be learned.
-    struct Blank: BatchTransform {
-        func apply(to inputs: inout Matrix, generator: inout SplitMix64) { inputs.fill(0) }
-    }
-
-    @Test func batchTransformIsAppliedBeforeTheForwardPass() throws {
+    /// The configuration's augmentation reaches the training step: strong enough distortion
+    /// (images shifted by up to 8 pixels and drowned in noise) makes the synthetic training set,
+    /// which a plain epoch learns almost perfectly, much harder to fit.
+    @Test func theConfiguredAugmentationDistortsWhatIsTrainedOn() throws {
         let train = syntheticDataSet(count: 1000, seed: 1), test = syntheticDataSet(count: 300, seed: 2)
-        var trainer = try Trainer(configuration: configuration(threads: 2), trainingSet: train, testSet: test)
-        trainer.transform = Blank()
-        let metrics = try trainer.runEpoch()
-        #expect(metrics.trainAccuracy < 0.3)
+        var plain = try Trainer(configuration: configuration(threads: 2), trainingSet: train, testSet: test)
+        var distorted = configuration(threads: 2)
+        distorted.augmentation = Augmentation()
+        distorted.augmentation?.shift = 8
+        distorted.augmentation?.noise = 0.5
+        var augmented = try Trainer(configuration: distorted, trainingSet: train, testSet: test)
+        #expect(augmented.distorter != nil && plain.distorter == nil)
+        let plainAccuracy = try plain.runEpoch().trainAccuracy
+        let augmentedAccuracy = try augmented.runEpoch().trainAccuracy
+        #expect(augmentedAccuracy < plainAccuracy - 0.1, "\(augmentedAccuracy) vs \(plainAccuracy)")
     }
 
     @Test func evaluationReportCountsAndConfusionAgree() throws {

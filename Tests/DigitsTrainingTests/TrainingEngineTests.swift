@@ -61,30 +61,34 @@ import DigitsKit
         #expect(velocityError < 1e-6)
     }
 
-    /// Turns every pixel x into 1 − x.
-    struct Invert: BatchTransform {
-        func apply(to inputs: inout Matrix, generator: inout SplitMix64) {
-            for i in inputs.storage.indices { inputs.storage[i] = 1 - inputs.storage[i] }
-        }
-    }
-
-    /// A `BatchTransform` rewrites what every shard trains on: a step with an inverting transform
-    /// is a step on inverted images, on any number of threads, step after step.
+    /// Augmentation changes what every shard trains on, and only that: an augmented step is the
+    /// plain reference step on the images as `DigitDistorter` distorts them one by one (each from
+    /// its own seed, epoch and index), on any number of threads, step after step.
     @Test(arguments: [1, 2, 3])
-    func stepsTrainOnTheTransformedInputs(threads: Int) {
+    func augmentedStepsTrainOnTheDistortedImages(threads: Int) {
         var generator = SplitMix64(seed: 4)
         let model = MLP(inputCount: 784, hidden: [24], outputCount: 10, activation: .relu, generator: &generator)
         let data = syntheticDataSet(count: 30, seed: 3)
-        let inverted = MNISTDataSet(images: data.images.map { 255 - $0 }, labels: data.labels)
-        let optimizer = SGD(for: model, momentum: 0.9)
-        let transformed = TrainingEngine(model: model, optimizer: optimizer, loss: .crossEntropy, threadCount: threads)
-        let plain = TrainingEngine(model: model, optimizer: optimizer, loss: .crossEntropy, threadCount: threads)
+        var optimizer = SGD(for: model, momentum: 0.9)
+        let engine = TrainingEngine(model: model, optimizer: optimizer, loss: .crossEntropy, threadCount: threads)
+        let augmentation = EpochAugmentation(
+            distorter: DigitDistorter(settings: Augmentation()), seed: 77, epoch: 3)
+        var expected = model
         for batch in [Array(0 ..< 11), Array(11 ..< 30)] {
-            let a = transformed.step(batch: batch[...], of: data, learningRate: 0.05, transform: Invert())
-            let b = plain.step(batch: batch[...], of: inverted, learningRate: 0.05)
-            #expect(a.correct == b.correct && abs(a.lossSum - b.lossSum) < 1e-4)
+            let fast = engine.step(batch: batch[...], of: data, learningRate: 0.05, augmentation: augmentation)
+            var inputs = Matrix(rows: batch.count, columns: 784)
+            for (row, index) in batch.enumerated() {
+                var imageGenerator = DigitDistorter.generator(seed: 77, epoch: 3, index: index)
+                let image = Array(data.images[index * 784 ..< (index + 1) * 784])
+                let distorted = augmentation.distorter.distorted(image, generator: &imageGenerator)
+                for column in 0 ..< 784 { inputs[row, column] = distorted[column] }
+            }
+            let reference = optimizer.trainingStep(
+                &expected, inputs: inputs, labels: batch.map { Int(data.labels[$0]) }, loss: .crossEntropy,
+                learningRate: 0.05)
+            #expect(fast.correct == reference.correct && abs(fast.lossSum - reference.lossSum) < 1e-4)
         }
-        let worst = zip(transformed.model.layers[0].weight.storage, plain.model.layers[0].weight.storage)
+        let worst = zip(engine.model.layers[0].weight.storage, expected.layers[0].weight.storage)
             .map { abs($0 - $1) }.max()!
         #expect(worst < 1e-5)
     }
