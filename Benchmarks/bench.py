@@ -45,17 +45,17 @@ def run_measured(command, env=None):
     return output.decode(), usage.ru_maxrss * 1024, time.perf_counter() - started
 
 
-def run_digits(binary, data, epochs, threads):
+def run_digits(binary, data, epochs, threads, extra=()):
     with tempfile.TemporaryDirectory() as scratch:
         output, rss, _ = run_measured([
             binary, "train", "--data", data, "--epochs", str(epochs), "--hidden", "256,128",
             "--batch-size", "64", "--learning-rate", "0.05", "--momentum", "0.9",
             "--schedule", "constant", "--threads", str(threads), "--seed", "1", "--json",
-            "--no-checkpoint", "--output", os.path.join(scratch, "model.safetensors")])
+            "--no-checkpoint", "--output", os.path.join(scratch, "model.safetensors"), *extra])
     records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     epochs_seen = [r["metrics"] for r in records if r.get("event") == "epoch"]
     return {
-        "name": "digits",
+        "name": " ".join(["digits", *extra]),
         "epoch_seconds": [m["trainSeconds"] for m in epochs_seen],
         "test_accuracy": epochs_seen[-1]["testAccuracy"],
         "peak_rss_bytes": rss,
@@ -183,6 +183,13 @@ def main():
         print(f"{r['name']:<22}{r['seconds_per_epoch']:>9.3f}{r['images_per_second']:>11,.0f}{r['gflops']:>9.1f}"
               f"{r['peak_rss_bytes'] / 2**20:>7.0f} MiB{r['test_accuracy'] * 100:>9.2f}%{ratio:>14}")
     print()
+
+    # The same workload with every training image distorted on the fly (rotation, scaling, shear,
+    # shift, elastic field, stroke width, blur, noise): what augmentation costs per epoch.
+    augmented = summarise(run_digits(args.digits, args.data, args.epochs, args.threads, extra=("--augment",)))
+    print(f"With --augment: {augmented['seconds_per_epoch']:.3f} s/epoch, "
+          f"{augmented['seconds_per_epoch'] / digits['seconds_per_epoch']:.2f}× a plain epoch "
+          f"(accuracy {augmented['test_accuracy'] * 100:.2f}% after {args.epochs} epochs)\n")
 
     print(classification_report(args.digits, args.data))
     if not args.skip_kernels:

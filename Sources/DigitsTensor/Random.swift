@@ -18,10 +18,14 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable {
         state = seed
     }
 
+    /// What each step adds to the state; the n-th output after a state depends only on
+    /// `state + n·increment`, so a kernel can draw many at once and the caller skip past them.
+    public static let increment: UInt64 = 0x9E37_79B9_7F4A_7C15
+
     /// The next 64 random bits.
     @inlinable
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
+        state &+= Self.increment
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB

@@ -23,6 +23,8 @@ public struct DigitDistorter: Sendable {
     public let settings: Augmentation
     /// The elastic basis B, `side` rows × `rank` columns, row-major.
     let basis: [Float]
+    /// Bᵀ, `rank` rows of `Kernels.digitFieldStride` floats (zero past `side`), as the kernel reads it.
+    let basisTransposed: [Float]
     /// Columns of `basis`.
     let rank: Int
 
@@ -37,6 +39,13 @@ public struct DigitDistorter: Sendable {
         precondition(settings.strengthOutOfBounds == nil, "augmentation strengths out of bounds")
         self.settings = settings
         (basis, rank) = Self.elasticBasis(sigma: settings.elasticSigma)
+        var transposed = [Float](repeating: 0, count: rank * Kernels.digitFieldStride)
+        for row in 0 ..< Self.side {
+            for column in 0 ..< rank {
+                transposed[column * Kernels.digitFieldStride + row] = basis[row * rank + column]
+            }
+        }
+        basisTransposed = transposed
     }
 
     /// The generator for image `index` of the training set in `epoch` (from 1) of a run seeded
@@ -48,91 +57,106 @@ public struct DigitDistorter: Sendable {
         return SplitMix64(seed: mixer.next())
     }
 
-    /// One thread's room to distort in: the elastic field and two image-sized buffers.
+    /// One thread's room to distort in: the elastic fields, their coefficients and the kernel's scratch.
     public final class Workspace {
         let fieldX: UnsafeMutableBufferPointer<Float>
         let fieldY: UnsafeMutableBufferPointer<Float>
-        let image: UnsafeMutableBufferPointer<Float>
-        let spare: UnsafeMutableBufferPointer<Float>
         let coefficients: UnsafeMutableBufferPointer<Float>
-        let product: UnsafeMutableBufferPointer<Float>
+        let scratch: UnsafeMutableBufferPointer<Float>
 
-        /// Room for images of `DigitDistorter.side`² pixels.
+        /// Room for one digit at a time.
         public init() {
-            let pixels = DigitDistorter.pixels
-            fieldX = .allocate(capacity: pixels)
-            fieldY = .allocate(capacity: pixels)
-            image = .allocate(capacity: pixels)
-            spare = .allocate(capacity: pixels)
-            coefficients = .allocate(capacity: pixels)
-            product = .allocate(capacity: pixels)
+            let fieldSize = DigitDistorter.side * Kernels.digitFieldStride
+            fieldX = .allocateCacheAligned(count: fieldSize)
+            fieldY = .allocateCacheAligned(count: fieldSize)
+            coefficients = .allocateCacheAligned(count: DigitDistorter.pixels)
+            // The elastic product (rank × stride) and the kernel's two 32×32 buffers.
+            scratch = .allocateCacheAligned(count: 2 * 32 * 32)
         }
 
         deinit {
-            for buffer in [fieldX, fieldY, image, spare, coefficients, product] { buffer.deallocate() }
+            for buffer in [fieldX, fieldY, coefficients, scratch] { buffer.deallocateCacheAligned() }
         }
     }
 
+    /// The random parts of one image's distortion, in the order they are drawn.
+    struct Parameters {
+        var angle, scaleX, scaleY, shear, shiftX, shiftY, stroke, blur, noise: Double
+
+        /// Draws them from `draw`; the draws come in a fixed order whatever the strengths, so
+        /// changing one strength does not change what the others draw.
+        init(_ settings: Augmentation, draw: inout Draw) {
+            angle = draw.symmetric(settings.rotationDegrees) * .pi / 180
+            scaleX = 1 + draw.symmetric(settings.scale)
+            scaleY = 1 + draw.symmetric(settings.scale)
+            shear = draw.symmetric(settings.shear)
+            shiftX = draw.symmetric(settings.shift)
+            shiftY = draw.symmetric(settings.shift)
+            stroke = draw.symmetric(settings.strokeWidth)
+            blur = draw.unit() * settings.blur
+            noise = draw.unit() * settings.noise
+        }
+
+        /// The inverse of A = rotation · shear · scale: the map from output to source offsets.
+        var inverse: (Float, Float, Float, Float) {
+            let (c, s) = (cos(angle), sin(angle))
+            let a = (c * scaleX, (c * shear - s) * scaleY, s * scaleX, (s * shear + c) * scaleY)
+            let determinant = a.0 * a.3 - a.1 * a.2
+            return (
+                Float(a.3 / determinant), Float(-a.1 / determinant), Float(-a.2 / determinant),
+                Float(a.0 / determinant)
+            )
+        }
+
+        /// The noise's scale per unit of the sum of two 16-bit draws less 65535: two uniform
+        /// draws sum to a triangle whose variance is 1/6 of the square of their range.
+        var noiseScale: Float { Float(noise) * (6 as Float).squareRoot() / 65536 }
+    }
+
+    /// Whether the settings move pixels at all.
+    var isGeometric: Bool {
+        settings.rotationDegrees > 0 || settings.scale > 0 || settings.shear > 0 || settings.shift > 0
+            || settings.elasticAlpha > 0
+    }
+
     /// Writes a distorted version of `image` (28×28 bytes, 0 = paper) into `output` (28×28
-    /// floats in [0, 1]), drawing every random choice from `generator`.
+    /// floats in [0, 1]), drawing every random choice from `generator`. The work is the
+    /// distortion kernels' (`Kernels.elasticField`, `Kernels.distortDigit`); `referenceDistorted`
+    /// is the same in plain Swift.
     public func distort(
         _ image: UnsafePointer<UInt8>, into output: UnsafeMutablePointer<Float>, generator: inout SplitMix64,
         workspace: Workspace
     ) {
         var draw = Draw(generator: generator)
-        let side = Self.side
-        // The draws come in a fixed order whatever the strengths, so changing one strength does
-        // not change what the others draw.
-        let angle = draw.symmetric(settings.rotationDegrees) * .pi / 180
-        let scaleX = 1 + draw.symmetric(settings.scale)
-        let scaleY = 1 + draw.symmetric(settings.scale)
-        let shear = draw.symmetric(settings.shear)
-        let shiftX = draw.symmetric(settings.shift)
-        let shiftY = draw.symmetric(settings.shift)
-        let stroke = draw.symmetric(settings.strokeWidth)
-        let blur = draw.unit() * settings.blur
-        let noise = draw.unit() * settings.noise
-
-        let geometric =
-            settings.rotationDegrees > 0 || settings.scale > 0 || settings.shear > 0 || settings.shift > 0
-            || settings.elasticAlpha > 0
-        if geometric {
-            // The map from output to source pixels is the inverse of A = rotation · shear · scale.
-            let (c, s) = (cos(angle), sin(angle))
-            let a = (c * scaleX, (c * shear - s) * scaleY, s * scaleX, (s * shear + c) * scaleY)
-            let determinant = a.0 * a.3 - a.1 * a.2
-            let inverse = (
-                Float(a.3 / determinant), Float(-a.1 / determinant), Float(-a.2 / determinant),
-                Float(a.0 / determinant)
-            )
-            let elastic = settings.elasticAlpha > 0
-            if elastic {
-                elasticField(into: workspace.fieldX, draw: &draw, workspace: workspace)
-                elasticField(into: workspace.fieldY, draw: &draw, workspace: workspace)
-            }
-            let (fx, fy) = (workspace.fieldX.baseAddress!, workspace.fieldY.baseAddress!)
-            let (centre, tx, ty) = (Self.centre, Float(shiftX), Float(shiftY))
-            for y in 0 ..< side {
-                let v = Float(y) - centre - ty
-                for x in 0 ..< side {
-                    let u = Float(x) - centre - tx
-                    var sourceX = centre + inverse.0 * u + inverse.1 * v
-                    var sourceY = centre + inverse.2 * u + inverse.3 * v
-                    if elastic {
-                        sourceX += fx[y * side + x]
-                        sourceY += fy[y * side + x]
-                    }
-                    output[y * side + x] = Self.bilinear(image, x: sourceX, y: sourceY)
+        let parameters = Parameters(settings, draw: &draw)
+        var distortion = Kernels.DigitDistortion()
+        distortion.geometric = isGeometric
+        distortion.matrix = parameters.inverse
+        distortion.shift = (Float(parameters.shiftX), Float(parameters.shiftY))
+        distortion.stroke = Float(parameters.stroke)
+        distortion.blurWeight = Float(parameters.blur * parameters.blur / 2)
+        distortion.noiseScale = parameters.noiseScale
+        let elastic = settings.elasticAlpha > 0
+        if elastic {
+            let alpha = Float(settings.elasticAlpha)
+            basisTransposed.withUnsafeBufferPointer { basis in
+                for field in [workspace.fieldX, workspace.fieldY] {
+                    draw.fill(workspace.coefficients.baseAddress!, count: rank * rank)
+                    Kernels.elasticField(
+                        basisTransposed: basis.baseAddress!, rank: rank,
+                        coefficients: workspace.coefficients.baseAddress!,
+                        alpha: alpha, scratch: workspace.scratch.baseAddress!, into: field.baseAddress!)
                 }
             }
-        } else {
-            Kernels.unitFloats(fromBytes: image, into: output, count: Self.pixels)
         }
-
-        if stroke != 0 { Self.changeStrokes(output, by: Float(stroke), spare: workspace.spare.baseAddress!) }
-        if blur > 0 { Self.blur(output, sigma: Float(blur), spare: workspace.spare.baseAddress!) }
-        if noise > 0 { Self.addNoise(output, deviation: Float(noise), draw: &draw) }
+        // The noise draws whole words after everything else.
+        distortion.noiseState = draw.generator.state
+        let words = Kernels.distortDigit(
+            image, into: output, distortion, fieldX: elastic ? UnsafePointer(workspace.fieldX.baseAddress!) : nil,
+            fieldY: elastic ? UnsafePointer(workspace.fieldY.baseAddress!) : nil,
+            scratch: workspace.scratch.baseAddress!)
         generator = draw.generator
+        generator.state &+= UInt64(words) &* SplitMix64.increment
     }
 
     /// `distort` into a new array, for callers outside the training loop.
@@ -148,9 +172,50 @@ public struct DigitDistorter: Sendable {
         return output
     }
 
-    // MARK: - The pieces
+    /// What `distort` computes, in plain Swift and step by step: the reference its kernels are
+    /// tested against, and the place to read what augmentation does to a digit.
+    func referenceDistorted(_ image: [UInt8], generator: inout SplitMix64) -> [Float] {
+        precondition(image.count == Self.pixels, "an image is 28×28 bytes")
+        var draw = Draw(generator: generator)
+        let parameters = Parameters(settings, draw: &draw)
+        let side = Self.side
+        var output = [Float](repeating: 0, count: Self.pixels)
+        var spare = [Float](repeating: 0, count: Self.pixels)
+        if isGeometric {
+            let inverse = parameters.inverse
+            let elastic = settings.elasticAlpha > 0
+            let fieldX = elastic ? referenceElasticField(draw: &draw) : []
+            let fieldY = elastic ? referenceElasticField(draw: &draw) : []
+            let (centre, tx, ty) = (Self.centre, Float(parameters.shiftX), Float(parameters.shiftY))
+            image.withUnsafeBufferPointer { image in
+                for y in 0 ..< side {
+                    for x in 0 ..< side {
+                        let u = Float(x) - centre - tx, v = Float(y) - centre - ty
+                        var sourceX = centre + inverse.0 * u + inverse.1 * v
+                        var sourceY = centre + inverse.2 * u + inverse.3 * v
+                        if elastic {
+                            sourceX += fieldX[y * side + x]
+                            sourceY += fieldY[y * side + x]
+                        }
+                        output[y * side + x] = Self.bilinear(image.baseAddress!, x: sourceX, y: sourceY)
+                    }
+                }
+            }
+        } else {
+            output = image.map { Float($0) / 255 }
+        }
+        if parameters.stroke != 0 { Self.changeStrokes(&output, by: Float(parameters.stroke), spare: &spare) }
+        if parameters.blur > 0 { Self.blur(&output, sigma: Float(parameters.blur), spare: &spare) }
+        var noiseGenerator = draw.generator
+        if parameters.noise > 0 { Self.addNoise(&output, scale: parameters.noiseScale, generator: &noiseGenerator) }
+        generator = noiseGenerator
+        return output
+    }
 
-    /// Random numbers for one image: uniform values from 32-bit halves of the generator's words.
+    // MARK: - The reference's pieces
+
+    /// Random numbers for one image: uniform values from the generator, and 16-bit ones from
+    /// quarters of its words.
     struct Draw {
         var generator: SplitMix64
         private var spare: UInt64 = 0
@@ -175,36 +240,31 @@ public struct DigitDistorter: Sendable {
 
         /// Uniform in [−limit, limit].
         mutating func symmetric(_ limit: Double) -> Double { (2 * unit() - 1) * limit }
+
+        /// Fills `count` values with uniform draws in (−1, 1), from 16 bits each.
+        mutating func fill(_ values: UnsafeMutablePointer<Float>, count: Int) {
+            for k in 0 ..< count { values[k] = (Float(bits16()) + 0.5) * (2 / 65536) - 1 }
+        }
     }
 
-    /// Fills `field` with α·B·Z·Bᵀ for a fresh `rank`×`rank` Z of uniform noise in [−1, 1].
-    func elasticField(into field: UnsafeMutableBufferPointer<Float>, draw: inout Draw, workspace: Workspace) {
+    /// α·B·Z·Bᵀ (28 × 28, row-major) for a fresh `rank`×`rank` Z of uniform noise in (−1, 1).
+    func referenceElasticField(draw: inout Draw) -> [Float] {
         let (side, rank) = (Self.side, rank)
-        let z = workspace.coefficients.baseAddress!, product = workspace.product.baseAddress!
+        var z = [Float](repeating: 0, count: rank * rank)
+        z.withUnsafeMutableBufferPointer { draw.fill($0.baseAddress!, count: rank * rank) }
         let alpha = Float(settings.elasticAlpha)
-        for k in 0 ..< rank * rank {
-            z[k] = (Float(draw.bits16()) + 0.5) * (2 / 65536) - 1
-        }
-        basis.withUnsafeBufferPointer { b in
-            let b = b.baseAddress!
-            // product = Z·Bᵀ (rank × side).
-            for r in 0 ..< rank {
-                for x in 0 ..< side {
-                    var sum: Float = 0
-                    for k in 0 ..< rank { sum += z[r * rank + k] * b[x * rank + k] }
-                    product[r * side + x] = sum * alpha
-                }
-            }
-            // field = B·product (side × side).
-            let f = field.baseAddress!
-            for y in 0 ..< side {
-                for x in 0 ..< side { f[y * side + x] = 0 }
+        var field = [Float](repeating: 0, count: side * side)
+        for y in 0 ..< side {
+            for x in 0 ..< side {
+                // Σ_r Σ_k B[y][r]·Z[r][k]·B[x][k]
+                var sum: Float = 0
                 for r in 0 ..< rank {
-                    let weight = b[y * rank + r]
-                    for x in 0 ..< side { f[y * side + x] += weight * product[r * side + x] }
+                    for k in 0 ..< rank { sum += basis[y * rank + r] * z[r * rank + k] * basis[x * rank + k] }
                 }
+                field[y * side + x] = alpha * sum
             }
         }
+        return field
     }
 
     /// The image's value at (x, y), in pixel units from the top-left pixel's centre, by bilinear
@@ -229,8 +289,8 @@ public struct DigitDistorter: Sendable {
     ) {
         let side = Self.side
         let thicker = amount > 0
-        // Rows first, then columns; outside the image counts as paper for a dilation and as the
-        // pixel itself for an erosion (so the border does not eat strokes that touch it).
+        // Rows first, then columns; only neighbours on the image count, so neither reaches past
+        // the border (and an erosion does not eat strokes that touch it).
         for y in 0 ..< side {
             for x in 0 ..< side {
                 let centre = image[y * side + x]
@@ -278,14 +338,18 @@ public struct DigitDistorter: Sendable {
         }
     }
 
-    /// Adds zero-mean noise of standard deviation `deviation` to every pixel (the sum of two
-    /// uniform draws: triangular, cheap, and bounded), keeping values in [0, 1].
-    static func addNoise(_ image: UnsafeMutablePointer<Float>, deviation: Float, draw: inout Draw) {
-        // Two uniforms in [0, 1) sum to a triangle on [0, 2) with variance 1/6.
-        let scale = deviation * (6 as Float).squareRoot() / 65536
-        for i in 0 ..< Self.pixels {
-            let triangle = Float(draw.bits16()) + Float(draw.bits16()) - 65535
-            image[i] = min(1, max(0, image[i] + triangle * scale))
+    /// Adds zero-mean noise to every pixel, keeping values in [0, 1]: for each, the sum of two
+    /// 16-bit uniform draws (a triangle: cheap and bounded) less 65535, times `scale`. The draws are
+    /// the quarters of the generator's words, lowest first, two pixels to a word.
+    static func addNoise(_ image: UnsafeMutablePointer<Float>, scale: Float, generator: inout SplitMix64) {
+        for pair in 0 ..< Self.pixels / 2 {
+            let bits = generator.next()
+            for (offset, shift) in [(0, 0), (1, 32)] {
+                let first = Float((bits >> UInt64(shift)) & 0xFFFF),
+                    second = Float((bits >> UInt64(shift + 16)) & 0xFFFF)
+                let value = image[2 * pair + offset] + (first + second - 65535) * scale
+                image[2 * pair + offset] = min(1, max(0, value))
+            }
         }
     }
 

@@ -32,6 +32,34 @@ import Testing
         #expect(zip(output, Self.ring).allSatisfy { abs($0 - Float($1) / 255) < 1e-6 })
     }
 
+    /// The kernels (`Kernels.elasticField`, `Kernels.distortDigit`) at every level this machine
+    /// runs against the plain Swift reference: every distortion alone, all together, and none,
+    /// on many images; the generator ends where the reference's does.
+    @Test(arguments: KernelLevel.supported)
+    func theKernelsMatchThePlainReference(level: String) throws {
+        try #require(KernelLevel.force(level))
+        defer { KernelLevel.force(nil) }
+        var cases = Augmentation.Strength.allCases.filter { $0 != .sigma }.map {
+            Self.settings([$0: Augmentation()[$0]])
+        }
+        cases += [
+            Augmentation(), .none, Self.settings([.elastic: 60, .sigma: 3, .stroke: 1, .blur: 0.8, .noise: 0.5]),
+        ]
+        for settings in cases {
+            let distorter = DigitDistorter(settings: settings)
+            for index in 0 ..< 40 {
+                var fast = DigitDistorter.generator(seed: 11, epoch: 1, index: index)
+                var reference = fast
+                let image = index % 2 == 0 ? Self.ring : Self.ring.reversed()
+                let output = distorter.distorted(image, generator: &fast)
+                let expected = distorter.referenceDistorted(image, generator: &reference)
+                let worst = zip(output, expected).map { abs($0 - $1) }.max()!
+                #expect(worst < 2e-5, "\(settings), image \(index): \(worst)")
+                #expect(fast == reference)
+            }
+        }
+    }
+
     @Test func theSameSeedEpochAndIndexGiveTheSameImageAndOthersDoNot() {
         let distorter = DigitDistorter(settings: Augmentation())
         func image(seed: UInt64, epoch: Int, index: Int) -> [Float] {
@@ -97,13 +125,11 @@ import Testing
     /// α·√(1/3)·K[0][0], measured over many fields.
     @Test func elasticDisplacementsHaveTheExpectedSize() {
         let distorter = DigitDistorter(settings: Self.settings([.elastic: 34, .sigma: 5.5]))
-        let workspace = DigitDistorter.Workspace()
         var draw = DigitDistorter.Draw(generator: SplitMix64(seed: 5))
         var sumOfSquares = 0.0
         let fields = 400
         for _ in 0 ..< fields {
-            distorter.elasticField(into: workspace.fieldX, draw: &draw, workspace: workspace)
-            sumOfSquares += workspace.fieldX.reduce(0.0) { $0 + Double($1 * $1) }
+            sumOfSquares += distorter.referenceElasticField(draw: &draw).reduce(0.0) { $0 + Double($1 * $1) }
         }
         let measured = (sumOfSquares / Double(fields * 784)).squareRoot()
         let (basis, rank) = DigitDistorter.elasticBasis(sigma: 5.5)
@@ -175,17 +201,18 @@ import Testing
 
     @Test func noiseHasTheRequestedDeviationAndStaysInRange() {
         var image = [Float](repeating: 0.5, count: 784)
-        var draw = DigitDistorter.Draw(generator: SplitMix64(seed: 8))
+        var generator = SplitMix64(seed: 8)
+        let scale: (Float) -> Float = { $0 * (6 as Float).squareRoot() / 65536 }
         var sumOfSquares: Float = 0
         for _ in 0 ..< 20 {
             var noisy = image
-            DigitDistorter.addNoise(&noisy, deviation: 0.1, draw: &draw)
+            DigitDistorter.addNoise(&noisy, scale: scale(0.1), generator: &generator)
             sumOfSquares += noisy.reduce(0) { $0 + ($1 - 0.5) * ($1 - 0.5) }
         }
         let deviation = (sumOfSquares / Float(20 * 784)).squareRoot()
         #expect(abs(deviation - 0.1) < 0.005, "\(deviation)")
         image = [Float](repeating: 0, count: 784)
-        DigitDistorter.addNoise(&image, deviation: 0.5, draw: &draw)
+        DigitDistorter.addNoise(&image, scale: scale(0.5), generator: &generator)
         #expect(image.allSatisfy { (0 ... 1).contains($0) })
     }
 

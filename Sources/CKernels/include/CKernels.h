@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "CKernelsDistortion.h"
 #include "CKernelsElementwise.h"
 #include "CKernelsPool.h"
 #include "CKernelsSignals.h"

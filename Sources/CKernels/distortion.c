@@ -1,0 +1,258 @@
+// Distorting a 28×28 training digit, the hot part of augmentation: the elastic field's product,
+// the bilinear resampling through the affine map and the field, the stroke-width change, the
+// blur and the noise. Written as plain loops over fixed-size, padded buffers, so the compiler
+// vectorises them; compiled twice, at the baseline and for AVX2 (whose gathers the resampling
+// uses), and run at the level the products run at. The Swift `DigitDistorter` holds the plain
+// reference these are tested against.
+#include "CKernelsDistortion.h"
+#include "CKernelsElementwise.h"
+#include "sgemm_internal.h"
+
+#include <string.h>
+
+#define SIDE CK_DIGIT_SIDE
+#define STRIDE CK_DIGIT_FIELD_STRIDE
+#define INLINE static inline __attribute__((always_inline))
+
+INLINE void elastic_field(const float *restrict basis_t, int rank, const float *restrict z, float alpha,
+                          float *restrict product, float *restrict field) {
+    // product[r][x] = alpha · Σ_k Z[r][k] · Bᵀ[k][x]
+    for (int r = 0; r < rank; r++) {
+        float *restrict row = product + r * STRIDE;
+        for (int x = 0; x < STRIDE; x++) row[x] = 0;
+        for (int k = 0; k < rank; k++) {
+            const float weight = alpha * z[r * rank + k];
+            const float *restrict b = basis_t + k * STRIDE;
+            for (int x = 0; x < STRIDE; x++) row[x] += weight * b[x];
+        }
+    }
+    // field[y][x] = Σ_r B[y][r] · product[r][x], with B[y][r] = Bᵀ[r][y]
+    for (int y = 0; y < SIDE; y++) {
+        float *restrict row = field + y * STRIDE;
+        for (int x = 0; x < STRIDE; x++) row[x] = 0;
+        for (int r = 0; r < rank; r++) {
+            const float weight = basis_t[r * STRIDE + y];
+            const float *restrict p = product + r * STRIDE;
+            for (int x = 0; x < STRIDE; x++) row[x] += weight * p[x];
+        }
+    }
+}
+
+/// The image as floats in [0, 1] in a 32×32 buffer, pixel (x, y) at (x + 1, y + 1), paper around:
+/// every point a clamped source coordinate can reach reads inside it.
+INLINE void pad_image(const uint8_t *restrict image, float *restrict padded) {
+    memset(padded, 0, sizeof(float) * STRIDE * STRIDE);
+    for (int y = 0; y < SIDE; y++) {
+        for (int x = 0; x < SIDE; x++) padded[(y + 1) * STRIDE + x + 1] = image[y * SIDE + x] * (1.0f / 255);
+    }
+}
+
+INLINE void resample(const float *restrict padded, const ck_distortion *d, float *restrict output) {
+    const float c = 13.5f;
+    const float *restrict fx = d->field_x, *restrict fy = d->field_y;
+    for (int y = 0; y < SIDE; y++) {
+        const float v = (float)y - c - d->shift_y;
+        for (int x = 0; x < SIDE; x++) {
+            const float u = (float)x - c - d->shift_x;
+            float sx = c + d->m00 * u + d->m01 * v;
+            float sy = c + d->m10 * u + d->m11 * v;
+            if (fx) {
+                sx += fx[y * STRIDE + x];
+                sy += fy[y * STRIDE + x];
+            }
+            // Clamped to [−1, 28], a point off the image lands on the paper around it and reads 0.
+            sx = sx < -1 ? -1 : (sx > 28 ? 28 : sx);
+            sy = sy < -1 ? -1 : (sy > 28 ? 28 : sy);
+            // sx + 1 ≥ 0, so truncation is the floor.
+            const int ix = (int)(sx + 1), iy = (int)(sy + 1);
+            const float wx = sx + 1 - (float)ix, wy = sy + 1 - (float)iy;
+            const float *p = padded + iy * STRIDE + ix;
+            const float top = p[0] + wx * (p[1] - p[0]);
+            const float bottom = p[STRIDE] + wx * (p[STRIDE + 1] - p[STRIDE]);
+            output[y * SIDE + x] = top + wy * (bottom - top);
+        }
+    }
+}
+
+INLINE float larger(float a, float b) { return a > b ? a : b; }
+INLINE float smaller(float a, float b) { return a < b ? a : b; }
+
+/// The 3×3 maximum (thicker) or minimum (thinner) around each pixel, rows then columns, mixed
+/// into the image by |amount|; off the image counts as the pixel itself, so neither reaches past
+/// the border. The border columns are done apart so the inner loops vectorise.
+#define CHANGE_STROKES(image, fraction, spare, pick)                                                                   \
+    do {                                                                                                               \
+        for (int y = 0; y < SIDE; y++) {                                                                               \
+            const float *restrict row = image + y * SIDE;                                                              \
+            float *restrict out = spare + y * SIDE;                                                                    \
+            out[0] = pick(row[0], row[1]);                                                                             \
+            for (int x = 1; x < SIDE - 1; x++) out[x] = pick(pick(row[x - 1], row[x]), row[x + 1]);                     \
+            out[SIDE - 1] = pick(row[SIDE - 2], row[SIDE - 1]);                                                        \
+        }                                                                                                              \
+        for (int y = 0; y < SIDE; y++) {                                                                               \
+            const float *restrict up = spare + (y > 0 ? y - 1 : y) * SIDE;                                             \
+            const float *restrict here = spare + y * SIDE;                                                             \
+            const float *restrict down = spare + (y < SIDE - 1 ? y + 1 : y) * SIDE;                                    \
+            float *restrict out = image + y * SIDE;                                                                    \
+            for (int x = 0; x < SIDE; x++) out[x] += fraction * (pick(pick(up[x], here[x]), down[x]) - out[x]);        \
+        }                                                                                                              \
+    } while (0)
+
+INLINE void change_strokes(float *restrict image, float amount, float *restrict spare) {
+    if (amount > 0) {
+        CHANGE_STROKES(image, amount, spare, larger);
+    } else {
+        CHANGE_STROKES(image, -amount, spare, smaller);
+    }
+}
+
+/// [a, 1 − 2a, a] along rows, then along columns; paper (0) off the image.
+INLINE void blur(float *restrict image, float a, float *restrict spare) {
+    const float middle = 1 - 2 * a;
+    for (int y = 0; y < SIDE; y++) {
+        const float *restrict row = image + y * SIDE;
+        float *restrict out = spare + y * SIDE;
+        out[0] = a * row[1] + middle * row[0];
+        for (int x = 1; x < SIDE - 1; x++) out[x] = a * (row[x - 1] + row[x + 1]) + middle * row[x];
+        out[SIDE - 1] = a * row[SIDE - 2] + middle * row[SIDE - 1];
+    }
+    for (int y = 0; y < SIDE; y++) {
+        const float *restrict up = y > 0 ? spare + (y - 1) * SIDE : NULL;
+        const float *restrict here = spare + y * SIDE;
+        const float *restrict down = y < SIDE - 1 ? spare + (y + 1) * SIDE : NULL;
+        float *restrict out = image + y * SIDE;
+        if (up && down) {
+            for (int x = 0; x < SIDE; x++) out[x] = a * (up[x] + down[x]) + middle * here[x];
+        } else {
+            const float *restrict other = up ? up : down;
+            for (int x = 0; x < SIDE; x++) out[x] = a * other[x] + middle * here[x];
+        }
+    }
+}
+
+/// SplitMix64's output number `i + 1` after `state`: its steps add a constant, so any one of them
+/// can be computed without the ones before.
+INLINE uint64_t splitmix_at(uint64_t state, uint64_t i) {
+    uint64_t z = state + (i + 1) * 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+/// Adds the sum of two 16-bit uniform draws, centred, times `scale` to every pixel, clamped to
+/// [0, 1]. Each word gives two pixels their two draws, lowest bits first.
+INLINE int add_noise(float *restrict image, float scale, uint64_t state) {
+    const int words = SIDE * SIDE / 2;
+    for (int w = 0; w < words; w++) {
+        const uint64_t bits = splitmix_at(state, (uint64_t)w);
+        const float first = (float)(bits & 0xFFFF) + (float)((bits >> 16) & 0xFFFF) - 65535;
+        const float second = (float)((bits >> 32) & 0xFFFF) + (float)(bits >> 48) - 65535;
+        float a = image[2 * w] + first * scale, b = image[2 * w + 1] + second * scale;
+        image[2 * w] = a < 0 ? 0 : (a > 1 ? 1 : a);
+        image[2 * w + 1] = b < 0 ? 0 : (b > 1 ? 1 : b);
+    }
+    return words;
+}
+
+INLINE int distort(const uint8_t *restrict image, float *restrict output, const ck_distortion *d,
+                   float *restrict scratch) {
+    float *padded = scratch, *spare = scratch + STRIDE * STRIDE;
+    if (d->geometric) {
+        pad_image(image, padded);
+        resample(padded, d, output);
+    } else {
+        // Exactly what an epoch without augmentation loads.
+        ck_bytes_to_unit_floats(image, output, SIDE * SIDE);
+    }
+    if (d->stroke != 0) change_strokes(output, d->stroke, spare);
+    if (d->blur_a > 0) blur(output, d->blur_a, spare);
+    return d->noise_scale > 0 ? add_noise(output, d->noise_scale, d->noise_state) : 0;
+}
+
+static void elastic_field_portable(const float *basis_t, int rank, const float *z, float alpha, float *scratch,
+                                   float *field) {
+    elastic_field(basis_t, rank, z, alpha, scratch, field);
+}
+
+static int distort_portable(const uint8_t *image, float *output, const ck_distortion *d, float *scratch) {
+    return distort(image, output, d, scratch);
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define AVX2 __attribute__((target("avx2,fma")))
+
+static AVX2 void elastic_field_avx2(const float *basis_t, int rank, const float *z, float alpha, float *scratch,
+                                    float *field) {
+    elastic_field(basis_t, rank, z, alpha, scratch, field);
+}
+
+/// `resample` with AVX2 gathers, eight output pixels at a time. A row of 28 is done as pixels
+/// 0–7, 8–15, 16–23 and 20–27: the last four twice, to the same values.
+static AVX2 void resample_avx2(const float *restrict padded, const ck_distortion *d, float *restrict output) {
+    const __m256 c = _mm256_set1_ps(13.5f), one = _mm256_set1_ps(1), low = _mm256_set1_ps(-1),
+                 high = _mm256_set1_ps(28);
+    const __m256 m00 = _mm256_set1_ps(d->m00), m01 = _mm256_set1_ps(d->m01), m10 = _mm256_set1_ps(d->m10),
+                 m11 = _mm256_set1_ps(d->m11);
+    const __m256 steps = _mm256_setr_ps(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i stride = _mm256_set1_epi32(STRIDE), next_row = _mm256_set1_epi32(STRIDE);
+    static const int starts[4] = {0, 8, 16, 20};
+    for (int y = 0; y < SIDE; y++) {
+        const __m256 v = _mm256_set1_ps((float)y - 13.5f - d->shift_y);
+        const __m256 row_x = _mm256_add_ps(c, _mm256_mul_ps(m01, v)), row_y = _mm256_add_ps(c, _mm256_mul_ps(m11, v));
+        for (int part = 0; part < 4; part++) {
+            const int x0 = starts[part];
+            const __m256 u = _mm256_add_ps(_mm256_set1_ps((float)x0 - 13.5f - d->shift_x), steps);
+            __m256 sx = _mm256_fmadd_ps(m00, u, row_x), sy = _mm256_fmadd_ps(m10, u, row_y);
+            if (d->field_x) {
+                sx = _mm256_add_ps(sx, _mm256_loadu_ps(d->field_x + y * STRIDE + x0));
+                sy = _mm256_add_ps(sy, _mm256_loadu_ps(d->field_y + y * STRIDE + x0));
+            }
+            sx = _mm256_add_ps(_mm256_min_ps(_mm256_max_ps(sx, low), high), one);
+            sy = _mm256_add_ps(_mm256_min_ps(_mm256_max_ps(sy, low), high), one);
+            const __m256i ix = _mm256_cvttps_epi32(sx), iy = _mm256_cvttps_epi32(sy);
+            const __m256 wx = _mm256_sub_ps(sx, _mm256_cvtepi32_ps(ix)), wy = _mm256_sub_ps(sy, _mm256_cvtepi32_ps(iy));
+            const __m256i at = _mm256_add_epi32(_mm256_mullo_epi32(iy, stride), ix);
+            const __m256i below = _mm256_add_epi32(at, next_row);
+            const __m256 p00 = _mm256_i32gather_ps(padded, at, 4);
+            const __m256 p01 = _mm256_i32gather_ps(padded + 1, at, 4);
+            const __m256 p10 = _mm256_i32gather_ps(padded, below, 4);
+            const __m256 p11 = _mm256_i32gather_ps(padded + 1, below, 4);
+            const __m256 top = _mm256_fmadd_ps(wx, _mm256_sub_ps(p01, p00), p00);
+            const __m256 bottom = _mm256_fmadd_ps(wx, _mm256_sub_ps(p11, p10), p10);
+            _mm256_storeu_ps(output + y * SIDE + x0, _mm256_fmadd_ps(wy, _mm256_sub_ps(bottom, top), top));
+        }
+    }
+}
+
+static AVX2 int distort_avx2(const uint8_t *image, float *output, const ck_distortion *d, float *scratch) {
+    if (!d->geometric) return distort(image, output, d, scratch);
+    float *padded = scratch, *spare = scratch + STRIDE * STRIDE;
+    pad_image(image, padded);
+    resample_avx2(padded, d, output);
+    if (d->stroke != 0) change_strokes(output, d->stroke, spare);
+    if (d->blur_a > 0) blur(output, d->blur_a, spare);
+    return d->noise_scale > 0 ? add_noise(output, d->noise_scale, d->noise_state) : 0;
+}
+
+/// AVX2 at the avx2 and avx512 levels (the digit is too small for 512-bit vectors to pay).
+static int use_avx2(void) { return strcmp(ck_current_level()->name, "portable") != 0; }
+#endif
+
+void ck_elastic_field(const float *basis_t, int rank, const float *z, float alpha, float *scratch, float *field) {
+#if defined(__x86_64__)
+    if (use_avx2()) {
+        elastic_field_avx2(basis_t, rank, z, alpha, scratch, field);
+        return;
+    }
+#endif
+    elastic_field_portable(basis_t, rank, z, alpha, scratch, field);
+}
+
+int ck_distort_digit(const uint8_t *image, float *output, const ck_distortion *distortion, float *scratch) {
+#if defined(__x86_64__)
+    if (use_avx2()) return distort_avx2(image, output, distortion, scratch);
+#endif
+    return distort_portable(image, output, distortion, scratch);
+}
