@@ -64,10 +64,11 @@ struct Report: ParsableCommand {
         do {
             return try dataOptions.directory(for: [.test])
         } catch {
+            let reason = ErrorMessages.message(for: error).split(separator: "\n").first.map(String.init) ?? ""
             printError(
-                "Warning: no test set was evaluated (\(ErrorMessages.message(for: error).split(separator: "\n")[0])); "
-                    + "the report has no accuracy, confusion matrix or wrong digits. Name the MNIST folder with --data."
-            )
+                "Warning: no test set to evaluate: \(reason)\n"
+                    + "  The report leaves out the accuracy, confusion matrix and wrong digits; "
+                    + "name the MNIST folder with --data.")
             return nil
         }
     }

@@ -139,7 +139,7 @@ import Testing
             ["report", "--output", "out"], in: scratch.url,
             environment: ["DIGITS_DATA": "", "DIGITS_MODEL": "", "XDG_CACHE_HOME": scratch.path("cache")])
         #expect(output.status == 0, "\(output.standardError)")
-        #expect(output.standardError.contains("Warning: no test set was evaluated"))
+        #expect(output.standardError.contains("Warning: no test set to evaluate: "))
         let html = try String(contentsOfFile: scratch.path("out/index.html"), encoding: .utf8)
         #expect(html.contains("id=\"no-test-set\""))
         #expect(html.components(separatedBy: "class=\"chart\"").count - 1 == 3)
