@@ -16,6 +16,8 @@ import PackageDescription
 //   DigitsWalkthrough   the design notes' worked example              (Training, Model)
 //   DigitsDownload      fetching and verifying data sets over HTTP    (Data, CCurl)
 //   DigitsReading       the digits of a whole number in one picture   (Classifier, Imaging, Model)
+//   DigitsReport        a model's report page: HTML, SVG charts, PNGs (Training, ModelFile, Imaging, Data, Model,
+//                                                                      Tensor, Terminal, FileSystem)
 //
 // `DigitsKit` re-exports them all, so `import DigitsKit` gives the whole public API.
 
@@ -33,6 +35,13 @@ let layers: [(name: String, dependencies: [Target.Dependency])] = [
     ("DigitsWalkthrough", ["DigitsTraining", "DigitsModel", "DigitsTensor"]),
     ("DigitsDownload", ["DigitsData", "CCurl"]),
     ("DigitsReading", ["DigitsClassifier", "DigitsImaging", "DigitsModel"]),
+    (
+        "DigitsReport",
+        [
+            "DigitsTraining", "DigitsModelFile", "DigitsImaging", "DigitsData", "DigitsModel", "DigitsTensor",
+            "DigitsTerminal", "DigitsFileSystem",
+        ]
+    ),
 ]
 
 let package = Package(

@@ -58,8 +58,54 @@ public enum PNGEncoder {
                 detail: "\(width)×\(height) \(layout) pixels need \(expected) bytes, got \(pixels.count)")
         }
 
+        return try write(
+            pixels: pixels, width: width, height: height, format: layout.libpngFormat,
+            rowStride: width * layout.channelCount, colormap: nil, colormapEntries: 0)
+    }
+
+    /// Encodes `width × height` pixels given as indices into `palette` (one byte per pixel, each
+    /// below `palette.count`, which is 1…256) as a palette PNG: for pictures of few colours, several
+    /// times smaller than the same picture as RGB.
+    ///
+    /// Throws `PNGError.invalidPixelBuffer` when the sizes do not match, the palette is empty or
+    /// too long, or an index is outside it.
+    public static func encode(
+        indices: [UInt8], palette: [(red: UInt8, green: UInt8, blue: UInt8)], width: Int, height: Int
+    ) throws(PNGError) -> [UInt8] {
+        guard (1 ... 256).contains(palette.count) else {
+            throw .invalidPixelBuffer(detail: "a palette holds 1 to 256 colours, not \(palette.count)")
+        }
+        guard width > 0, height > 0, width <= Int(Int32.max), height <= Int(Int32.max) else {
+            throw .invalidPixelBuffer(detail: "\(width)×\(height) is not a valid PNG size")
+        }
+        let (expected, overflow) = width.multipliedReportingOverflow(by: height)
+        guard !overflow, indices.count == expected else {
+            throw .invalidPixelBuffer(
+                detail: "\(width)×\(height) indexed pixels need one byte each, got \(indices.count)")
+        }
+        if let outside = indices.first(where: { Int($0) >= palette.count }) {
+            throw .invalidPixelBuffer(detail: "index \(outside) is outside the palette of \(palette.count) colours")
+        }
+        let colormap = palette.flatMap { [$0.red, $0.green, $0.blue] }
+        let result = colormap.withUnsafeBytes { colours in
+            Result { () throws(PNGError) in
+                try write(
+                    pixels: indices, width: width, height: height,
+                    format: png_uint_32(PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_COLORMAP), rowStride: width,
+                    colormap: colours.baseAddress, colormapEntries: palette.count)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Runs libpng's writer on checked pixels, growing the output buffer once if the first guess
+    /// was short.
+    private static func write(
+        pixels: [UInt8], width: Int, height: Int, format: png_uint_32, rowStride: Int,
+        colormap: UnsafeRawPointer?, colormapEntries: Int
+    ) throws(PNGError) -> [UInt8] {
+        let expected = pixels.count
         var image = png_image()
-        let rowStride = png_int_32(width * layout.channelCount)
         // A first guess that fits most images; libpng reports the size it needs when the guess is short.
         var capacity = expected / 2 + 1024
         for _ in 0 ..< 2 {
@@ -67,13 +113,15 @@ public enum PNGEncoder {
             image.version = png_uint_32(PNG_IMAGE_VERSION)
             image.width = png_uint_32(width)
             image.height = png_uint_32(height)
-            image.format = layout.libpngFormat
+            image.format = format
+            image.colormap_entries = png_uint_32(colormapEntries)
             var output = [UInt8](repeating: 0, count: capacity)
             var written = png_alloc_size_t(capacity)
             let succeeded = output.withUnsafeMutableBytes { destination in
                 pixels.withUnsafeBytes { source in
                     png_image_write_to_memory(
-                        &image, destination.baseAddress, &written, 0, source.baseAddress, rowStride, nil)
+                        &image, destination.baseAddress, &written, 0, source.baseAddress, png_int_32(rowStride),
+                        colormap)
                 }
             }
             png_image_free(&image)

@@ -180,7 +180,8 @@ public struct TrainingRun {
         let summary = TrainingSummary(
             configuration: trainer.configuration, epochs: trainer.epochsDone, testAccuracy: last.testAccuracy,
             testLoss: last.testLoss, trainingExamples: trainingSet.count, testExamples: testSet.count,
-            command: command)
+            command: command, trainingDataFingerprint: trainingSet.fingerprint, testDataFingerprint: testSet.fingerprint
+        )
         let bytes = try ModelFile(model: trainer.model, training: summary, history: trainer.history)
             .safeTensors().encoded()
         try AtomicFile.write(bytes, to: modelPath)

@@ -35,6 +35,12 @@ struct Train: ParsableCommand {
     @Flag(help: "Print one JSON object per epoch and a final summary instead of text.")
     var json = false
 
+    @Option(
+        help: ArgumentHelp(
+            "After training, write a report on the model (a web page, index.html) into this folder.",
+            discussion: "The folder is made if missing; see `digits report`.", valueName: "dir"))
+    var report: String?
+
     /// The groups that set the configuration, in help order.
     private var settingsGroups: [any TrainingSettingsGroup] {
         [optimizerOptions, networkOptions, augmentationOptions, scheduleOptions, seedOptions, threadOptions]
@@ -48,6 +54,7 @@ struct Train: ParsableCommand {
             throw ValidationError(ErrorMessages.message(for: error) + ".")
         }
         try outputOptions.check()
+        if report?.isEmpty == true { throw ValidationError("--report must name a folder.") }
         if outputOptions.resume != nil,
             let given = settingsGroups.lazy.flatMap(\.flagsGiven).first(where: \.given)?.flag
         {
@@ -72,6 +79,7 @@ struct Train: ParsableCommand {
         let checkpointFolder = outputOptions.checkpointFolder(forModel: output)
         // Report an unwritable destination now, not after minutes of training (or of loading).
         try TrainingRun.checkWritable(modelPath: output, checkpointFolder: checkpointFolder)
+        if let report { try ReportPage.checkWritable(folder: report) }
 
         let directory = try dataOptions.directory(resuming: recorded)
         let trainingSet = try directory.load(.train)
@@ -86,19 +94,30 @@ struct Train: ParsableCommand {
                 "Warning: the training data in \(directory.path) is not the data this run was trained on so far; "
                     + "it goes on, but will not end with the model an uninterrupted run would have made.")
         }
-        var report = TrainingReport(json: json)
-        report.start(trainer: training.trainer, trainingSet: trainingSet, testSet: testSet, dataPath: directory.path)
+        var console = TrainingConsole(json: json)
+        console.start(trainer: training.trainer, trainingSet: trainingSet, testSet: testSet, dataPath: directory.path)
 
         let epochs = training.trainer.configuration.epochs
         let outcome: TrainingRun.Outcome
         do {
             outcome = try training.run(
-                progress: { report.progress($0) }, epochEnded: { report.epochEnded($0, of: epochs) })
+                progress: { console.progress($0) }, epochEnded: { console.epochEnded($0, of: epochs) })
         } catch let interruption as TrainingInterruption {
-            report.interrupted()
+            console.interrupted()
             throw CommandFailure(message(for: interruption), exitCode: 130)
         }
-        report.finished(history: outcome.history, output: output, bytes: outcome.modelBytes)
+        console.finished(history: outcome.history, output: output, bytes: outcome.modelBytes)
+
+        if let reportFolder = report {
+            // The report is made from the file just written, so it shows what `digits report`
+            // on that file would.
+            let page = try ReportPage(
+                modelFile: try ModelFile(contentsOf: outcome.modelPath), testSet: testSet,
+                settings: ReportSettings(
+                    modelName: output, dataName: directory.path, threadCount: training.trainer.configuration.threads))
+            try page.write(to: reportFolder)
+            console.reportWritten(page, folder: reportFolder)
+        }
     }
 
     /// What an interrupted run tells the user, with the command that continues it.

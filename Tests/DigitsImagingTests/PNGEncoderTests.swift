@@ -91,3 +91,25 @@ import DigitsKit
         #expect(error.description == "\(path): cannot write PNG (the directory '\(directory)' does not exist)")
     }
 }
+
+/// Palette PNGs: what the report's weight tiles are written as.
+@Suite struct PalettePNGEncoderTests {
+    @Test func paletteImagesDecodeToTheirColours() throws {
+        // Gray palette entries, so the decoder's reduction to gray is exact.
+        let palette: [(red: UInt8, green: UInt8, blue: UInt8)] = [(0, 0, 0), (90, 90, 90), (255, 255, 255)]
+        let indices: [UInt8] = [0, 1, 2, 2, 1, 0]
+        let png = try PNGEncoder.encode(indices: indices, palette: palette, width: 3, height: 2)
+        #expect(PNGEncoderTests.colorType(png) == 3)  // indexed colour
+        let image = try PNGDecoder.decode(png)
+        #expect(image.width == 3 && image.height == 2)
+        #expect(image.gray == [0, 90, 255, 255, 90, 0])
+    }
+
+    @Test func badPalettesAndIndicesAreRefused() {
+        let two: [(red: UInt8, green: UInt8, blue: UInt8)] = [(0, 0, 0), (1, 1, 1)]
+        #expect(throws: PNGError.self) { try PNGEncoder.encode(indices: [0, 2], palette: two, width: 2, height: 1) }
+        #expect(throws: PNGError.self) { try PNGEncoder.encode(indices: [0], palette: two, width: 2, height: 1) }
+        #expect(throws: PNGError.self) { try PNGEncoder.encode(indices: [0], palette: [], width: 1, height: 1) }
+        #expect(throws: PNGError.self) { try PNGEncoder.encode(indices: [], palette: two, width: 0, height: 1) }
+    }
+}

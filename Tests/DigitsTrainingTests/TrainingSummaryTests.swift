@@ -47,3 +47,42 @@ import DigitsTestSupport
         #expect(try file.trainingHistory().count == training.epochs)
     }
 }
+
+/// The data fingerprints a summary records, and summaries from before they were recorded.
+@Suite struct TrainingSummaryFingerprintTests {
+    @Test func fingerprintsRoundTripAndOlderSummariesReadWithout() throws {
+        var summary = TrainingSummary(
+            configuration: TrainingConfiguration(), epochs: 1, testAccuracy: 0.9, testLoss: 0.3,
+            trainingExamples: 10, testExamples: 5, command: "digits train", trainingDataFingerprint: "00ff00ff00ff00ff",
+            testDataFingerprint: "1234567812345678")
+        let file = try ModelFile(model: TrainingSummaryTests.model(), training: summary, history: [])
+        #expect(try file.trainingSummary() == summary)
+        #expect(file.trainingRecord.summary!.contains("\"trainingDataFingerprint\":\"00ff00ff00ff00ff\""))
+
+        // A summary written before fingerprints were kept has neither key.
+        summary.trainingDataFingerprint = nil
+        summary.testDataFingerprint = nil
+        let older = try ModelFile(model: TrainingSummaryTests.model(), training: summary, history: [])
+        #expect(!older.trainingRecord.summary!.contains("Fingerprint"))
+        #expect(try older.trainingSummary() == summary)
+    }
+
+    @Test func aTrainingRunRecordsTheFingerprintsOfItsData() throws {
+        let directory = MNISTDirectory(path: DataTestSupport.subsetDirectory)
+        let (training, test) = (try directory.load(.train), try directory.load(.test))
+        let scratch = try TemporaryDirectory()
+        var configuration = TrainingConfiguration()
+        configuration.epochs = 1
+        configuration.hidden = [8]
+        configuration.threads = 1
+        var run = try TrainingRun(
+            .configuration(configuration), trainingSet: training, testSet: test,
+            modelPath: scratch.file("m.safetensors"),
+            checkpointFolder: nil, command: "test", shouldStop: { false })
+        let outcome = try run.run()
+        #expect(outcome.summary.trainingDataFingerprint == training.fingerprint)
+        #expect(outcome.summary.testDataFingerprint == test.fingerprint)
+        let written = try ModelFile(contentsOf: scratch.file("m.safetensors")).trainingSummary()
+        #expect(written == outcome.summary)
+    }
+}

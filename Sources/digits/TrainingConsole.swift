@@ -6,7 +6,7 @@ import Glibc
 
 /// What `digits train` shows while it runs: a progress bar on a terminal, one line per epoch,
 /// and a summary — or JSON lines with `--json`.
-struct TrainingReport {
+struct TrainingConsole {
     let json: Bool
     private var status = StatusLine(stream: .standardError)
 
@@ -87,6 +87,27 @@ struct TrainingReport {
             print("Model written to \(output) (\(Format.bytes(bytes))). Evaluate it: digits evaluate --model \(output)")
         }
         fflush(nil)
+    }
+
+    /// Says where the report went (a JSON line with `--json`).
+    func reportWritten(_ page: ReportPage, folder: String) {
+        let index = ReportPage.path(of: ReportPage.indexName, in: folder)
+        if json {
+            print(
+                (try? jsonLine(
+                    ReportRecord(event: "report", index: index, files: page.files.count, bytes: page.byteCount)))
+                    ?? "{}")
+        } else {
+            print(ReportText.written(page, folder: folder))
+        }
+        fflush(nil)
+    }
+
+    private struct ReportRecord: Encodable {
+        var event: String
+        var index: String
+        var files: Int
+        var bytes: Int
     }
 
     private struct EpochRecord: Encodable {
