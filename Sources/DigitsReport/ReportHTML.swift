@@ -122,13 +122,19 @@ struct ReportHTML {
                 case let .step(every, factor): "×\(factor) every \(every) epochs"
                 }
             let warmup = c.warmupEpochs > 0 ? ", \(c.warmupEpochs) epochs warmup" : ""
+            let augmentation =
+                c.augmentation.map { a in
+                    ", images distorted on the fly (rotation \(a.rotationDegrees)°, scale ±\(a.scale), shear \(a.shear), "
+                        + "shift \(a.shift) px, elastic α \(a.elasticAlpha) σ \(a.elasticSigma), stroke \(a.strokeWidth), "
+                        + "blur \(a.blur), noise \(a.noise))"
+                } ?? ""
             rows.append(
                 (
                     "Settings",
                     HTMLText.escape(
                         "\(summary!.epochs) epochs, batch \(c.batchSize), SGD learning rate \(c.learningRate) "
                             + "(\(schedule)\(warmup)), momentum \(c.momentum), weight decay \(c.weightDecay), "
-                            + "\(c.loss.rawValue) loss, seed \(c.seed), \(c.threads) threads")
+                            + "\(c.loss.rawValue) loss\(augmentation), seed \(c.seed), \(c.threads) threads")
                 ))
         } else {
             rows.append(("Settings", notRecorded))
