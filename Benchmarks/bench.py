@@ -45,7 +45,7 @@ def run_measured(command, env=None):
     return output.decode(), usage.ru_maxrss * 1024, time.perf_counter() - started
 
 
-def run_digits(binary, data, epochs, threads, extra=()):
+def run_digits(binary, data, epochs, threads, extra=("--no-augment",)):
     with tempfile.TemporaryDirectory() as scratch:
         output, rss, _ = run_measured([
             binary, "train", "--data", data, "--epochs", str(epochs), "--hidden", "256,128",
@@ -55,7 +55,7 @@ def run_digits(binary, data, epochs, threads, extra=()):
     records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     epochs_seen = [r["metrics"] for r in records if r.get("event") == "epoch"]
     return {
-        "name": " ".join(["digits", *extra]),
+        "name": "digits" if extra == ("--no-augment",) else " ".join(["digits", *extra]),
         "epoch_seconds": [m["trainSeconds"] for m in epochs_seen],
         "test_accuracy": epochs_seen[-1]["testAccuracy"],
         "peak_rss_bytes": rss,

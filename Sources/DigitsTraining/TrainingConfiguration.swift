@@ -3,8 +3,8 @@ import DigitsTensor
 
 /// Everything that decides how a network is trained.
 ///
-/// The defaults train a 784-256-128-10 ReLU network that reaches about 98% test accuracy on
-/// full MNIST in 5 epochs.
+/// The defaults train a 784-256-128-10 ReLU network, with light augmentation, that reaches
+/// about 98.7% test accuracy on full MNIST in 5 epochs.
 public struct TrainingConfiguration: Equatable, Sendable, Codable {
     /// Sizes of the hidden layers, input side first.
     public var hidden: [Int] = [256, 128]
@@ -17,17 +17,17 @@ public struct TrainingConfiguration: Equatable, Sendable, Codable {
     /// Examples per optimisation step.
     public var batchSize = 64
     /// The peak learning rate (reached after warmup).
-    public var learningRate = 0.05
+    public var learningRate = 0.1
     /// SGD momentum.
     public var momentum = 0.9
     /// L2 weight decay on weights.
     public var weightDecay = 0.0
     /// Linear warmup, in epochs (may be fractional).
-    public var warmupEpochs = 0.0
+    public var warmupEpochs = 0.5
     /// The decay after warmup.
     public var decay: LearningRateSchedule.Decay = .cosine
     /// How training images are distorted on the fly, or nil to train on them as they are.
-    public var augmentation: Augmentation?
+    public var augmentation: Augmentation? = .light
     /// Seed for initialisation, shuffling and augmentation.
     public var seed: UInt64 = 1
     /// Threads for training and evaluation.

@@ -3,26 +3,46 @@ import DigitsKit
 
 /// Whether and how strongly `digits train` distorts its training images.
 struct AugmentationOptions: ParsableArguments, TrainingSettingsGroup {
-    @Flag(
-        help: ArgumentHelp(
-            "Distort every training image on the fly, differently in every epoch: rotation, scaling, shear, shift, an elastic distortion, thicker or thinner strokes, blur and noise."
-        ))
-    var augment = false
+    /// The distortion's starting point, before `--augment-strengths` changes it.
+    enum Level: String, EnumerableFlag {
+        case augment, noAugment
+
+        static func help(for value: Level) -> ArgumentHelp? {
+            switch value {
+            case .augment:
+                "Distort training images at full strength, differently in every epoch: rotation, scaling, shear, shift, an elastic distortion, thicker or thinner strokes, blur and noise (for long runs). Without it, training uses light distortion: \(StrengthList.text(Augmentation.light))."
+            case .noAugment: "Train on the images exactly as they are."
+            }
+        }
+    }
+
+    @Flag var level: Level?
 
     @Option(
         help: ArgumentHelp(
-            "Change distortion strengths (implies --augment): comma-separated key=value pairs, keys \(Augmentation.Strength.allCases.map(\.rawValue).joined(separator: ", ")); 0 turns one off. (default: \(StrengthList.defaultText))",
+            "Change distortion strengths: comma-separated key=value pairs with the keys \(Augmentation.Strength.allCases.map(\.rawValue).joined(separator: ", ")); 0 turns one off. Starts from the light distortion, or the full one with --augment (\(StrengthList.text(Augmentation()))).",
             valueName: "spec"))
     var augmentStrengths: StrengthList?
 
     var flagsGiven: [(flag: String, given: Bool)] {
-        [("--augment", augment), ("--augment-strengths", augmentStrengths != nil)]
+        [("--augment or --no-augment", level != nil), ("--augment-strengths", augmentStrengths != nil)]
+    }
+
+    func validate() throws {
+        if level == .noAugment, augmentStrengths != nil {
+            throw ValidationError("--augment-strengths sets distortions that --no-augment turns off; drop one of them.")
+        }
     }
 
     func apply(to configuration: inout TrainingConfiguration) {
-        guard augment || augmentStrengths != nil else { return }
-        var settings = Augmentation()
-        for (strength, value) in augmentStrengths?.values ?? [] { settings[strength] = value }
+        switch level {
+        case .noAugment: configuration.augmentation = nil
+        case .augment: configuration.augmentation = Augmentation()
+        case nil: break
+        }
+        guard let strengths = augmentStrengths?.values else { return }
+        var settings = configuration.augmentation ?? .light
+        for (strength, value) in strengths { settings[strength] = value }
         configuration.augmentation = settings
     }
 }
@@ -44,16 +64,9 @@ struct StrengthList: ExpressibleByArgument {
         self.values = values
     }
 
-    /// `value` without a trailing ".0".
-    private static func shortest(_ value: Double) -> String {
-        let text = String(value)
-        return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
-    }
-
-    /// The default strengths, written as a specification.
-    static var defaultText: String {
-        let defaults = Augmentation()
-        return Augmentation.Strength.allCases.map { "\($0.rawValue)=\(shortest(defaults[$0]))" }
-            .joined(separator: ",")
+    /// `settings` written as a specification, strengths of 0 left out (σ only with an elastic field).
+    static func text(_ settings: Augmentation) -> String {
+        Augmentation.Strength.allCases.filter { settings[$0] != 0 && ($0 != .sigma || settings.elasticAlpha != 0) }
+            .map { "\($0.rawValue)=\(DefaultText.number(settings[$0]))" }.joined(separator: ",")
     }
 }

@@ -34,6 +34,10 @@ struct TrainingConsole {
                 + (c.weightDecay > 0 ? ", weight decay \(c.weightDecay)" : "")
                 + "; batch \(c.batchSize) (\(trainer.batchesPerEpoch) steps/epoch); seed \(c.seed); "
                 + "\(c.threads) thread\(c.threads == 1 ? "" : "s").")
+        print(
+            "Augmentation: "
+                + (c.augmentation.map { $0 == .light ? "light (\(StrengthList.text($0)))" : StrengthList.text($0) }
+                    ?? "none") + ".")
         fflush(nil)
     }
 

@@ -10,7 +10,7 @@ import DigitsTestSupport
 
     func configuration(threads: Int = 2, augmented: Bool = false) -> TrainingConfiguration {
         var configuration = TrainingConfiguration()
-        if augmented { configuration.augmentation = Augmentation() }
+        configuration.augmentation = augmented ? Augmentation() : nil
         configuration.hidden = [24, 12]
         configuration.epochs = 3
         configuration.batchSize = 32

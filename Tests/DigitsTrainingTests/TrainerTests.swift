@@ -26,6 +26,9 @@ func syntheticDataSet(count: Int, seed: UInt64) -> MNISTDataSet {
         configuration.epochs = 2
         configuration.batchSize = 50
         configuration.learningRate = 0.05
+        configuration.warmupEpochs = 0
+        // Plain images unless a test asks for augmentation.
+        configuration.augmentation = nil
         configuration.threads = threads
         configuration.seed = seed
         return configuration

@@ -105,7 +105,10 @@ import Testing
         ["train", "--epochs", "0"], ["train", "--learning-rate", "-1"], ["train", "--momentum", "1"],
         ["train", "--hidden", "12,x"], ["train", "--activation", "softmax"], ["train", "--loss", "hinge"],
         ["train", "--resume", "x", "--epochs", "3"], ["evaluate", "--split", "validation"],
-        ["train", "--threads", "0"],
+        ["train", "--threads", "0"], ["train", "--augment-strengths", "rotate=500"],
+        ["train", "--augment-strengths", "spin=3"], ["train", "--augment-strengths", "rotate"],
+        ["train", "--no-augment", "--augment-strengths", "rotate=3"], ["train", "--augment", "--no-augment"],
+        ["train", "--resume", "x", "--no-augment"],
     ])
     func badFlagsExitWithTheUsageStatus(arguments: [String]) throws {
         let output = try CommandRunner.run(arguments)
