@@ -16,6 +16,8 @@ import PackageDescription
 //   DigitsWalkthrough   the design notes' worked example              (Training, Model)
 //   DigitsDownload      fetching and verifying data sets over HTTP    (Data, CCurl)
 //   DigitsReading       the digits of a whole number in one picture   (Classifier, Imaging, Model)
+//   DigitsServer        HTTP: the draw-a-digit page and JSON answers  (Reading, Classifier, ModelFile, Imaging,
+//                                                                      Model, Tensor, FlyingSocks, Logging)
 //
 // `DigitsKit` re-exports them all, so `import DigitsKit` gives the whole public API.
 
@@ -33,6 +35,13 @@ let layers: [(name: String, dependencies: [Target.Dependency])] = [
     ("DigitsWalkthrough", ["DigitsTraining", "DigitsModel", "DigitsTensor"]),
     ("DigitsDownload", ["DigitsData", "CCurl"]),
     ("DigitsReading", ["DigitsClassifier", "DigitsImaging", "DigitsModel"]),
+    (
+        "DigitsServer",
+        [
+            "DigitsReading", "DigitsClassifier", "DigitsModelFile", "DigitsImaging", "DigitsModel", "DigitsTensor",
+            .product(name: "FlyingSocks", package: "FlyingFox"), .product(name: "Logging", package: "swift-log"),
+        ]
+    ),
 ]
 
 let package = Package(
@@ -43,6 +52,12 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // `digits serve`: FlyingFox's socket layer (FlyingSocks: non-blocking sockets, an epoll
+        // pool, async accept, read and write) and swift-log for its request log. Only the socket
+        // layer is linked: FlyingFox's HTTP module imports all of Foundation, which would load
+        // Foundation, FoundationNetworking and ICU into every `digits` start (see the README).
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // Only for `swift package generate-documentation` (scripts/docs); nothing links it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],

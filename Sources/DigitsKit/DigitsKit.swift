@@ -7,6 +7,7 @@
 @_exported import DigitsModel
 @_exported import DigitsModelFile
 @_exported import DigitsReading
+@_exported import DigitsServer
 @_exported import DigitsTensor
 @_exported import DigitsTerminal
 @_exported import DigitsTraining

@@ -16,7 +16,9 @@ struct Digits: ParsableCommand {
             training step through the code.
             """,
         version: "0.1.0",
-        subcommands: [Classify.self, Read.self, Train.self, Evaluate.self, Download.self, Walkthrough.self]
+        subcommands: [
+            Classify.self, Read.self, Serve.self, Train.self, Evaluate.self, Download.self, Walkthrough.self,
+        ]
     )
 
     /// Runs the command; failures that carry their own exit status (an interrupted training run
