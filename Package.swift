@@ -111,7 +111,10 @@ let package = Package(
         // Unit tests, one target per layer: each tests its layer, using the others through DigitsKit.
         + layers.map {
             .testTarget(
-                name: $0.name + "Tests", dependencies: [.target(name: $0.name), "DigitsKit", "DigitsTestSupport"])
+                name: $0.name + "Tests",
+                dependencies: [.target(name: $0.name), "DigitsKit", "DigitsTestSupport"]
+                    // The server's tests read its request log through a log handler of their own.
+                    + ($0.name == "DigitsServer" ? [.product(name: "Logging", package: "swift-log")] : []))
         }
         + [
             // The DocC articles' code, run on the fixtures and checked to match the articles.
