@@ -35,6 +35,7 @@ public struct HTTPRequest: Equatable, Sendable {
         query.first { $0.name == name }?.value
     }
 
+    /// Whether two requests have the same method, target, header fields (in order) and body.
     public static func == (lhs: HTTPRequest, rhs: HTTPRequest) -> Bool {
         lhs.method == rhs.method && lhs.path == rhs.path && lhs.body == rhs.body
             && lhs.query.elementsEqual(rhs.query) { $0 == $1 } && lhs.headers.elementsEqual(rhs.headers) { $0 == $1 }

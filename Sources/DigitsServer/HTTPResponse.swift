@@ -26,6 +26,7 @@ public struct HTTPResponse: Equatable, Sendable {
         self.body = body
     }
 
+    /// Whether two responses have the same status, content type, header fields (in order) and body.
     public static func == (lhs: HTTPResponse, rhs: HTTPResponse) -> Bool {
         lhs.status == rhs.status && lhs.contentType == rhs.contentType && lhs.body == rhs.body
             && lhs.headers.elementsEqual(rhs.headers) { $0 == $1 }
