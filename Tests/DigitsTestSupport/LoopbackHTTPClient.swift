@@ -32,6 +32,11 @@ public struct LoopbackHTTPClient: Sendable {
     public struct Failure: Error, CustomStringConvertible {
         /// What went wrong.
         public var description: String
+
+        /// A failure saying `description`.
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     /// The server's port on 127.0.0.1.
