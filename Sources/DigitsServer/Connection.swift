@@ -50,6 +50,8 @@ struct Connection: Sendable {
             var requestStarted = !buffer.isEmpty
             let clock = ContinuousClock()
             var started = clock.now
+            // The request's method and path once its head is parsed, for the log.
+            var target = ("-", "-")
             do {
                 // The head.
                 var parsed: (head: HTTPRequestHead, length: Int)?
@@ -66,6 +68,7 @@ struct Connection: Sendable {
                 }
                 guard let (head, headLength) = parsed else { return }
                 buffer.removeFirst(headLength)
+                target = (head.request.method, head.request.path)
 
                 // The body.
                 var request = head.request
@@ -110,7 +113,7 @@ struct Connection: Sendable {
                 // connection cannot be framed.
                 let response = HTTPResponse.error(error.status, error.description)
                 try? await write(response.serialized(keepAlive: false))
-                log("-", "-", error.status, since: started, clock: clock, note: error.description)
+                log(target.0, target.1, error.status, since: started, clock: clock, note: error.description)
                 await lingeringClose()
                 return
             } catch {
@@ -120,7 +123,7 @@ struct Connection: Sendable {
                     let response = HTTPResponse.error(timedOut.status, timedOut.description)
                     // Without waiting: the connection's task is being cancelled.
                     _ = try? socket.write(Data(response.serialized(keepAlive: false)))
-                    log("-", "-", timedOut.status, since: started, clock: clock, note: timedOut.description)
+                    log(target.0, target.1, timedOut.status, since: started, clock: clock, note: timedOut.description)
                 }
                 return
             }

@@ -114,7 +114,7 @@ final class ServeProcess: @unchecked Sendable {
         #expect(log.contains("POST /classify 200 "), "\(log)")
         #expect(log.contains("GET /no/such/thing 404 "))
         #expect(log.contains("PUT /classify 405 "))
-        #expect(log.contains(" 413 "))
+        #expect(log.contains("POST /classify 413 "))
     }
 
     @Test func boundedConcurrentLoadGetsEveryAnswerRightAndIdleClientsDoNotBlock() async throws {
