@@ -149,31 +149,23 @@ final class LiveServer: Sendable {
         await server.shutDown()
     }
 
-    @Test func aSlowBodyTimesOutWithoutHoldingUpOthers() async throws {
-        let server = try LiveServer(timeout: 2)
+    @Test func aSlowBodyTimesOutWith408() async throws {
+        let server = try LiveServer(timeout: 1)
         let client = server.client
         let clock = ContinuousClock()
         let start = clock.now
-        async let stalled = LoopbackHTTPClient.offPool { () -> (Int, ContinuousClock.Instant) in
+        let status = try await LoopbackHTTPClient.offPool { () -> Int in
             let fd = try client.connect()
             defer { client.close(fd) }
             // Headers, then half the body, then nothing.
             client.send(Array("POST /classify HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n".utf8), on: fd)
             client.send([UInt8](repeating: 0, count: 500), on: fd)
-            let response = try client.readResponse(on: fd)
-            return (response.status, clock.now)
+            return try client.readResponse(on: fd).status
         }
-        // Meanwhile other clients are answered, without waiting for the stalled one.
-        let answered = try await LoopbackHTTPClient.offPool { () -> (Int, ContinuousClock.Instant) in
-            Thread.sleep(forTimeInterval: 0.1)
-            let status = try client.request("POST", "/classify", body: Self.seven).status
-            return (status, clock.now)
-        }
-        let (status, timedOut) = try await stalled
-        #expect(answered.0 == 200)
         #expect(status == 408)
-        #expect(answered.1 < timedOut)
-        #expect(timedOut - start >= .milliseconds(1900) && timedOut - start < .seconds(10))
+        // Not before the timeout. (That other clients are answered meanwhile is checked end to
+        // end, in ServeCommandTests: in this process, other tests share the server's threads.)
+        #expect(clock.now - start >= .milliseconds(900))
         await server.shutDown()
     }
 

@@ -41,8 +41,9 @@ public struct LoopbackHTTPClient: Sendable {
 
     /// The server's port on 127.0.0.1.
     public let port: Int
-    /// Send and receive timeout of each socket, in seconds.
-    public var timeout: Double = 20
+    /// Send and receive timeout of each socket, in seconds: long, since a test's server may
+    /// share a busy machine with a whole test suite, yet a bound on a server that never answers.
+    public var timeout: Double = 60
 
     /// A client for the server on `port`.
     public init(port: Int) {

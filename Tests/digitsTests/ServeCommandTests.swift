@@ -154,6 +154,33 @@ final class ServeProcess: @unchecked Sendable {
         #expect(seconds < 3)
     }
 
+    @Test func aSlowBodyTimesOutWhileOthersAreAnswered() async throws {
+        let server = try ServeProcess(["--timeout", "2"])
+        let client = server.client
+        let seven = try Self.fixture("seven.png")
+        async let stalled = LoopbackHTTPClient.offPool { () -> (Int, Date) in
+            let fd = try client.connect()
+            defer { client.close(fd) }
+            // Headers, then half the body, then nothing.
+            client.send(Array("POST /classify HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n".utf8), on: fd)
+            client.send([UInt8](repeating: 0, count: 500), on: fd)
+            return (try client.readResponse(on: fd).status, Date())
+        }
+        let start = Date()
+        let answered = try await LoopbackHTTPClient.offPool { () -> (Int, Date) in
+            Thread.sleep(forTimeInterval: 0.2)
+            return (try client.request("POST", "/classify", body: seven).status, Date())
+        }
+        let (status, timedOut) = try await stalled
+        #expect(answered.0 == 200)
+        #expect(status == 408)
+        // The other client did not wait for the stalled one's 2 s.
+        #expect(answered.1 < timedOut)
+        #expect(timedOut.timeIntervalSince(start) >= 1.8)
+        _ = try await server.stop(with: SIGTERM)
+        #expect(server.log.contains("POST /classify 408 "))
+    }
+
     @Test func aPortInUseIsAClearErrorWithStatus1() async throws {
         let server = try ServeProcess()
         let output = try await LoopbackHTTPClient.offPool {
