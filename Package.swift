@@ -18,6 +18,8 @@ import PackageDescription
 //   DigitsReading       the digits of a whole number in one picture   (Classifier, Imaging, Model)
 //   DigitsReport        a model's report page: HTML, SVG charts, PNGs (Training, ModelFile, Imaging, Data, Model,
 //                                                                      Tensor, Terminal, FileSystem)
+//   DigitsServer        HTTP: the draw-a-digit page and JSON answers  (Reading, Classifier, ModelFile, Imaging,
+//                                                                      Model, Tensor, FlyingSocks, Logging)
 //
 // `DigitsKit` re-exports them all, so `import DigitsKit` gives the whole public API.
 
@@ -42,6 +44,13 @@ let layers: [(name: String, dependencies: [Target.Dependency])] = [
             "DigitsTerminal", "DigitsFileSystem",
         ]
     ),
+    (
+        "DigitsServer",
+        [
+            "DigitsReading", "DigitsClassifier", "DigitsModelFile", "DigitsImaging", "DigitsModel", "DigitsTensor",
+            .product(name: "FlyingSocks", package: "FlyingFox"), .product(name: "Logging", package: "swift-log"),
+        ]
+    ),
 ]
 
 let package = Package(
@@ -52,6 +61,12 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // `digits serve`: FlyingFox's socket layer (FlyingSocks: non-blocking sockets, an epoll
+        // pool, async accept, read and write) and swift-log for its request log. Only the socket
+        // layer is linked: FlyingFox's HTTP module imports all of Foundation, which would load
+        // Foundation, FoundationNetworking and ICU into every `digits` start (see the README).
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // Only for `swift package generate-documentation` (scripts/docs); nothing links it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -105,7 +120,10 @@ let package = Package(
         // Unit tests, one target per layer: each tests its layer, using the others through DigitsKit.
         + layers.map {
             .testTarget(
-                name: $0.name + "Tests", dependencies: [.target(name: $0.name), "DigitsKit", "DigitsTestSupport"])
+                name: $0.name + "Tests",
+                dependencies: [.target(name: $0.name), "DigitsKit", "DigitsTestSupport"]
+                    // The server's tests read its request log through a log handler of their own.
+                    + ($0.name == "DigitsServer" ? [.product(name: "Logging", package: "swift-log")] : []))
         }
         + [
             // The DocC articles' code, run on the fixtures and checked to match the articles.

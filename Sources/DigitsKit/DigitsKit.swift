@@ -8,6 +8,7 @@
 @_exported import DigitsModelFile
 @_exported import DigitsReading
 @_exported import DigitsReport
+@_exported import DigitsServer
 @_exported import DigitsTensor
 @_exported import DigitsTerminal
 @_exported import DigitsTraining

@@ -17,7 +17,8 @@ struct Digits: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Classify.self, Read.self, Train.self, Evaluate.self, Report.self, Download.self, Walkthrough.self,
+            Classify.self, Read.self, Serve.self, Train.self, Evaluate.self, Report.self, Download.self,
+            Walkthrough.self,
         ]
     )
 

@@ -92,7 +92,7 @@ import Testing
         let output = try CommandRunner.run(["classify", "--json", "Fixtures/digits"])
         #expect(output.status == 0)
         let files = try Self.records(output).compactMap { $0["file"] as? String }
-        #expect(files.count == 9)
+        #expect(files.count == 10)
         #expect(files == files.sorted())
         #expect(files.allSatisfy { $0.hasPrefix("Fixtures/digits/") && $0.hasSuffix(".png") })
     }

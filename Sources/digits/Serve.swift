@@ -1,0 +1,114 @@
+import ArgumentParser
+import DigitsKit
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `digits serve`: the draw-a-digit page and the classifier over HTTP.
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve a page to draw digits on, and the classifier as JSON over HTTP.",
+        discussion: """
+            Open the printed address in a browser: draw a digit with a mouse, finger or pen (or \
+            drop a PNG) and watch the probabilities, the 28×28 input and the hidden layers \
+            change as you draw. Tick "Whole number" to read a number written side by side.
+
+            The same over HTTP: POST /classify with a PNG body answers the JSON object of \
+            `classify --json` (add ?explain=1 for the normalised input and each hidden layer's \
+            outputs); POST /read answers the object of `read --json`; GET /model the model's \
+            shape and training history; GET /health. Each request is logged on standard error.
+
+            Safe by default: it listens on 127.0.0.1 only, unless --host says otherwise; request \
+            bodies over 8 MiB are refused (413) unread; a client that stays idle, or takes longer \
+            than --timeout to send a request, is disconnected. Ctrl-C or SIGTERM stops it.
+            """
+    )
+
+    @Option(
+        help: ArgumentHelp(
+            "The address to listen on: an IP address, or localhost. 0.0.0.0 opens it to other machines.",
+            valueName: "address"))
+    var host = "127.0.0.1"
+
+    @Option(help: ArgumentHelp("The TCP port (0: pick a free one, and print it).", valueName: "port"))
+    var port = 8080
+
+    @Option(
+        help: ArgumentHelp(
+            "Seconds a connection may stay idle, and a client may take to send one request.", valueName: "seconds"))
+    var timeout = 10.0
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(
+        help: ArgumentHelp(
+            "The MNIST folder whose test set GET /report evaluates the model on. (default: the folder `digits evaluate` would use, if it holds the test set; serve never downloads)",
+            valueName: "dir"))
+    var data: String?
+
+    mutating func validate() throws {
+        guard (0 ... 65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+        do {
+            try DigitServer.validate(host: host)
+        } catch {
+            throw ValidationError("--host: \(error).")
+        }
+        guard timeout.isFinite, timeout >= 0.1, timeout <= 3600 else {
+            throw ValidationError("--timeout must be between 0.1 and 3600 seconds.")
+        }
+    }
+
+    func run() throws {
+        let (source, modelFile) = try modelOptions.load()
+        var configuration = ServerConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.timeout = timeout
+        if !configuration.isLoopback {
+            printError(
+                "Warning: listening on \(host): other machines that can reach this one can use the server, "
+                    + "which has no authentication. Leave out --host to serve this machine only.")
+        }
+        let routes = ServerRoutes(
+            modelFile: modelFile, modelName: source.description,
+            reportProvider: try Self.report(of: modelFile, named: source.description, data: data))
+        let running: RunningServer
+        do {
+            running = try DigitServer(configuration: configuration, routes: routes).start()
+        } catch {
+            throw CommandFailure("cannot serve: \(error)" + (error.isAddressInUse ? "; pick another --port" : ""))
+        }
+        InterruptSignal.catchInterrupts()
+        print("Serving \(running.url) (model: \(source)). Press Ctrl-C to stop.")
+        fflush(nil)
+        running.runBlocking { InterruptSignal.received != nil }
+        printError("Stopped.")
+    }
+
+    /// What makes `GET /report`'s page, on its first request: `digits report`'s page for the
+    /// served model, with the test-set parts when the data folder holds the test set. A folder
+    /// named with --data or $DIGITS_DATA must hold it (checked now, before serving); a default
+    /// one may not, and then the page leaves those parts out.
+    static func report(of modelFile: ModelFile, named name: String, data: String?) throws
+        -> @Sendable () async throws -> [ServedFile]
+    {
+        let directory = MNISTDirectory.choose(explicit: data, environment: Environment.current)
+        let required = !directory.isDefault
+        if required { _ = try directory.checked(for: [.test]) }
+        return {
+            let testSet = required ? try directory.load(.test) : try? directory.checked(for: [.test]).load(.test)
+            let page = try ReportPage(
+                modelFile: modelFile, testSet: testSet,
+                settings: ReportSettings(modelName: name, dataName: testSet == nil ? nil : directory.path))
+            return page.files.map { ServedFile(name: $0.name, contentType: $0.contentType, bytes: $0.bytes) }
+        }
+    }
+}
+
+extension ServerError {
+    /// Whether the port is taken, so the remedy is another --port.
+    fileprivate var isAddressInUse: Bool {
+        if case .addressInUse = self { true } else { false }
+    }
+}
