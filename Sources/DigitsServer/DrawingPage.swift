@@ -145,8 +145,11 @@ enum DrawingPage {
         pad.addEventListener("pointercancel", endStroke);
 
         // Throttled: at most one request in flight, and at most one every 150 ms while drawing.
+        // The page is "waiting" from the first change not yet answered until its answer comes:
+        // an answer to an older drawing never reads as the answer to this one.
         function schedule(now) {
           dirty = true;
+          if (document.body.dataset.state !== "waiting") setState("waiting", "");
           if (timer !== null) { if (!now) return; clearTimeout(timer); }
           timer = setTimeout(() => { timer = null; send(); }, now ? 0 : 150);
         }
@@ -177,9 +180,9 @@ enum DrawingPage {
             const json = await answer.json();
             if (!answer.ok) throw new Error(json.error || answer.statusText);
             if (numberMode) showReading(json); else showClassification(json);
-            setState("answered", json.warning ? "Note: " + json.warning : "");
+            if (!dirty) setState("answered", json.warning ? "Note: " + json.warning : "");
           } catch (error) {
-            setState("error", "Error: " + error.message);
+            if (!dirty) setState("error", "Error: " + error.message);
           } finally {
             inFlight = false;
           }

@@ -46,7 +46,7 @@ import Glibc
 
     @Test(.enabled(if: canRun, "needs python3 with Selenium, chromium and chromedriver"))
     func drawingAOneAndAZeroOnThePageShowsThoseDigits() async throws {
-        if let missing {
+        if let missing = Self.missing {
             Issue.record("DIGITS_BROWSER_TESTS=required, but \(missing)")
             return
         }
