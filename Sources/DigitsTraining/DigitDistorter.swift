@@ -12,12 +12,12 @@ import Darwin
 /// thread; each thread brings its own `Workspace`, so distorting allocates nothing.
 ///
 /// The elastic field is Simard's — uniform noise in [−1, 1] smoothed with a Gaussian of σ
-/// pixels, times α — drawn in a cheaper but equivalent way: its covariance is K ⊗ K, where K is
-/// the Gaussian's autocorrelation along one axis, so the field is B·Z·Bᵀ with B the leading
+/// pixels, times α — drawn in a cheaper way with the same covariance. That covariance is K ⊗ K,
+/// K the Gaussian's autocorrelation along one axis, so the field is B·Z·Bᵀ with B the leading
 /// eigenvectors of K scaled by the square roots of their eigenvalues (enough of them to keep
-/// 99.99% of the variance: about 7 for σ = 5.5) and Z a small square of uniform noise of the
-/// same variance. That costs about 2·28²·7 multiplications per axis instead of a 28×28
-/// convolution with a 45-tap kernel.
+/// 99.999% of the variance: 8 for σ = 5.5) and Z a small square of uniform noise of the same
+/// variance (the field's values, sums of many such terms, are close to normal either way). That
+/// costs about 28²·8 multiplications per axis instead of a 28×28 convolution with a 45-tap kernel.
 public struct DigitDistorter: Sendable {
     /// The strengths drawn from.
     public let settings: Augmentation
