@@ -71,8 +71,15 @@ public struct MLP: Equatable, Sendable {
         for layer in layers {
             var next = layer.bias.storage.map { Double(abs($0)) }
             let m = layer.outputCount
-            for (i, bound) in bounds.enumerated() where bound > 0 {
-                for j in 0 ..< m { next[j] += Double(abs(layer.weight.storage[i * m + j])) * bound }
+            // Unchecked buffers, so the inner loop vectorises: every start of `digits` checks
+            // the built-in model this way.
+            layer.weight.storage.withUnsafeBufferPointer { weights in
+                next.withUnsafeMutableBufferPointer { next in
+                    for (i, bound) in bounds.enumerated() where bound > 0 {
+                        let row = weights.baseAddress! + i * m
+                        for j in 0 ..< m { next[j] += Double(abs(row[j])) * bound }
+                    }
+                }
             }
             if layer.activation == .sigmoid || layer.activation == .tanh {
                 next = next.map { min($0, 1) }
