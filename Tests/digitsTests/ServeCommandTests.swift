@@ -12,6 +12,17 @@ import Glibc
 final class ServeProcess: @unchecked Sendable {
     let process = Process()
     let standardError = Pipe()
+    /// What the server has written on standard error so far, collected as it arrives.
+    private let errors = Collected()
+
+    /// Bytes gathered from a pipe as they arrive, under a lock.
+    final class Collected: @unchecked Sendable {
+        private var bytes = Data()
+        private let lock = NSLock()
+
+        func append(_ more: Data) { lock.withLock { bytes += more } }
+        var text: String { lock.withLock { String(decoding: bytes, as: UTF8.self) } }
+    }
     /// The first line the server printed.
     let startLine: String
     /// The port in that line.
@@ -27,6 +38,15 @@ final class ServeProcess: @unchecked Sendable {
         process.standardOutput = out
         process.standardError = standardError
         process.standardInput = FileHandle.nullDevice
+        standardError.fileHandleForReading.readabilityHandler = { [errors] handle in
+            let more = handle.availableData
+            guard !more.isEmpty else {
+                // The end of the stream.
+                handle.readabilityHandler = nil
+                return
+            }
+            errors.append(more)
+        }
         try process.run()
         var line = Data()
         while !line.contains(0x0A) {
@@ -43,25 +63,33 @@ final class ServeProcess: @unchecked Sendable {
         self.port = port
     }
 
-    /// Sends `signal` and waits for the process to end; returns its status and how long it took.
+    /// Sends `signal` and waits for the process to end; returns its status and how long the
+    /// server took to stop: until it said "Stopped." (its connections closed, its socket shut),
+    /// or, if it never said so, until it ended. What comes after, the process's own exit, is
+    /// the runtime's; under AddressSanitizer that includes the leak check, which alone can take
+    /// seconds on a loaded machine.
     func stop(with signal: Int32) async throws -> (status: Int32, seconds: Double) {
         let start = Date()
         kill(process.processIdentifier, signal)
+        var stopped: Double?
         while process.isRunning && Date().timeIntervalSince(start) < 10 {
+            if stopped == nil, log.contains("Stopped.") { stopped = Date().timeIntervalSince(start) }
             try await Task.sleep(for: .milliseconds(10))
         }
-        let seconds = Date().timeIntervalSince(start)
+        let ended = Date().timeIntervalSince(start)
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()
         }
-        return (process.terminationStatus, seconds)
+        // Whatever the handler has not yet collected.
+        standardError.fileHandleForReading.readabilityHandler = nil
+        errors.append(standardError.fileHandleForReading.readDataToEndOfFile())
+        if stopped == nil, log.contains("Stopped.") { stopped = ended }
+        return (process.terminationStatus, stopped ?? ended)
     }
 
-    /// What the server wrote on standard error, once it has ended.
-    var log: String {
-        String(decoding: standardError.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    }
+    /// What the server has written on standard error so far (all of it, once it has ended).
+    var log: String { errors.text }
 }
 
 @Suite struct ServeCommandTests {
