@@ -1,5 +1,6 @@
 import ArgumentParser
 import DigitsKit
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -82,8 +83,16 @@ struct Serve: ParsableCommand {
         InterruptSignal.catchInterrupts()
         print("Serving \(running.url) (model: \(source)). Press Ctrl-C to stop.")
         fflush(nil)
-        running.runBlocking { InterruptSignal.received != nil }
-        printError("Stopped.")
+        // How long stopping takes, from the moment the signal is seen to the last connection closed.
+        let clock = ContinuousClock()
+        let signalled = Mutex<ContinuousClock.Instant?>(nil)
+        running.runBlocking {
+            guard InterruptSignal.received != nil else { return false }
+            signalled.withLock { if $0 == nil { $0 = clock.now } }
+            return true
+        }
+        let seconds = signalled.withLock { $0 }.map { (clock.now - $0).seconds } ?? 0
+        printError("Stopped in \(Format.fixed(seconds, decimals: 2)) s.")
     }
 
     /// What makes `GET /report`'s page, on its first request: `digits report`'s page for the
