@@ -5,6 +5,7 @@ import DigitsModel
 import DigitsModelFile
 import DigitsReading
 import DigitsTensor
+import Synchronization
 
 /// What the server answers to each request: the routes, each a thin step from the request to
 /// the library and from its answer to JSON. Pure apart from the report, which it makes once.
@@ -83,16 +84,22 @@ public struct ServerRoutes: Sendable {
         }
     }
 
-    /// Where pictures are decoded and classified: Dispatch's threads, one per core, rather than
-    /// the cooperative pool's. The connections' reads and writes run on that pool, so keeping
-    /// seconds of CPU work off it lets every connection's bytes move while the cores classify;
-    /// with the work on the pool, a few requests waited 100 times the median behind others.
-    static let work = DispatchQueue(label: "digits.serve.work", qos: .userInitiated, attributes: .concurrent)
+    /// Where pictures are decoded and classified: serial queues of their own, one per core, taken
+    /// in turn. The connections' reads and writes run on the cooperative pool, so keeping CPU work
+    /// off it lets every connection's bytes move while the cores classify (with the work on the
+    /// pool, a few requests waited 100 times the median). Serial queues get threads of their own
+    /// even when Dispatch's shared pool is busy or blocked, so the work never waits behind
+    /// unrelated blocking code in the same process.
+    static let workers: [DispatchQueue] = (0 ..< max(1, ThreadPool.processorCount)).map {
+        DispatchQueue(label: "digits.serve.work.\($0)", qos: .userInitiated)
+    }
+    static let nextWorker = Atomic<Int>(0)
 
-    /// `body`'s result, computed on `work`.
+    /// `body`'s result, computed on the next of `workers`.
     static func offPool<Result: Sendable>(_ body: @escaping @Sendable () -> Result) async -> Result {
-        await withCheckedContinuation { continuation in
-            work.async { continuation.resume(returning: body()) }
+        let turn = nextWorker.add(1, ordering: .relaxed).oldValue
+        return await withCheckedContinuation { continuation in
+            workers[turn % workers.count].async { continuation.resume(returning: body()) }
         }
     }
 
