@@ -7,11 +7,12 @@ import Synchronization
 /// The `digits serve` HTTP server: binds an address, then answers requests with `ServerRoutes`
 /// until told to stop.
 ///
-/// Connections are served concurrently on Swift's cooperative thread pool, which has a thread
-/// per core, so requests are classified on all cores; waiting for a slow client costs no thread
-/// (FlyingSocks suspends the task until epoll says the socket is ready). Every connection has a
-/// deadline (see `ServerConfiguration.timeout`), so idle and slow clients are closed and never
-/// hold up the others.
+/// Connections are served concurrently on the server's own threads, one per core
+/// (`ServerThreads`), and requests are classified on `ServerRoutes`' worker queues, so requests
+/// are classified on all cores; waiting for a slow client costs no thread (FlyingSocks suspends
+/// the task until epoll says the socket is ready). Every connection has a deadline (see
+/// `ServerConfiguration.timeout`), so idle and slow clients are closed and never hold up the
+/// others.
 public struct DigitServer: Sendable {
     /// The address, limits, log and report provider.
     public let configuration: ServerConfiguration
@@ -77,7 +78,14 @@ public struct DigitServer: Sendable {
         case .ip4(_, let bound)?, .ip6(_, let bound)?: port = Int(bound)
         default: break
         }
-        return RunningServer(listener: socket, port: port, configuration: configuration, routes: routes)
+        let threads: ServerThreads
+        do {
+            threads = try ServerThreads()
+        } catch {
+            try? socket.close()
+            throw error
+        }
+        return RunningServer(listener: socket, port: port, configuration: configuration, routes: routes, threads: threads)
     }
 }
 
@@ -91,6 +99,13 @@ public struct RunningServer: Sendable {
     public let configuration: ServerConfiguration
     /// What each request is answered.
     let routes: ServerRoutes
+    /// The threads its tasks run on.
+    let threads: ServerThreads
+
+    /// The executor whose threads serve requests. A task started with it as its preference
+    /// (`Task(executorPreference:)`) to call `run` does not wait for a thread of Swift's
+    /// cooperative pool even to begin.
+    public var executor: any TaskExecutor { threads }
 
     /// The page's address, e.g. `http://127.0.0.1:8080/` (IPv6 hosts in brackets).
     public var url: String {
@@ -105,6 +120,11 @@ public struct RunningServer: Sendable {
     /// is cancelled; then stops accepting, closes every connection (a request being answered
     /// is finished first) and the listening socket, and returns.
     public func run(until shouldStop: @escaping @Sendable () -> Bool = { false }) async {
+        await withTaskExecutorPreference(threads) { await serve(until: shouldStop) }
+    }
+
+    /// `run`'s work, on the server's threads.
+    private func serve(until shouldStop: @escaping @Sendable () -> Bool) async {
         let pool = SocketPool<ePoll>.ePoll(maxEvents: 64)
         do {
             try await pool.prepare()
@@ -131,7 +151,7 @@ public struct RunningServer: Sendable {
     /// thread until the server has stopped.
     public func runBlocking(until shouldStop: @escaping @Sendable () -> Bool) {
         let stopped = DispatchSemaphore(value: 0)
-        Task {
+        Task(executorPreference: threads) {
             await run(until: shouldStop)
             stopped.signal()
         }

@@ -12,6 +12,8 @@ public enum ServerError: Error, Equatable, Sendable, CustomStringConvertible {
     case permissionDenied(host: String, port: Int)
     /// Another failure of the system call named, with the system's text.
     case socket(call: String, reason: String)
+    /// The server's threads could not be started, with the system's text.
+    case threads(reason: String)
 
     /// What went wrong, for the user.
     public var description: String {
@@ -22,6 +24,7 @@ public enum ServerError: Error, Equatable, Sendable, CustomStringConvertible {
         case .addressNotAvailable(let host): "\(host) is not an address of this machine"
         case .permissionDenied(let host, let port): "no permission to listen on \(host) port \(port)"
         case .socket(let call, let reason): "\(call) failed: \(reason)"
+        case .threads(let reason): "the server's threads could not be started: \(reason)"
         }
     }
 }
