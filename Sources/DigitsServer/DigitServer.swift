@@ -85,7 +85,8 @@ public struct DigitServer: Sendable {
             try? socket.close()
             throw error
         }
-        return RunningServer(listener: socket, port: port, configuration: configuration, routes: routes, threads: threads)
+        return RunningServer(
+            listener: socket, port: port, configuration: configuration, routes: routes, threads: threads)
     }
 }
 
