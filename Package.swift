@@ -4,7 +4,7 @@ import PackageDescription
 // The library is split into one target per layer. Each target lists only the layers below it, so
 // an import that runs upward does not compile. From the bottom:
 //
-//   DigitsFileSystem    bounded reads, atomic writes, errno text
+//   DigitsFileSystem    bounded reads, atomic writes, errno text, files held in memory
 //   DigitsTensor        Matrix, random numbers, threads, and the only Swift code over CKernels
 //   DigitsTerminal      progress bars, status lines, tables, number formats
 //   DigitsData          gzip, IDX, MNIST data sets and batches        (FileSystem, Tensor)
@@ -19,7 +19,8 @@ import PackageDescription
 //   DigitsReport        a model's report page: HTML, SVG charts, PNGs (Training, ModelFile, Imaging, Data, Model,
 //                                                                      Tensor, Terminal, FileSystem)
 //   DigitsServer        HTTP: the draw-a-digit page and JSON answers  (Reading, Classifier, ModelFile, Imaging,
-//                                                                      Model, Tensor, FlyingSocks, Logging)
+//                                                                      Model, Tensor, FileSystem, FlyingSocks,
+//                                                                      Logging)
 //
 // `DigitsKit` re-exports them all, so `import DigitsKit` gives the whole public API.
 
@@ -48,7 +49,8 @@ let layers: [(name: String, dependencies: [Target.Dependency])] = [
         "DigitsServer",
         [
             "DigitsReading", "DigitsClassifier", "DigitsModelFile", "DigitsImaging", "DigitsModel", "DigitsTensor",
-            .product(name: "FlyingSocks", package: "FlyingFox"), .product(name: "Logging", package: "swift-log"),
+            "DigitsFileSystem", .product(name: "FlyingSocks", package: "FlyingFox"),
+            .product(name: "Logging", package: "swift-log"),
         ]
     ),
 ]

@@ -12,23 +12,6 @@ import DigitsModelFile
 import DigitsTensor
 import DigitsTraining
 
-/// One file of a report: a plain name (no folders), its media type and its bytes.
-public struct ReportFile: Equatable, Sendable {
-    /// The file's name, e.g. `index.html` or `weights.png`; the page refers to it by this name.
-    public var name: String
-    /// Its media type, e.g. `text/html; charset=utf-8` or `image/png`.
-    public var contentType: String
-    /// Its contents.
-    public var bytes: [UInt8]
-
-    /// A file from its parts.
-    public init(name: String, contentType: String, bytes: [UInt8]) {
-        self.name = name
-        self.contentType = contentType
-        self.bytes = bytes
-    }
-}
-
 /// A report on a model as a self-contained web page: `index.html` and the PNG pictures it shows,
 /// made in memory, to be written to a folder or served as they are.
 ///
@@ -40,7 +23,7 @@ public struct ReportFile: Equatable, Sendable {
 /// from a folder and works served under any path.
 public struct ReportPage: Sendable {
     /// The page first (`index.html`), then its pictures.
-    public var files: [ReportFile]
+    public var files: [MediaFile]
     /// The evaluation the page shows, or nil when no test set was given.
     public var evaluation: EvaluationReport?
     /// The wrong digits the page shows, most confident first.
@@ -71,12 +54,12 @@ public struct ReportPage: Sendable {
             throw ReportError.notAPictureModel(inputs: model.inputCount)
         }
 
-        var files: [ReportFile] = []
+        var files: [MediaFile] = []
         let layer = model.layers[0]
         // One file pixel per weight (the page enlarges it): a 256-unit layer is about 460×460.
         let tiles = WeightTiles(layer: layer, scale: 1, gap: 1)
         files.append(
-            ReportFile(
+            MediaFile(
                 name: Self.weightsName, contentType: "image/png",
                 bytes: try tiles.png())
         )
@@ -88,7 +71,7 @@ public struct ReportPage: Sendable {
                 WrongDigits.all(model, on: testSet, pool: pool), limit: settings.wrongDigitCount)
             for (rank, wrong) in wrongDigits.enumerated() {
                 files.append(
-                    ReportFile(
+                    MediaFile(
                         name: Self.wrongDigitName(rank: rank), contentType: "image/png",
                         bytes: try PNGEncoder.encode(
                             pixels: Array(testSet.pixels(ofImage: wrong.index)), width: MNISTDataSet.imageSide,
@@ -104,7 +87,7 @@ public struct ReportPage: Sendable {
             wrongDigits: wrongDigits, tiles: tiles
         ).render()
         files.insert(
-            ReportFile(name: Self.indexName, contentType: "text/html; charset=utf-8", bytes: Array(html.utf8)), at: 0)
+            MediaFile(name: Self.indexName, contentType: "text/html; charset=utf-8", bytes: Array(html.utf8)), at: 0)
         self.files = files
     }
 
@@ -116,7 +99,7 @@ public struct ReportPage: Sendable {
     }
 
     /// The file called `name`, if the report has one.
-    public func file(named name: String) -> ReportFile? {
+    public func file(named name: String) -> MediaFile? {
         files.first { $0.name == name }
     }
 

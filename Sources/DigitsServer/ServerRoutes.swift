@@ -1,5 +1,6 @@
 import Dispatch
 import DigitsClassifier
+import DigitsFileSystem
 import DigitsImaging
 import DigitsModel
 import DigitsModelFile
@@ -37,7 +38,7 @@ public struct ServerRoutes: Sendable {
     /// Routes serving `modelFile`, described as `modelName` (a path, or the built-in model's name).
     public init(
         modelFile: ModelFile, modelName: String,
-        reportProvider: (@Sendable () async throws -> [ServedFile])? = nil
+        reportProvider: (@Sendable () async throws -> [MediaFile])? = nil
     ) {
         classifier = DigitClassifier(model: modelFile.model)
         reader = NumberReader(model: modelFile.model)
@@ -152,7 +153,7 @@ public struct ServerRoutes: Sendable {
         }
         if path == "/report" { return HTTPResponse(status: 301, headers: [("Location", "/report/")]) }
         let name = String(path.dropFirst("/report/".count))
-        let files: [ServedFile]
+        let files: [MediaFile]
         do {
             files = try await report.files()
         } catch {
@@ -206,14 +207,14 @@ public struct ServerRoutes: Sendable {
 /// The report's files, made by the provider on the first request that needs them and kept; a
 /// failure is not kept, so a later request tries again.
 actor ReportCache {
-    private let provider: @Sendable () async throws -> [ServedFile]
-    private var made: Task<[ServedFile], any Error>?
+    private let provider: @Sendable () async throws -> [MediaFile]
+    private var made: Task<[MediaFile], any Error>?
 
-    init(provider: @escaping @Sendable () async throws -> [ServedFile]) {
+    init(provider: @escaping @Sendable () async throws -> [MediaFile]) {
         self.provider = provider
     }
 
-    func files() async throws -> [ServedFile] {
+    func files() async throws -> [MediaFile] {
         if let made { return try await made.value }
         let task = Task { try await provider() }
         made = task

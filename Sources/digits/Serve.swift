@@ -100,7 +100,7 @@ struct Serve: ParsableCommand {
     /// named with --data or $DIGITS_DATA must hold it (checked now, before serving); a default
     /// one may not, and then the page leaves those parts out.
     static func report(of modelFile: ModelFile, named name: String, data: String?) throws
-        -> @Sendable () async throws -> [ServedFile]
+        -> @Sendable () async throws -> [MediaFile]
     {
         let directory = MNISTDirectory.choose(explicit: data, environment: Environment.current)
         let required = !directory.isDefault
@@ -110,7 +110,7 @@ struct Serve: ParsableCommand {
             let page = try ReportPage(
                 modelFile: modelFile, testSet: testSet,
                 settings: ReportSettings(modelName: name, dataName: testSet == nil ? nil : directory.path))
-            return page.files.map { ServedFile(name: $0.name, contentType: $0.contentType, bytes: $0.bytes) }
+            return page.files
         }
     }
 }

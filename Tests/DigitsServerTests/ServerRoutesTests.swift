@@ -116,9 +116,9 @@ import Testing
         let routes = ServerRoutes(modelFile: Self.modelFile, modelName: "m") {
             calls.wrappingAdd(1, ordering: .relaxed)
             return [
-                ServedFile(
+                MediaFile(
                     name: "index.html", contentType: "text/html; charset=utf-8", bytes: Array("<h1>r</h1>".utf8)),
-                ServedFile(name: "loss.svg", contentType: "image/svg+xml", bytes: Array("<svg/>".utf8)),
+                MediaFile(name: "loss.svg", contentType: "image/svg+xml", bytes: Array("<svg/>".utf8)),
             ]
         }
         let redirect = await routes.respond(to: HTTPRequest(method: "GET", path: "/report"))
