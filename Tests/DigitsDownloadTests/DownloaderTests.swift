@@ -269,11 +269,9 @@ private struct FakeSet {
         #expect(DataSet.mnist.files.map(\.name) == MNISTFile.all.map(\.standardName))
     }
 
-    @Test func realMNISTFilesPassVerification() throws {
-        guard let directory = FullMNIST.directory else {
-            print("Full MNIST not found (set DIGITS_MNIST or place it at ../shared/mnist); skipping.")
-            return
-        }
+    @Test(.enabled(if: FullMNIST.isAvailable, "needs full MNIST in $DIGITS_MNIST or ../shared/mnist"))
+    func realMNISTFilesPassVerification() throws {
+        let directory = try #require(FullMNIST.directory)
         let checker = Downloader(dataSet: .mnist, directory: directory.path, mirrors: [])
         for file in DataSet.mnist.files {
             #expect(checker.validExistingPath(of: file) != nil, "\(file.name)")

@@ -34,10 +34,15 @@ public enum DataTestSupport {
 }
 
 /// Where the full MNIST set is, when this machine has it: `$DIGITS_MNIST`, else `../shared/mnist`
-/// beside the package checkout. Tests that need it are skipped when it is absent.
+/// beside the package checkout. Tests that need it are skipped when it is absent, or when
+/// `DIGITS_MNIST=none` turns them off (as `scripts/sanitize` does).
 public enum FullMNIST {
+    /// Whether `DIGITS_MNIST=none` turns the full-MNIST tests off.
+    static let isTurnedOff = ProcessInfo.processInfo.environment["DIGITS_MNIST"] == "none"
+
     /// The folder holding all four MNIST files, or nil when none of the candidates does.
     public static let directory: MNISTDirectory? = {
+        if isTurnedOff { return nil }
         let candidates = [
             ProcessInfo.processInfo.environment["DIGITS_MNIST"],
             DataTestSupport.packageRoot + "/../shared/mnist",
@@ -47,10 +52,12 @@ public enum FullMNIST {
             .first { $0.missingFiles().isEmpty }
     }()
 
-    /// Whether full MNIST is here; says so on standard output when it is not, so a skipped test
-    /// explains itself.
+    /// Whether full MNIST is here; says why not on standard output, so a skipped test explains
+    /// itself.
     public static var isAvailable: Bool {
-        if directory == nil {
+        if isTurnedOff {
+            print("Full-MNIST tests are turned off (DIGITS_MNIST=none); skipping its test.")
+        } else if directory == nil {
             print("Full MNIST not found (set DIGITS_MNIST or place it at ../shared/mnist); skipping its test.")
         }
         return directory != nil

@@ -7,11 +7,9 @@ import Testing
 /// by a download (from a mirror on 127.0.0.1 here), a folder somebody named never is, and
 /// `--no-download` or `DIGITS_OFFLINE=1` turn downloading off.
 @Suite(.serialized) struct AutomaticDownloadTests {
-    @Test func evaluateDownloadsMNISTIntoTheUserCacheThenUsesIt() throws {
-        guard let source = FullMNIST.directory else {
-            print("Full MNIST not found (set DIGITS_MNIST or place it at ../shared/mnist); skipping the download run.")
-            return
-        }
+    @Test(.enabled(if: FullMNIST.isAvailable, "needs full MNIST in $DIGITS_MNIST or ../shared/mnist"))
+    func evaluateDownloadsMNISTIntoTheUserCacheThenUsesIt() throws {
+        let source = try #require(FullMNIST.directory)
         let server = try TestHTTPServer.mnistMirror(of: source, under: "mnist")
         defer { server.stop() }
         let scratch = try ScratchFolder()

@@ -4,11 +4,9 @@ import DigitsKit
 import DigitsTestSupport
 
 @Suite(.serialized) struct DownloadCommandTests {
-    @Test func downloadsMNISTFromAMirrorThenFindsItInPlace() throws {
-        guard let source = FullMNIST.directory else {
-            print("Full MNIST not found (set DIGITS_MNIST or place it at ../shared/mnist); skipping the download run.")
-            return
-        }
+    @Test(.enabled(if: FullMNIST.isAvailable, "needs full MNIST in $DIGITS_MNIST or ../shared/mnist"))
+    func downloadsMNISTFromAMirrorThenFindsItInPlace() throws {
+        let source = try #require(FullMNIST.directory)
         let server = try TestHTTPServer.mnistMirror(of: source, under: "mnist")
         defer { server.stop() }
         let folder = try ScratchFolder()
