@@ -1,6 +1,4 @@
-import Dispatch
 import Glibc
-import Synchronization
 
 /// The threads a server's tasks run on: its own, not Swift's cooperative pool.
 ///
@@ -26,7 +24,6 @@ final class ServerThreads: TaskExecutor {
             let shared = shared
             let code = Self.startThread { shared.work(on: executor) }
             guard code == 0 else { throw .threads(reason: String(cString: strerror(code))) }
-            shared.threadCount += 1
         }
     }
 
@@ -43,43 +40,62 @@ final class ServerThreads: TaskExecutor {
         shared.add(UnownedJob(job))
     }
 
-    /// The queue of jobs and the signal that one is waiting.
+    /// The queue of jobs, guarded by a POSIX mutex, and the condition that one is waiting.
+    ///
+    /// POSIX primitives rather than `Mutex` and a semaphore: ThreadSanitizer follows them, so
+    /// it sees that a job added on one thread is run on another only after the handover.
     private final class Shared: @unchecked Sendable {
-        /// Jobs not yet taken, and the index of the first of them (taking one is O(1)).
-        private let queue = Mutex<(jobs: [UnownedJob], next: Int)>(([], 0))
-        /// Signalled once per job added, and once per thread to end it.
-        private let signal = DispatchSemaphore(value: 0)
-        /// How many threads were started; counted in `init`, before any job can arrive.
-        var threadCount = 0
+        private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        private let changed = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+        /// Jobs not yet taken, from `next` on (taking one is O(1)); guarded by `mutex`.
+        private var jobs: [UnownedJob] = []
+        private var next = 0
+        /// Whether the threads are to end once the queue is empty; guarded by `mutex`.
+        private var stopping = false
+
+        init() {
+            pthread_mutex_init(mutex, nil)
+            pthread_cond_init(changed, nil)
+        }
+
+        deinit {
+            pthread_cond_destroy(changed)
+            pthread_mutex_destroy(mutex)
+            changed.deallocate()
+            mutex.deallocate()
+        }
 
         func add(_ job: UnownedJob) {
-            queue.withLock { $0.jobs.append(job) }
-            signal.signal()
+            pthread_mutex_lock(mutex)
+            jobs.append(job)
+            pthread_mutex_unlock(mutex)
+            pthread_cond_signal(changed)
         }
 
         /// Lets every thread end once the jobs before this call have run.
         func stop() {
-            for _ in 0 ..< threadCount { signal.signal() }
+            pthread_mutex_lock(mutex)
+            stopping = true
+            pthread_mutex_unlock(mutex)
+            pthread_cond_broadcast(changed)
         }
 
-        /// A thread's life: take a job per signal; a signal with no job waiting means "end".
-        ///
-        /// Every `add` signals once and `stop` once per thread, so however the wake-ups are
-        /// shared out, each job runs once and each thread ends once.
+        /// A thread's life: run jobs as they come, in order, until told to stop and none is left.
         func work(on executor: UnownedTaskExecutor) {
             while true {
-                signal.wait()
-                let job: UnownedJob? = queue.withLock { queue in
-                    guard queue.next < queue.jobs.count else { return nil }
-                    let job = queue.jobs[queue.next]
-                    queue.next += 1
-                    if queue.next == queue.jobs.count {
-                        queue.jobs.removeAll(keepingCapacity: true)
-                        queue.next = 0
-                    }
-                    return job
+                pthread_mutex_lock(mutex)
+                while next == jobs.count && !stopping { pthread_cond_wait(changed, mutex) }
+                guard next < jobs.count else {
+                    pthread_mutex_unlock(mutex)
+                    return
                 }
-                guard let job else { return }
+                let job = jobs[next]
+                next += 1
+                if next == jobs.count {
+                    jobs.removeAll(keepingCapacity: true)
+                    next = 0
+                }
+                pthread_mutex_unlock(mutex)
                 job.runSynchronously(on: executor)
             }
         }
