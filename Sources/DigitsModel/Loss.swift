@@ -11,6 +11,10 @@ import DigitsTensor
 /// and the batch loss is the mean over examples. Cross-entropy is fused with the softmax: its
 /// gradient with respect to the logits is simply `(P − Y) / B`, and computing it through
 /// log-sum-exp keeps it finite for logits as large as ±1e4.
+///
+/// Training may smooth cross-entropy's target (label smoothing ε, Szegedy et al. 2016): the
+/// target becomes `Q = (1 − ε)·Y + ε/C`, the loss `logsumexp(Z) − Σ_c Q_c Z_c` and the gradient
+/// `(P − Q) / B`, so the network is never pushed towards probabilities of exactly 0 and 1.
 public enum Loss: String, CaseIterable, Sendable, Codable {
     /// Categorical cross-entropy on softmax probabilities (the default, and the right one for classification).
     case crossEntropy = "cross-entropy"
@@ -50,8 +54,10 @@ public enum Loss: String, CaseIterable, Sendable, Codable {
     ///
     /// The gradient is that of the loss *averaged over `batchSize` examples*: when `logits` is one
     /// shard of a batch, pass the whole batch's size so that the shards' gradients add up to the
-    /// batch's.
-    public func evaluate(logits: Matrix, labels: [Int], batchSize: Int, gradient: inout Matrix) -> Evaluation {
+    /// batch's. `labelSmoothing` is ε in [0, 1), for cross-entropy only (see the type's notes).
+    public func evaluate(
+        logits: Matrix, labels: [Int], batchSize: Int, labelSmoothing: Float = 0, gradient: inout Matrix
+    ) -> Evaluation {
         precondition(labels.count >= logits.rows, "need a label per row")
         gradient.resize(rows: logits.rows)
         return logits.storage.withUnsafeBufferPointer { z in
@@ -59,7 +65,7 @@ public enum Loss: String, CaseIterable, Sendable, Codable {
                 gradient.storage.withUnsafeMutableBufferPointer { g in
                     evaluate(
                         logits: z.baseAddress!, rows: logits.rows, classes: logits.columns, labels: y.baseAddress!,
-                        batchSize: batchSize, gradient: g.baseAddress)
+                        batchSize: batchSize, labelSmoothing: labelSmoothing, gradient: g.baseAddress)
                 }
             }
         }
@@ -69,9 +75,15 @@ public enum Loss: String, CaseIterable, Sendable, Codable {
     /// non-nil, a `rows × classes` gradient to fill. The training engine calls this form.
     public func evaluate(
         logits: UnsafePointer<Float>, rows: Int, classes: Int, labels: UnsafePointer<Int>,
-        batchSize: Int, gradient: UnsafeMutablePointer<Float>?
+        batchSize: Int, labelSmoothing: Float = 0, gradient: UnsafeMutablePointer<Float>?
     ) -> Evaluation {
+        precondition(
+            labelSmoothing == 0 || (self == .crossEntropy && (0 ..< 1).contains(labelSmoothing)),
+            "label smoothing is for cross-entropy, with ε in [0, 1)")
         let scale = 1 / Float(batchSize)
+        // The smoothed target: `other` for every class, `other + (1 − ε)` for the label.
+        let other = labelSmoothing / Float(classes)
+        let onLabel = 1 - labelSmoothing + other
         var lossSum = 0.0
         var correct = 0
         return withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * classes) { scratch in
@@ -84,9 +96,18 @@ public enum Loss: String, CaseIterable, Sendable, Codable {
                 let logSumExp = Softmax.probabilities(of: row, into: probabilities)
                 if Softmax.argmax(UnsafeBufferPointer(probabilities)) == label { correct += 1 }
                 switch self {
-                case .crossEntropy:
+                case .crossEntropy where labelSmoothing == 0:
                     lossSum += Double(logSumExp - row[label])
                     for c in 0 ..< classes { rowGradient[c] = (probabilities[c] - (c == label ? 1 : 0)) * scale }
+                case .crossEntropy:
+                    var targetDotLogits: Float = 0
+                    for c in 0 ..< classes {
+                        let target = c == label ? onLabel : other
+                        targetDotLogits += target * row[c]
+                        rowGradient[c] = (probabilities[c] - target) * scale
+                    }
+                    // Σ_c Q_c = 1, so this is −Σ_c Q_c log P_c.
+                    lossSum += Double(logSumExp - targetDotLogits)
                 case .meanSquaredError, .meanAbsoluteError:
                     // dL/dP first, then through the softmax Jacobian: dZ_c = P_c (g_c − Σ_k g_k P_k).
                     var exampleLoss = 0.0

@@ -128,13 +128,14 @@ struct ReportHTML {
                         + "shift \(a.shift) px, elastic α \(a.elasticAlpha) σ \(a.elasticSigma), stroke \(a.strokeWidth), "
                         + "blur \(a.blur), noise \(a.noise))"
                 } ?? ""
+            let smoothing = c.labelSmoothing.map { $0 > 0 ? " with label smoothing \($0)" : "" } ?? ""
             rows.append(
                 (
                     "Settings",
                     HTMLText.escape(
                         "\(summary!.epochs) epochs, batch \(c.batchSize), SGD learning rate \(c.learningRate) "
                             + "(\(schedule)\(warmup)), momentum \(c.momentum), weight decay \(c.weightDecay), "
-                            + "\(c.loss.rawValue) loss\(augmentation), seed \(c.seed), \(c.threads) threads")
+                            + "\(c.loss.rawValue) loss\(smoothing)\(augmentation), seed \(c.seed), \(c.threads) threads")
                 ))
         } else {
             rows.append(("Settings", notRecorded))

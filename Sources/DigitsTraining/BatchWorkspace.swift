@@ -117,7 +117,8 @@ final class BatchWorkspace {
 
     /// Forward from layer 1, the loss and backward down to layer 0's dL/dZ, for the rows `shard`.
     /// Layer 0's output must be complete for these rows. `batchSize` is the whole batch's size,
-    /// so that the shards' gradients sum to the gradient of the batch's mean loss.
+    /// so that the shards' gradients sum to the gradient of the batch's mean loss;
+    /// `labelSmoothing` is the loss's ε (0 for none).
     ///
     /// The calls, in order: `Dense.forward` for layers 1…; `Loss.evaluate` on the raw buffers,
     /// which writes dL/dA of the logits; then, from the last layer down, backward step 1
@@ -127,9 +128,9 @@ final class BatchWorkspace {
     /// `Dense.biasGradient`) are not run here: `TrainingEngine` forms dL/dW and dL/db afterwards
     /// from all rows at once, each thread for its own share of the parameters, and layer 0's
     /// dL/dI is never formed since nothing below needs it.
-    func forwardBackward(rows shard: Range<Int>, parameters: UnsafePointer<Float>, loss: Loss, batchSize: Int)
-        -> Loss.Evaluation
-    {
+    func forwardBackward(
+        rows shard: Range<Int>, parameters: UnsafePointer<Float>, loss: Loss, labelSmoothing: Float, batchSize: Int
+    ) -> Loss.Evaluation {
         guard !shard.isEmpty else { return Loss.Evaluation(lossSum: 0, correct: 0) }
         let layers = layout.layers
         func shape(_ l: Int) -> Dense.Shape {
@@ -151,7 +152,7 @@ final class BatchWorkspace {
         let evaluation = loss.evaluate(
             logits: rowsOf(output(last), width: classes), rows: shard.count,
             classes: classes, labels: labels.baseAddress! + shard.lowerBound,
-            batchSize: batchSize, gradient: rowsOf(outputGradient(last), width: classes))
+            batchSize: batchSize, labelSmoothing: labelSmoothing, gradient: rowsOf(outputGradient(last), width: classes))
         for l in stride(from: last, through: 0, by: -1) {
             let layer = layers[l]
             // dL/dZ = dL/dA ⊙ f'(Z), in place.

@@ -31,18 +31,21 @@ extension SGD {
     }
 
     /// One step on a batch of B examples against their labels: `inputs` is B×`model.inputCount`,
-    /// `labels` holds B class indices, and the gradient is that of `loss` averaged over the B
-    /// examples.
+    /// `labels` holds B class indices, and the gradient is that of `loss` (its target smoothed by
+    /// `labelSmoothing`, for cross-entropy) averaged over the B examples.
     ///
     /// - Returns: the batch's summed loss and correct predictions, measured before the update.
     @discardableResult
     public mutating func trainingStep(
-        _ model: inout MLP, inputs: Matrix, labels: [Int], loss: Loss, learningRate: Float
+        _ model: inout MLP, inputs: Matrix, labels: [Int], loss: Loss, labelSmoothing: Float = 0,
+        learningRate: Float
     ) -> Loss.Evaluation {
         var evaluation = Loss.Evaluation()
         trainingStep(&model, inputs: inputs, learningRate: learningRate) { logits in
             var gradient = Matrix(rows: logits.rows, columns: logits.columns)
-            evaluation = loss.evaluate(logits: logits, labels: labels, batchSize: logits.rows, gradient: &gradient)
+            evaluation = loss.evaluate(
+                logits: logits, labels: labels, batchSize: logits.rows, labelSmoothing: labelSmoothing,
+                gradient: &gradient)
             return gradient
         }
         return evaluation

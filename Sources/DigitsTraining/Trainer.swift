@@ -70,7 +70,7 @@ public struct Trainer {
         distorter = configuration.augmentation.map(DigitDistorter.init(settings:))
         engine = TrainingEngine(
             model: model, optimizer: optimizer, loss: configuration.loss,
-            threadCount: configuration.threads)
+            labelSmoothing: Float(configuration.labelSmoothing ?? 0), threadCount: configuration.threads)
         let stepsPerEpoch = (trainingSet.count + configuration.batchSize - 1) / configuration.batchSize
         schedule = LearningRateSchedule(
             peak: configuration.learningRate,

@@ -3,7 +3,7 @@ public struct ConfigurationProblem: Error, Equatable, CustomStringConvertible {
     /// The setting at fault.
     public enum Setting: String, Sendable, CaseIterable {
         case epochs, batchSize, learningRate, momentum, weightDecay, warmup, stepEvery, stepFactor, threads, hidden
-        case augmentation
+        case augmentation, labelSmoothing
 
         /// The setting in words, e.g. "batch size".
         public var name: String {
@@ -19,6 +19,7 @@ public struct ConfigurationProblem: Error, Equatable, CustomStringConvertible {
             case .threads: "threads"
             case .hidden: "hidden layers"
             case .augmentation: "augmentation"
+            case .labelSmoothing: "label smoothing"
             }
         }
     }
@@ -71,6 +72,10 @@ extension TrainingConfiguration {
             throw fail(.hidden, "sizes must be between 1 and 16384, at most 64 layers")
         }
         guard activation != .identity else { throw fail(.hidden, "layers need relu, sigmoid or tanh") }
+        if let labelSmoothing, labelSmoothing != 0 {
+            guard (0 ..< 1).contains(labelSmoothing) else { throw fail(.labelSmoothing, "must be in [0, 1)") }
+            guard loss == .crossEntropy else { throw fail(.labelSmoothing, "needs the cross-entropy loss") }
+        }
         if let strength = augmentation?.strengthOutOfBounds {
             throw fail(.augmentation, "\(strength.rawValue) must be \(strength.requirement)")
         }

@@ -24,6 +24,9 @@ public struct TrainingConfiguration: Equatable, Sendable, Codable {
     public var weightDecay = 0.0
     /// Linear warmup, in epochs (may be fractional).
     public var warmupEpochs = 0.5
+    /// Cross-entropy's label smoothing ε in [0, 1): the target puts 1 − ε on the label and
+    /// spreads ε over all classes. nil (as in runs that predate it) or 0 for none.
+    public var labelSmoothing: Double?
     /// The decay after warmup.
     public var decay: LearningRateSchedule.Decay = .cosine
     /// How training images are distorted on the fly, or nil to train on them as they are.

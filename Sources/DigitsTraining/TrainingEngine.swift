@@ -38,6 +38,8 @@ import DigitsTensor
 public final class TrainingEngine {
     /// The loss being minimised.
     public let loss: Loss
+    /// Cross-entropy's label smoothing ε (0 for none).
+    public let labelSmoothing: Float
     /// SGD momentum μ.
     public let momentum: Float
     /// L2 weight decay λ on weights.
@@ -51,9 +53,12 @@ public final class TrainingEngine {
     private let velocity: UnsafeMutableBufferPointer<Float>
     private var workspace: BatchWorkspace?
 
-    /// An engine that trains `model` with `optimizer`'s settings and state on `threadCount` threads.
-    public init(model: MLP, optimizer: SGD, loss: Loss, threadCount: Int) {
+    /// An engine that trains `model` with `optimizer`'s settings and state on `threadCount` threads,
+    /// minimising `loss` (with its target smoothed by `labelSmoothing`, cross-entropy only).
+    public init(model: MLP, optimizer: SGD, loss: Loss, labelSmoothing: Float = 0, threadCount: Int) {
+        precondition(labelSmoothing == 0 || loss == .crossEntropy, "label smoothing is for cross-entropy")
         self.loss = loss
+        self.labelSmoothing = labelSmoothing
         momentum = optimizer.momentum
         weightDecay = optimizer.weightDecay
         pool = ThreadPool(threadCount: threadCount)
@@ -110,6 +115,7 @@ public final class TrainingEngine {
         let workspace = reserve(rows: batch.count)
         workspace.rows = batch.count
         let (pool, layout, loss, batchSize) = (self.pool, self.layout, self.loss, batch.count)
+        let labelSmoothing = self.labelSmoothing
         let (parameters, velocity) = (self.parameters, self.velocity)
         let (momentum, weightDecay) = (self.momentum, self.weightDecay)
 
@@ -127,7 +133,7 @@ public final class TrainingEngine {
                 pool.barrier()
 
                 scratch.evaluation = workspace.forwardBackward(
-                    rows: shard, parameters: p, loss: loss, batchSize: batchSize)
+                    rows: shard, parameters: p, loss: loss, labelSmoothing: labelSmoothing, batchSize: batchSize)
                 pool.barrier()
 
                 // This thread's parameters: its panel of the first layer (all rows), and its rows of

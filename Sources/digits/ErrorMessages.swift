@@ -19,6 +19,7 @@ enum ErrorMessages {
         case .threads: "--threads"
         case .hidden: "--hidden"
         case .augmentation: "--augment-strengths"
+        case .labelSmoothing: "--label-smoothing"
         }
     }
 

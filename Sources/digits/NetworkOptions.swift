@@ -15,13 +15,23 @@ struct NetworkOptions: ParsableArguments, TrainingSettingsGroup {
     @Option(help: "Loss, computed on the softmax probabilities. (default: \(DefaultText.configuration.loss.rawValue))")
     var loss: Loss?
 
+    @Option(
+        help: ArgumentHelp(
+            "Cross-entropy's label smoothing ε in [0, 1): the target is 1 − ε on the label plus ε spread over all ten classes. The training loss shown is the smoothed one. (default: 0)",
+            valueName: "ε"))
+    var labelSmoothing: Double?
+
     var flagsGiven: [(flag: String, given: Bool)] {
-        [("--hidden", hidden != nil), ("--activation", activation != nil), ("--loss", loss != nil)]
+        [
+            ("--hidden", hidden != nil), ("--activation", activation != nil), ("--loss", loss != nil),
+            ("--label-smoothing", labelSmoothing != nil),
+        ]
     }
 
     func apply(to configuration: inout TrainingConfiguration) {
         if let hidden { configuration.hidden = hidden.sizes }
         if let activation { configuration.activation = activation }
         if let loss { configuration.loss = loss }
+        if let labelSmoothing { configuration.labelSmoothing = labelSmoothing }
     }
 }

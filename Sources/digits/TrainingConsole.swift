@@ -26,7 +26,8 @@ struct TrainingConsole {
             }
         let warmup = c.warmupEpochs > 0 ? "\(c.warmupEpochs) epochs warmup" : "no warmup"
         print(
-            "Training a \(architecture) MLP (\(c.activation.rawValue), \(c.loss.rawValue) loss) on "
+            "Training a \(architecture) MLP (\(c.activation.rawValue), \(c.loss.rawValue) loss"
+                + (c.labelSmoothing.map { $0 > 0 ? ", label smoothing \($0)" : "" } ?? "") + ") on "
                 + "\(Format.count(trainingSet.count)) images from \(dataPath); testing on \(Format.count(testSet.count))."
         )
         print(

@@ -76,6 +76,24 @@ import DigitsKit
         Self.expectClose(analytic, numeric, tolerance: 5e-3)
     }
 
+    @Test(arguments: [Float(0.1), 0.5])
+    func smoothedCrossEntropyGradientMatchesFiniteDifferences(labelSmoothing: Float) {
+        var generator = SplitMix64(seed: 12)
+        let logits = Self.randomMatrix(4, 10, &generator, scale: 2)
+        let labels = [3, 0, 9, 3]
+        func evaluate(_ z: Matrix, gradient: inout Matrix) -> Loss.Evaluation {
+            Loss.crossEntropy.evaluate(
+                logits: z, labels: labels, batchSize: 4, labelSmoothing: labelSmoothing, gradient: &gradient)
+        }
+        var analytic = Matrix(rows: 4, columns: 10)
+        _ = evaluate(logits, gradient: &analytic)
+        let numeric = Self.numericalGradient(of: logits, step: 1e-3) {
+            var unused = Matrix(rows: 4, columns: 10)
+            return evaluate($0, gradient: &unused).lossSum / 4
+        }
+        Self.expectClose(analytic, numeric, tolerance: 5e-3)
+    }
+
     @Test func wholeNetworkGradientMatchesFiniteDifferences() {
         var generator = SplitMix64(seed: 3)
         let model = MLP(inputCount: 6, hidden: [5, 4], outputCount: 10, activation: .tanh, generator: &generator)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import DigitsKit
 
@@ -21,6 +22,34 @@ import DigitsKit
         #expect(Softmax.argmax(p) == 4)
         let q = Softmax.probabilities(of: [0, 0])
         #expect(q == [0.5, 0.5])
+    }
+
+    /// Label smoothing is cross-entropy against the target (1 − ε)·one-hot + ε/10, computed here
+    /// by hand in Double from the softmax; with ε = 0 it is plain cross-entropy, bit for bit.
+    @Test func labelSmoothingIsCrossEntropyAgainstTheMixedTarget() {
+        let logits = Matrix([[2, -1, 0.5, 0, 3, 0, -2, 1, 0, 0.25], [0, 0, 0, 0, 0, 0, 0, 0, 0, 9]])
+        let labels = [4, 2]
+        let epsilon: Float = 0.1
+        var gradient = Matrix(rows: 2, columns: 10)
+        let smoothed = Loss.crossEntropy.evaluate(
+            logits: logits, labels: labels, batchSize: 2, labelSmoothing: epsilon, gradient: &gradient)
+        var expectedLoss = 0.0
+        for r in 0 ..< 2 {
+            let p = Softmax.probabilities(of: Array(logits.storage[r * 10 ..< r * 10 + 10]))
+            for c in 0 ..< 10 {
+                let target = (c == labels[r] ? 1 - Double(epsilon) : 0) + Double(epsilon) / 10
+                expectedLoss -= target * log(Double(p[c]))
+                #expect(abs(Double(gradient[r, c]) - (Double(p[c]) - target) / 2) < 1e-6, "row \(r), class \(c)")
+            }
+        }
+        #expect(abs(smoothed.lossSum - expectedLoss) < 1e-4)
+        #expect(smoothed.correct == 1)
+
+        var plainGradient = Matrix(rows: 2, columns: 10), zeroGradient = Matrix(rows: 2, columns: 10)
+        let plain = Loss.crossEntropy.evaluate(logits: logits, labels: labels, batchSize: 2, gradient: &plainGradient)
+        let zero = Loss.crossEntropy.evaluate(
+            logits: logits, labels: labels, batchSize: 2, labelSmoothing: 0, gradient: &zeroGradient)
+        #expect(zero == plain && zeroGradient == plainGradient)
     }
 
     @Test func crossEntropyOfUniformLogitsIsLogTen() {

@@ -11,6 +11,8 @@ import DigitsTestSupport
     func configuration(threads: Int = 2, augmented: Bool = false) -> TrainingConfiguration {
         var configuration = TrainingConfiguration()
         configuration.augmentation = augmented ? Augmentation() : nil
+        // The augmented runs smooth their labels too: both settings must come back from the file.
+        configuration.labelSmoothing = augmented ? 0.1 : nil
         configuration.hidden = [24, 12]
         configuration.epochs = 3
         configuration.batchSize = 32
@@ -28,8 +30,9 @@ import DigitsTestSupport
         return trainer
     }
 
-    /// Stops (epoch, batch), plain and with augmentation: a distorted image depends only on the
-    /// seed, the epoch and its index, so a resumed run distorts exactly as the first would have.
+    /// Stops (epoch, batch), plain and with augmentation (and label smoothing): a distorted image
+    /// depends only on the seed, the epoch and its index, so a resumed run distorts exactly as the
+    /// first would have.
     @Test(arguments: [
         (epoch: 2, batch: 5, augmented: false), (epoch: 1, batch: 1, augmented: false),
         (epoch: 3, batch: 13, augmented: false), (epoch: 2, batch: 0, augmented: false),

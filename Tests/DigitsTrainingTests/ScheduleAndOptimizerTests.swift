@@ -141,7 +141,9 @@ import DigitsKit
             (.weightDecay, { $0.weightDecay = -1 }), (.warmup, { $0.warmupEpochs = 1e308 }),
             (.stepEvery, { $0.decay = .step(everyEpochs: 0, factor: 0.5) }),
             (.stepFactor, { $0.decay = .step(everyEpochs: 1, factor: 2) }), (.threads, { $0.threads = 100_000 }),
-            (.hidden, { $0.hidden = [0] }),
+            (.hidden, { $0.hidden = [0] }), (.labelSmoothing, { $0.labelSmoothing = 1 }),
+            (.labelSmoothing, { $0.labelSmoothing = -0.1 }),
+            (.labelSmoothing, { ($0.labelSmoothing, $0.loss) = (0.1, .meanSquaredError) }),
         ]
         for (setting, edit) in cases {
             var configuration = TrainingConfiguration()

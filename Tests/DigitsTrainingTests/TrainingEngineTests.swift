@@ -10,7 +10,11 @@ import DigitsKit
         var threads: Int
         var batch: Int
         var hidden: [Int]
-        var testDescription: String { "\(threads) threads, batch \(batch), hidden \(hidden)" }
+        var labelSmoothing: Float = 0
+        var testDescription: String {
+            "\(threads) threads, batch \(batch), hidden \(hidden)"
+                + (labelSmoothing > 0 ? ", label smoothing \(labelSmoothing)" : "")
+        }
     }
 
     @Test(arguments: [
@@ -23,6 +27,9 @@ import DigitsKit
         Case(threads: 2, batch: 9, hidden: [40]),
         // No hidden layer: the split first layer is also the one the loss reads.
         Case(threads: 3, batch: 5, hidden: []),
+        // The smoothed target reaches every shard's gradient.
+        Case(threads: 1, batch: 10, hidden: [20, 12], labelSmoothing: 0.1),
+        Case(threads: 3, batch: 7, hidden: [20, 12], labelSmoothing: 0.2),
     ])
     func oneStepMatchesThePlainReference(_ c: Case) throws {
         var generator = SplitMix64(seed: 21)
@@ -34,7 +41,9 @@ import DigitsKit
         // As if after a first step, so the momentum buffers are not zero.
         optimizer.velocities[0].weight.fill(0.001)
 
-        let engine = TrainingEngine(model: model, optimizer: optimizer, loss: .crossEntropy, threadCount: c.threads)
+        let engine = TrainingEngine(
+            model: model, optimizer: optimizer, loss: .crossEntropy, labelSmoothing: c.labelSmoothing,
+            threadCount: c.threads)
         let fast = engine.step(batch: indices[...], of: data, learningRate: 0.1)
 
         // The reference: the plain step on the batch as one matrix (forward, loss, MLP.backward,
@@ -44,7 +53,7 @@ import DigitsKit
         var expected = model
         let reference = optimizer.trainingStep(
             &expected, inputs: inputs.inputs, labels: inputs.labels,
-            loss: .crossEntropy, learningRate: 0.1)
+            loss: .crossEntropy, labelSmoothing: c.labelSmoothing, learningRate: 0.1)
 
         #expect(fast.correct == reference.correct)
         #expect(abs(fast.lossSum - reference.lossSum) < 1e-4)

@@ -108,7 +108,8 @@ import Testing
         ["train", "--threads", "0"], ["train", "--augment-strengths", "rotate=500"],
         ["train", "--augment-strengths", "spin=3"], ["train", "--augment-strengths", "rotate"],
         ["train", "--no-augment", "--augment-strengths", "rotate=3"], ["train", "--augment", "--no-augment"],
-        ["train", "--resume", "x", "--no-augment"],
+        ["train", "--resume", "x", "--no-augment"], ["train", "--label-smoothing", "1"],
+        ["train", "--label-smoothing", "0.1", "--loss", "mse"], ["train", "--resume", "x", "--label-smoothing", "0.1"],
     ])
     func badFlagsExitWithTheUsageStatus(arguments: [String]) throws {
         let output = try CommandRunner.run(arguments)
