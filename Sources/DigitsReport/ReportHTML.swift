@@ -135,7 +135,8 @@ struct ReportHTML {
                     HTMLText.escape(
                         "\(summary!.epochs) epochs, batch \(c.batchSize), SGD learning rate \(c.learningRate) "
                             + "(\(schedule)\(warmup)), momentum \(c.momentum), weight decay \(c.weightDecay), "
-                            + "\(c.loss.rawValue) loss\(smoothing)\(augmentation), seed \(c.seed), \(c.threads) threads")
+                            + "\(c.loss.rawValue) loss\(smoothing)\(augmentation), "
+                            + "seed \(c.seed), \(c.threads) threads")
                 ))
         } else {
             rows.append(("Settings", notRecorded))

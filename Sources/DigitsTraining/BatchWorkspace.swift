@@ -152,7 +152,8 @@ final class BatchWorkspace {
         let evaluation = loss.evaluate(
             logits: rowsOf(output(last), width: classes), rows: shard.count,
             classes: classes, labels: labels.baseAddress! + shard.lowerBound,
-            batchSize: batchSize, labelSmoothing: labelSmoothing, gradient: rowsOf(outputGradient(last), width: classes))
+            batchSize: batchSize, labelSmoothing: labelSmoothing,
+            gradient: rowsOf(outputGradient(last), width: classes))
         for l in stride(from: last, through: 0, by: -1) {
             let layer = layers[l]
             // dL/dZ = dL/dA ⊙ f'(Z), in place.
