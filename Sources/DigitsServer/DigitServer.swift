@@ -8,9 +8,9 @@ import Synchronization
 /// until told to stop.
 ///
 /// Connections are served concurrently on the server's own threads, one per core
-/// (`ServerThreads`), and requests are classified on `ServerRoutes`' worker queues, so requests
-/// are classified on all cores; waiting for a slow client costs no thread (FlyingSocks suspends
-/// the task until epoll says the socket is ready). Every connection has a deadline (see
+/// (`ServerThreads`), and requests are classified on all cores by `ServerRoutes`' worker queues;
+/// waiting for a slow client costs no thread (FlyingSocks suspends the task until epoll says the
+/// socket is ready). Every connection has a deadline (see
 /// `ServerConfiguration.timeout`), so idle and slow clients are closed and never hold up the
 /// others.
 public struct DigitServer: Sendable {

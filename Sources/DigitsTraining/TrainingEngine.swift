@@ -56,7 +56,6 @@ public final class TrainingEngine {
     /// An engine that trains `model` with `optimizer`'s settings and state on `threadCount` threads,
     /// minimising `loss` (with its target smoothed by `labelSmoothing`, cross-entropy only).
     public init(model: MLP, optimizer: SGD, loss: Loss, labelSmoothing: Float = 0, threadCount: Int) {
-        precondition(labelSmoothing == 0 || loss == .crossEntropy, "label smoothing is for cross-entropy")
         self.loss = loss
         self.labelSmoothing = labelSmoothing
         momentum = optimizer.momentum
