@@ -85,9 +85,9 @@ CK_PORTABLE_TILES(2)
 CK_PORTABLE_TILES(3)
 CK_PORTABLE_TILES(4)
 
-static void sgd_update_portable(float *w, float *v, ptrdiff_t ldw, const float *g, ptrdiff_t ldg, int rows, int cols,
-                                float rate, float momentum, float decay) {
-    ck_sgd_rows(w, v, ldw, g, ldg, rows, cols, rate, momentum, decay);
+static void optimizer_update_portable(float *w, float *m, float *s, ptrdiff_t ldw, const float *g, ptrdiff_t ldg,
+                                      int rows, int cols, const ck_update *update) {
+    ck_update_rows(w, m, s, ldw, g, ldg, rows, cols, update);
 }
 
 static const ck_level ck_level_portable = {
@@ -108,7 +108,7 @@ static const ck_level ck_level_portable = {
     },
     .pack_rows = ck_pack_rows_portable,
     .pack_columns = ck_pack_columns_portable,
-    .sgd_update = sgd_update_portable,
+    .optimizer_update = optimizer_update_portable,
 };
 
 // MARK: - Driver

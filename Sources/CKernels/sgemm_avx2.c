@@ -238,9 +238,9 @@ static CK_TARGET void pack_columns(int kc, int cols, const float *src, ptrdiff_t
     }
 }
 
-static CK_TARGET void sgd_update(float *w, float *v, ptrdiff_t ldw, const float *g, ptrdiff_t ldg, int rows, int cols,
-                                 float rate, float momentum, float decay) {
-    ck_sgd_rows(w, v, ldw, g, ldg, rows, cols, rate, momentum, decay);
+static CK_TARGET void optimizer_update(float *w, float *m, float *s, ptrdiff_t ldw, const float *g, ptrdiff_t ldg,
+                                       int rows, int cols, const ck_update *update) {
+    ck_update_rows(w, m, s, ldw, g, ldg, rows, cols, update);
 }
 
 const ck_level ck_level_avx2 = {
@@ -270,7 +270,7 @@ const ck_level ck_level_avx2 = {
     },
     .pack_rows = pack_rows,
     .pack_columns = pack_columns,
-    .sgd_update = sgd_update,
+    .optimizer_update = optimizer_update,
 };
 
 #endif

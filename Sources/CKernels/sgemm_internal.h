@@ -3,6 +3,8 @@
 #ifndef CK_SGEMM_INTERNAL_H
 #define CK_SGEMM_INTERNAL_H
 
+#include "CKernelsElementwise.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -61,8 +63,8 @@ enum { CK_X_ROWS = 0, CK_X_COLUMNS = 1 };
 /// `kc` rows of `stride` floats, zero-filling columns `cols ..< stride`.
 typedef void (*ck_pack_fn)(int kc, int cols, const float *src, ptrdiff_t ld, float *panel, int stride);
 
-typedef void (*ck_sgd_fn)(float *w, float *v, ptrdiff_t ldw, const float *g, ptrdiff_t ldg, int rows, int cols,
-                          float rate, float momentum, float decay);
+typedef void (*ck_update_fn)(float *w, float *m, float *s, ptrdiff_t ldw, const float *g, ptrdiff_t ldg, int rows,
+                             int cols, const ck_update *update);
 
 /// One instruction-set level: its micro-kernels, packing routines and SGD update.
 typedef struct {
@@ -82,25 +84,58 @@ typedef struct {
     ck_pack_fn pack_rows;
     /// Packs Y[p][j] = src[j*ld + p] (the transpose of a row-major block).
     ck_pack_fn pack_columns;
-    /// `ck_sgd_update` compiled for this level: the same loop, wider vectors.
-    ck_sgd_fn sgd_update;
+    /// `ck_optimizer_update` compiled for this level: the same loops, wider vectors.
+    ck_update_fn optimizer_update;
 } ck_level;
 
 /// The level the products run at now (the CPU's best, or the one forced for tests).
 const ck_level *ck_current_level(void);
 
-/// The SGD update's loop, inlined into each level's `sgd_update` so that the compiler
-/// vectorises it for that level's instruction set. See `ck_sgd_update`.
-static inline __attribute__((always_inline)) void ck_sgd_rows(float *restrict w, float *restrict v, ptrdiff_t ldw,
-                                                              const float *restrict g, ptrdiff_t ldg, int rows,
-                                                              int cols, float rate, float momentum, float decay) {
+/// The optimiser's loops, inlined into each level's `optimizer_update` so that the compiler
+/// vectorises them for that level's instruction set. See `ck_optimizer_update`. The rule is
+/// chosen once per block, so each inner loop is a plain element-wise one.
+static inline __attribute__((always_inline)) void ck_update_rows(float *restrict w, float *restrict m,
+                                                                 float *restrict s, ptrdiff_t ldw,
+                                                                 const float *restrict g, ptrdiff_t ldg, int rows,
+                                                                 int cols, const ck_update *update) {
+    const float rate = update->rate, mu = update->momentum, decay = update->decay;
     for (int r = 0; r < rows; r++) {
-        float *restrict wr = w + r * ldw, *restrict vr = v + r * ldw;
+        float *restrict wr = w + r * ldw, *restrict mr = m + r * ldw;
         const float *restrict gr = g + r * ldg;
-        for (int j = 0; j < cols; j++) {
-            float vj = momentum * vr[j] + (gr[j] + decay * wr[j]);
-            vr[j] = vj;
-            wr[j] -= rate * vj;
+        switch (update->rule) {
+        case CK_RULE_MOMENTUM:
+            for (int j = 0; j < cols; j++) {
+                const float v = mu * mr[j] + (gr[j] + decay * wr[j]);
+                mr[j] = v;
+                wr[j] -= rate * v;
+            }
+            break;
+        case CK_RULE_NESTEROV:
+            for (int j = 0; j < cols; j++) {
+                const float d = gr[j] + decay * wr[j];
+                const float v = mu * mr[j] + d;
+                mr[j] = v;
+                wr[j] -= rate * (d + mu * v);
+            }
+            break;
+        case CK_RULE_ADAM:
+        case CK_RULE_ADAMW: {
+            float *restrict sr = s + r * ldw;
+            const float beta2 = update->beta2, epsilon = update->epsilon, step = update->step_size;
+            const float correction = update->inverse_root_correction;
+            const float coupled = update->rule == CK_RULE_ADAM ? decay : 0;
+            const float shrink = update->rule == CK_RULE_ADAMW ? 1 - rate * decay : 1;
+            for (int j = 0; j < cols; j++) {
+                const float d = gr[j] + coupled * wr[j];
+                const float first = mu * mr[j] + (1 - mu) * d;
+                const float second = beta2 * sr[j] + (1 - beta2) * (d * d);
+                mr[j] = first;
+                sr[j] = second;
+                // __builtin_elementwise_sqrt never sets errno, so the loop vectorises.
+                wr[j] = shrink * wr[j] - step * first / (__builtin_elementwise_sqrt(second) * correction + epsilon);
+            }
+            break;
+        }
         }
     }
 }

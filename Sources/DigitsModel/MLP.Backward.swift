@@ -12,7 +12,7 @@ extension MLP {
         /// the gradient it hands down are formed from.
         public var rawActivationGradients: [Matrix]
         /// dL/dW (n_l×m_l) and dL/db (1×m_l) of each layer, shaped like its parameters: what an
-        /// optimiser step (`SGD.step`) takes.
+        /// optimiser step (`Optimizer.step`) takes.
         public var gradients: [Dense.Gradients]
         /// dL/dI of each layer, B×n_l: dL/dZ · Wᵀ, handed down as the dL/dA of the layer below.
         /// The first layer's is the gradient with respect to the network's input.

@@ -133,8 +133,8 @@ struct ReportHTML {
                 (
                     "Settings",
                     HTMLText.escape(
-                        "\(summary!.epochs) epochs, batch \(c.batchSize), SGD learning rate \(c.learningRate) "
-                            + "(\(schedule)\(warmup)), momentum \(c.momentum), weight decay \(c.weightDecay), "
+                        "\(summary!.epochs) epochs, batch \(c.batchSize), \(c.optimizerSettings.method.name) learning rate "
+                            + "\(c.learningRate) (\(schedule)\(warmup)), \(c.optimizerSettings.summary), "
                             + "\(c.loss.rawValue) loss\(smoothing)\(augmentation), "
                             + "seed \(c.seed), \(c.threads) threads")
                 ))

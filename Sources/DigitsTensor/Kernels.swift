@@ -119,17 +119,20 @@ public enum Kernels {
         ck_bytes_to_unit_floats(source, destination, count)
     }
 
-    /// SGD with momentum over a `rows × columns` block of one parameter matrix, PyTorch's form:
-    /// `v = momentum·v + (g + decay·w)`, then `w −= rate·v`.
+    /// One optimiser step over a `rows × columns` block of one parameter matrix (see
+    /// `UpdateRule`): `weights` move, and their optimiser state — the first moments `moments`
+    /// (SGD's velocities) and, when the rule uses them, the second moments `squares` — is updated.
     ///
-    /// `w` and `v` share the row stride `stride`; the gradient has its own, `gradientStride`.
-    /// For a flat vector of n values pass 1 row of n columns.
-    public static func sgdUpdate(
-        weights w: UnsafeMutablePointer<Float>, velocities v: UnsafeMutablePointer<Float>, stride: Int,
-        gradient g: UnsafePointer<Float>, gradientStride: Int, rows: Int, columns: Int,
-        learningRate: Float, momentum: Float, weightDecay: Float
+    /// Weights and state share the row stride `stride`; the gradient has its own,
+    /// `gradientStride`. For a flat vector of n values pass 1 row of n columns.
+    public static func optimizerUpdate(
+        weights w: UnsafeMutablePointer<Float>, moments m: UnsafeMutablePointer<Float>,
+        squares s: UnsafeMutablePointer<Float>?, stride: Int, gradient g: UnsafePointer<Float>, gradientStride: Int,
+        rows: Int, columns: Int, rule: UpdateRule
     ) {
-        ck_sgd_update(w, v, stride, g, gradientStride, Int32(rows), Int32(columns), learningRate, momentum, weightDecay)
+        precondition(s != nil || !rule.usesSecondMoments, "Adam's rules need second moments")
+        var constants = rule.kernelConstants
+        ck_optimizer_update(w, m, s, stride, g, gradientStride, Int32(rows), Int32(columns), &constants)
     }
 
     /// Runs `body` with denormal floats treated as zero on the calling thread, then restores the

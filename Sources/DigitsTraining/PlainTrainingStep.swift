@@ -3,19 +3,19 @@ import DigitsTensor
 
 /// The training step written plainly, one whole-batch `Matrix` at a time: the forward pass
 /// (`MLP.forwardOutputs`), the gradient of the loss, the backward pass (`MLP.backward`, built on
-/// `Dense.backward` and `Dense.inputGradient`) and the update (`SGD.step`).
+/// `Dense.backward` and `Dense.inputGradient`) and the update (`Optimizer.step`).
 ///
 /// This is the math of a step with nothing else in the way: no threads, no flat parameter
 /// vector, no gradient formed and applied a block at a time. `TrainingEngine` computes the same
 /// step faster, and its tests use this one as their reference; the walkthrough runs the design
 /// notes' example through it.
-extension SGD {
+extension Optimizer {
     /// One step on a batch with the gradient dL/dA of the last layer's output supplied by
     /// `outputGradient`, which receives that output (B×outputCount) and returns dL/dA of the
     /// same shape. For the design notes' toy loss L = T − A it returns a matrix of −1s.
     ///
     /// `inputs` is B×`model.inputCount`, one example per row. The update uses the learning rate
-    /// η = `learningRate` and this optimiser's momentum, weight decay and velocities.
+    /// η = `learningRate` and this optimiser's settings and moments.
     ///
     /// - Returns: every layer's output A of the forward pass (before the update) and everything
     ///   the backward pass computed from them.

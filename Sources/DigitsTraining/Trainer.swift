@@ -31,9 +31,7 @@ public struct Trainer {
         let model = MLP(
             inputCount: MNISTDataSet.pixelsPerImage, hidden: configuration.hidden, outputCount: 10,
             activation: configuration.activation, generator: &generator)
-        let optimizer = SGD(
-            for: model, momentum: Float(configuration.momentum),
-            weightDecay: Float(configuration.weightDecay))
+        let optimizer = Optimizer(for: model, settings: configuration.optimizerSettings)
         self.init(
             configuration: configuration, model: model, optimizer: optimizer, history: [],
             position: EpochPosition(generator: generator), trainingSet: trainingSet, testSet: testSet)
@@ -49,17 +47,19 @@ public struct Trainer {
                 checkpointExamples: checkpoint.trainingExamples,
                 trainingExamples: trainingSet.count)
         }
-        var optimizer = SGD(
-            for: checkpoint.model, momentum: Float(checkpoint.configuration.momentum),
-            weightDecay: Float(checkpoint.configuration.weightDecay))
+        var optimizer = Optimizer(for: checkpoint.model, settings: checkpoint.configuration.optimizerSettings)
         optimizer.velocities = checkpoint.velocities
+        if let squares = checkpoint.squares { optimizer.squares = squares }
+        // Every batch is one step, so the steps taken follow from where the run stopped.
+        let stepsPerEpoch = Self.stepsPerEpoch(checkpoint.configuration, trainingSet: trainingSet)
+        optimizer.steps = checkpoint.epochsDone * stepsPerEpoch + checkpoint.position.batchesDone
         self.init(
             configuration: checkpoint.configuration, model: checkpoint.model, optimizer: optimizer,
             history: checkpoint.history, position: checkpoint.position, trainingSet: trainingSet, testSet: testSet)
     }
 
     private init(
-        configuration: TrainingConfiguration, model: MLP, optimizer: SGD, history: [EpochMetrics],
+        configuration: TrainingConfiguration, model: MLP, optimizer: Optimizer, history: [EpochMetrics],
         position: EpochPosition, trainingSet: MNISTDataSet, testSet: MNISTDataSet
     ) {
         self.configuration = configuration
@@ -71,12 +71,17 @@ public struct Trainer {
         engine = TrainingEngine(
             model: model, optimizer: optimizer, loss: configuration.loss,
             labelSmoothing: Float(configuration.labelSmoothing ?? 0), threadCount: configuration.threads)
-        let stepsPerEpoch = (trainingSet.count + configuration.batchSize - 1) / configuration.batchSize
+        let stepsPerEpoch = Self.stepsPerEpoch(configuration, trainingSet: trainingSet)
         schedule = LearningRateSchedule(
             peak: configuration.learningRate,
             warmupSteps: Int((configuration.warmupEpochs * Double(stepsPerEpoch)).rounded()),
             decay: configuration.decay, totalSteps: stepsPerEpoch * configuration.epochs,
             stepsPerEpoch: stepsPerEpoch)
+    }
+
+    /// Batches in an epoch of `trainingSet` (the last one may be partial).
+    private static func stepsPerEpoch(_ configuration: TrainingConfiguration, trainingSet: MNISTDataSet) -> Int {
+        (trainingSet.count + configuration.batchSize - 1) / configuration.batchSize
     }
 
     private static func check(_ configuration: TrainingConfiguration, trainingSet: MNISTDataSet) throws {
@@ -108,9 +113,11 @@ public struct Trainer {
     /// Everything needed to continue this run later, exactly.
     public func checkpoint() -> TrainingCheckpoint {
         let optimizer = engine.optimizer
-        return TrainingCheckpoint(
+        var checkpoint = TrainingCheckpoint(
             configuration: configuration, model: engine.model, velocities: optimizer.velocities,
             history: history, position: position, trainingExamples: trainingSet.count)
+        if optimizer.settings.method.usesSecondMoments { checkpoint.squares = optimizer.squares }
+        return checkpoint
     }
 
     /// Runs the epoch in progress (or the next one) to its end and returns its metrics (also

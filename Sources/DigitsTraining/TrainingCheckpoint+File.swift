@@ -23,17 +23,20 @@ extension TrainingCheckpoint {
     /// Writes the checkpoint atomically as `folder/checkpoint.safetensors`, creating `folder`
     /// if needed. A crash during the write leaves the previous checkpoint whole.
     ///
-    /// The file is laid out like a model file, plus the velocities as `velocity.N.weight` /
-    /// `velocity.N.bias` tensors and the run's state as JSON in the `checkpoint` metadata entry.
+    /// The file is laid out like a model file, plus the optimiser's first moments as
+    /// `velocity.N.weight` / `velocity.N.bias` tensors (Adam's second moments, when kept, as
+    /// `square.N.weight` / `square.N.bias`) and the run's state as JSON in the `checkpoint`
+    /// metadata entry.
     public func write(toFolder folder: String) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var file = try ModelFile(model: model, training: nil, history: history).safeTensors()
-        for (index, velocity) in velocities.enumerated() {
-            file.tensors["velocity.\(index).weight"] = try SafeTensor(
-                shape: [velocity.weight.rows, velocity.weight.columns], floats: velocity.weight.storage)
-            file.tensors["velocity.\(index).bias"] = try SafeTensor(
-                shape: [velocity.bias.columns],
-                floats: velocity.bias.storage)
+        for (prefix, moments) in [("velocity", velocities), ("square", squares ?? [])] {
+            for (index, moment) in moments.enumerated() {
+                file.tensors["\(prefix).\(index).weight"] = try SafeTensor(
+                    shape: [moment.weight.rows, moment.weight.columns], floats: moment.weight.storage)
+                file.tensors["\(prefix).\(index).bias"] = try SafeTensor(
+                    shape: [moment.bias.columns], floats: moment.bias.storage)
+            }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -56,22 +59,12 @@ extension TrainingCheckpoint {
         }
         // The model's own tensors are validated as a model file's are.
         var modelTensors = stored
-        modelTensors.tensors = stored.tensors.filter { !$0.key.hasPrefix("velocity.") }
+        modelTensors.tensors = stored.tensors.filter { !$0.key.hasPrefix("velocity.") && !$0.key.hasPrefix("square.") }
         let model = try ModelFile(modelTensors, file: path).model
-        var velocities: [Dense.Gradients] = []
-        for (index, layer) in model.layers.enumerated() {
-            guard let weight = stored.tensors["velocity.\(index).weight"]?.floats,
-                let bias = stored.tensors["velocity.\(index).bias"]?.floats,
-                weight.count == layer.weight.storage.count, bias.count == layer.bias.storage.count
-            else {
-                throw CheckpointError.invalid(
-                    file: path, problem: "velocity tensors for layer \(index) are missing or mis-shaped")
-            }
-            var velocity = Dense.Gradients(for: layer)
-            velocity.weight.storage = weight
-            velocity.bias.storage = bias
-            velocities.append(velocity)
-        }
+        let velocities = try Self.moments("velocity", of: model, in: stored, file: path)
+        let squares =
+            state.configuration.optimizerSettings.method.usesSecondMoments
+            ? try Self.moments("square", of: model, in: stored, file: path) : nil
         guard state.configuration.hidden == Array(model.layerSizes.dropFirst().dropLast()) else {
             throw CheckpointError.invalid(file: path, problem: "its configuration does not match its tensors")
         }
@@ -86,7 +79,28 @@ extension TrainingCheckpoint {
         self.init(
             configuration: state.configuration, model: model, velocities: velocities, history: state.history,
             position: state.position, trainingExamples: state.trainingExamples)
+        self.squares = squares
         origin = state.origin
+    }
+
+    /// The optimiser state stored as `prefix.N.weight` and `prefix.N.bias`, one pair per layer of
+    /// `model` and shaped like it.
+    private static func moments(
+        _ prefix: String, of model: MLP, in stored: SafeTensorsFile, file path: String
+    ) throws -> [Dense.Gradients] {
+        try model.layers.enumerated().map { index, layer in
+            guard let weight = stored.tensors["\(prefix).\(index).weight"]?.floats,
+                let bias = stored.tensors["\(prefix).\(index).bias"]?.floats,
+                weight.count == layer.weight.storage.count, bias.count == layer.bias.storage.count
+            else {
+                throw CheckpointError.invalid(
+                    file: path, problem: "\(prefix) tensors for layer \(index) are missing or mis-shaped")
+            }
+            var moment = Dense.Gradients(for: layer)
+            moment.weight.storage = weight
+            moment.bias.storage = bias
+            return moment
+        }
     }
 
     /// What makes a checkpoint's state (its configuration aside, which is validated first) one that

@@ -1,15 +1,17 @@
 import DigitsModel
 
 /// Everything needed to continue a training run exactly where it stopped: the weights, the
-/// optimiser's velocities, the metrics so far, and the position inside the current epoch
+/// optimiser's moments, the metrics so far, and the position inside the current epoch
 /// (the shuffling generator's state, the batches done, the running sums).
 public struct TrainingCheckpoint: Equatable, Sendable {
     /// The run's configuration (including seed and thread count).
     public var configuration: TrainingConfiguration
     /// The network's weights.
     public var model: MLP
-    /// SGD's momentum buffers, one per layer.
+    /// The optimiser's first moments (SGD's momentum buffers, Adam's m), one per layer.
     public var velocities: [Dense.Gradients]
+    /// Adam's second moments, one per layer; nil for the SGD methods.
+    public var squares: [Dense.Gradients]?
     /// Metrics of the finished epochs.
     public var history: [EpochMetrics]
     /// Where the epoch in progress stands.

@@ -18,9 +18,11 @@ public struct TrainingConfiguration: Equatable, Sendable, Codable {
     public var batchSize = 64
     /// The peak learning rate (reached after warmup).
     public var learningRate = 0.1
-    /// SGD momentum.
+    /// The optimiser's update rule; nil (as in runs that predate the choice) means SGD.
+    public var optimizer: Optimizer.Method?
+    /// Momentum μ for SGD and Nesterov; β1 for Adam.
     public var momentum = 0.9
-    /// L2 weight decay on weights.
+    /// Weight decay on weights: L2 regularisation for SGD, Nesterov and Adam, decoupled for AdamW.
     public var weightDecay = 0.0
     /// Linear warmup, in epochs (may be fractional).
     public var warmupEpochs = 0.5
@@ -38,4 +40,10 @@ public struct TrainingConfiguration: Equatable, Sendable, Codable {
 
     /// The default configuration.
     public init() {}
+
+    /// The optimiser these settings describe.
+    public var optimizerSettings: Optimizer.Settings {
+        Optimizer.Settings(
+            method: optimizer ?? .sgd, momentum: Float(momentum), weightDecay: Float(weightDecay))
+    }
 }

@@ -6,7 +6,7 @@ import DigitsTensor
 /// per step.
 ///
 /// The network's parameters live in one flat vector (see `ParameterLayout`), as do the
-/// optimiser's velocities; the batch's activations live in one `BatchWorkspace`. A step is one
+/// optimiser's moments; the batch's activations live in one `BatchWorkspace`. A step is one
 /// run of the thread pool, and every thread owns the same share of the work in every step:
 ///
 /// 1. each thread loads its shard (a contiguous range of the batch's rows) — barrier;
@@ -18,11 +18,11 @@ import DigitsTensor
 /// 4. each thread forms the gradient of its own parameters from all rows at once — its columns
 ///    of the first layer's W and b, its rows of every later W and its columns of every later b
 ///    — a block of rows at a time (`Dense.weightGradient`, `Dense.biasGradient`), and applies the
-///    SGD update to the block while it is still in cache (`SGD.update` on raw buffers).
+///    optimiser's update to the block while it is still in cache (`Kernels.optimizerUpdate`).
 ///    Gradients never make a round trip through memory.
 ///
-/// The step computes what the plain `SGD.trainingStep` computes on the whole batch as matrices
-/// — forward, loss, `MLP.backward`, `SGD.step` — with the same kernels; only the order of some
+/// The step computes what the plain `Optimizer.trainingStep` computes on the whole batch as
+/// matrices — forward, loss, `MLP.backward`, `Optimizer.step` — with the same kernels; only the order of some
 /// float sums differs (the loss is summed shard by shard), and the tests hold it to that step.
 ///
 /// The first layer is split by columns because it holds almost all the weights (784 inputs):
@@ -40,10 +40,10 @@ public final class TrainingEngine {
     public let loss: Loss
     /// Cross-entropy's label smoothing ε (0 for none).
     public let labelSmoothing: Float
-    /// SGD momentum μ.
-    public let momentum: Float
-    /// L2 weight decay λ on weights.
-    public let weightDecay: Float
+    /// The optimiser's method and settings.
+    public let optimizerSettings: Optimizer.Settings
+    /// Optimisation steps taken, by this engine and before it (Adam's bias correction needs it).
+    public private(set) var steps: Int
     /// Threads per step.
     public var threadCount: Int { pool.threadCount }
 
@@ -51,26 +51,36 @@ public final class TrainingEngine {
     private let layout: ParameterLayout
     private let parameters: UnsafeMutableBufferPointer<Float>
     private let velocity: UnsafeMutableBufferPointer<Float>
+    /// Adam's second moments; nil for the SGD methods.
+    private let squares: UnsafeMutableBufferPointer<Float>?
     private var workspace: BatchWorkspace?
 
     /// An engine that trains `model` with `optimizer`'s settings and state on `threadCount` threads,
     /// minimising `loss` (with its target smoothed by `labelSmoothing`, cross-entropy only).
-    public init(model: MLP, optimizer: SGD, loss: Loss, labelSmoothing: Float = 0, threadCount: Int) {
+    public init(model: MLP, optimizer: Optimizer, loss: Loss, labelSmoothing: Float = 0, threadCount: Int) {
         self.loss = loss
         self.labelSmoothing = labelSmoothing
-        momentum = optimizer.momentum
-        weightDecay = optimizer.weightDecay
+        optimizerSettings = optimizer.settings
+        steps = optimizer.steps
         pool = ThreadPool(threadCount: threadCount)
         layout = ParameterLayout(model: model, firstLayerPanels: pool.threadCount)
         parameters = .allocateCacheAligned(count: layout.count)
         velocity = .allocateCacheAligned(count: layout.count)
         layout.flatten(model.layers.map { ($0.weight, $0.bias) }, into: parameters)
         layout.flatten(optimizer.velocities.map { ($0.weight, $0.bias) }, into: velocity)
+        if optimizer.settings.method.usesSecondMoments {
+            let squares = UnsafeMutableBufferPointer<Float>.allocateCacheAligned(count: layout.count)
+            layout.flatten(optimizer.squares.map { ($0.weight, $0.bias) }, into: squares)
+            self.squares = squares
+        } else {
+            squares = nil
+        }
     }
 
     deinit {
         parameters.deallocateCacheAligned()
         velocity.deallocateCacheAligned()
+        squares?.deallocateCacheAligned()
     }
 
     /// The network as trained so far (a copy).
@@ -81,14 +91,21 @@ public final class TrainingEngine {
             })
     }
 
-    /// The optimiser's settings and state — its velocities — as they are now (a copy).
-    public var optimizer: SGD {
-        var sgd = SGD(for: model, momentum: momentum, weightDecay: weightDecay)
+    /// The optimiser's settings and state — its moments and step count — as they are now (a copy).
+    public var optimizer: Optimizer {
+        var optimizer = Optimizer(for: model, settings: optimizerSettings)
+        optimizer.steps = steps
         for (l, values) in layout.unflatten(velocity).enumerated() {
-            sgd.velocities[l].weight = values.weight
-            sgd.velocities[l].bias = values.bias
+            optimizer.velocities[l].weight = values.weight
+            optimizer.velocities[l].bias = values.bias
         }
-        return sgd
+        if let squares {
+            for (l, values) in layout.unflatten(squares).enumerated() {
+                optimizer.squares[l].weight = values.weight
+                optimizer.squares[l].bias = values.bias
+            }
+        }
+        return optimizer
     }
 
     /// Makes sure the workspace has room for a batch of `rows` examples.
@@ -115,8 +132,12 @@ public final class TrainingEngine {
         workspace.rows = batch.count
         let (pool, layout, loss, batchSize) = (self.pool, self.layout, self.loss, batch.count)
         let labelSmoothing = self.labelSmoothing
-        let (parameters, velocity) = (self.parameters, self.velocity)
-        let (momentum, weightDecay) = (self.momentum, self.weightDecay)
+        let (parameters, velocity, squares) = (self.parameters, self.velocity, self.squares)
+        steps += 1
+        let rules = (
+            weights: optimizerSettings.rule(learningRate: learningRate, step: steps, decayed: true),
+            biases: optimizerSettings.rule(learningRate: learningRate, step: steps, decayed: false)
+        )
 
         pool.run { t in
             Kernels.withDenormalsFlushed {
@@ -140,14 +161,12 @@ public final class TrainingEngine {
                 Self.update(
                     layer: 0, panel: t, rows: 0 ..< layout.layers[0].inputs,
                     biasColumns: layout.layers[0].panels[t], workspace: workspace, scratch: scratch,
-                    parameters: parameters, velocity: velocity, learningRate: learningRate,
-                    momentum: momentum, weightDecay: weightDecay)
+                    state: (parameters, velocity, squares), rules: rules)
                 for (l, layer) in layout.layers.enumerated().dropFirst() {
                     Self.update(
                         layer: l, panel: 0, rows: ThreadPool.share(of: layer.inputs, part: t, parts: threads),
                         biasColumns: ThreadPool.share(of: layer.outputs, part: t, parts: threads),
-                        workspace: workspace, scratch: scratch, parameters: parameters, velocity: velocity,
-                        learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
+                        workspace: workspace, scratch: scratch, state: (parameters, velocity, squares), rules: rules)
                 }
             }
         }
@@ -159,12 +178,12 @@ public final class TrainingEngine {
     /// Forms dL/dW for rows `rows` of panel `panel` of layer `l`'s weights (`Dense.weightGradient`,
     /// `BatchWorkspace.gradientBlockRows` rows at a time into the thread's scratch block), and
     /// dL/db for `biasColumns` of its bias (`Dense.biasGradient`), from every row of the batch,
-    /// and applies the SGD update to each block (`SGD.update`; biases without weight decay).
+    /// and applies the optimiser's update to each block (`Kernels.optimizerUpdate`; biases
+    /// without weight decay) to the parameters and their moments in `state`.
     /// Called by one thread for its own share, after the backward pass of every shard.
     private static func update(
         layer l: Int, panel: Int, rows: Range<Int>, biasColumns: Range<Int>, workspace: BatchWorkspace,
-        scratch: BatchWorkspace.ThreadScratch, parameters: UnsafeMutableBufferPointer<Float>,
-        velocity: UnsafeMutableBufferPointer<Float>, learningRate: Float, momentum: Float, weightDecay: Float
+        scratch: BatchWorkspace.ThreadScratch, state: FlatState, rules: (weights: UpdateRule, biases: UpdateRule)
     ) {
         let layer = workspace.layout.layers[l]
         let (n, m, batchRows) = (layer.inputs, layer.outputs, workspace.rows)
@@ -183,10 +202,10 @@ public final class TrainingEngine {
                     into: block, stride: width)
                 // The panel's rows are `width` floats apart, so these rows are one contiguous stretch.
                 let offset = layer.panelStart(panel) + row * width
-                SGD.update(
-                    parameters: parameters.baseAddress! + offset, velocity: velocity.baseAddress! + offset,
-                    stride: width, gradient: block, gradientStride: width, rows: count, columns: width,
-                    learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
+                Kernels.optimizerUpdate(
+                    weights: state.parameters.baseAddress! + offset, moments: state.velocity.baseAddress! + offset,
+                    squares: state.squares.map { $0.baseAddress! + offset }, stride: width, gradient: block,
+                    gradientStride: width, rows: count, columns: width, rule: rules.weights)
                 row += count
             }
         }
@@ -197,11 +216,18 @@ public final class TrainingEngine {
             outputGradient: outputGradient + biasColumns.lowerBound, outputGradientStride: m,
             into: scratch.biasGradient.baseAddress!)
         let offset = layer.bias.lowerBound + biasColumns.lowerBound
-        SGD.update(
-            parameters: parameters.baseAddress! + offset, velocity: velocity.baseAddress! + offset, stride: 0,
+        Kernels.optimizerUpdate(
+            weights: state.parameters.baseAddress! + offset, moments: state.velocity.baseAddress! + offset,
+            squares: state.squares.map { $0.baseAddress! + offset }, stride: 0,
             gradient: scratch.biasGradient.baseAddress!, gradientStride: 0, rows: 1, columns: biasColumns.count,
-            learningRate: learningRate, momentum: momentum, weightDecay: 0)
+            rule: rules.biases)
     }
+
+    /// The flat parameter vector and the optimiser's moments laid out like it.
+    private typealias FlatState = (
+        parameters: UnsafeMutableBufferPointer<Float>, velocity: UnsafeMutableBufferPointer<Float>,
+        squares: UnsafeMutableBufferPointer<Float>?
+    )
 
     /// Evaluates the model on every example of `data`.
     public func evaluate(on data: MNISTDataSet) -> EvaluationReport {

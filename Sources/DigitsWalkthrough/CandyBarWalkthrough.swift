@@ -7,9 +7,9 @@ import DigitsTraining
 /// A two-layer network prices a candy bar from the coins paid for it, `[quarters, nickels] =
 /// [5, 6]`. The walkthrough runs one plain training step — the forward pass, the backward pass
 /// with the notes' toy loss `L = T − A`, and one SGD update — and records every value with its
-/// shape, so a learner can follow the math through the real code: `SGD.trainingStep`, which runs
+/// shape, so a learner can follow the math through the real code: `Optimizer.trainingStep`, which runs
 /// `MLP.forwardOutputs`, `MLP.backward` (each layer's `Dense.backward` and `Dense.inputGradient`)
-/// and `SGD.step`. The raw activations Z, which the backward pass does not keep, come from
+/// and `Optimizer.step`. The raw activations Z, which the backward pass does not keep, come from
 /// `Dense.rawActivation`.
 public struct CandyBarWalkthrough {
     /// The first layer: 2 inputs → 2 neurons, ReLU.
@@ -30,7 +30,7 @@ public struct CandyBarWalkthrough {
         // backward through both layers, then SGD. Everything printed is what it computed
         // (the raw activations Z, which the backward pass does not keep, aside).
         var model = MLP(layers: [layer1, layer2])
-        var optimizer = SGD(for: model, momentum: 0)
+        var optimizer = Optimizer(for: model, momentum: 0)
         let step = optimizer.trainingStep(&model, inputs: input, learningRate: learningRate) { a2 in
             Matrix(rows: a2.rows, columns: a2.columns, repeating: -1)  // L = T − A, so dL/dA = −1
         }

@@ -31,9 +31,8 @@ struct TrainingConsole {
                 + "\(Format.count(trainingSet.count)) images from \(dataPath); testing on \(Format.count(testSet.count))."
         )
         print(
-            "SGD: learning rate \(c.learningRate) (\(warmup), \(decay)), momentum \(c.momentum)"
-                + (c.weightDecay > 0 ? ", weight decay \(c.weightDecay)" : "")
-                + "; batch \(c.batchSize) (\(trainer.batchesPerEpoch) steps/epoch); seed \(c.seed); "
+            "\(c.optimizerSettings.method.name): learning rate \(c.learningRate) (\(warmup), \(decay)), "
+                + "\(c.optimizerSettings.summary); batch \(c.batchSize) (\(trainer.batchesPerEpoch) steps/epoch); seed \(c.seed); "
                 + "\(c.threads) thread\(c.threads == 1 ? "" : "s").")
         print(
             "Augmentation: "

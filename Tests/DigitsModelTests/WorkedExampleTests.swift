@@ -37,7 +37,7 @@ import DigitsKit
         let a2 = layer2.forward(a1)
         let second = layer2.backward(input: a1, output: a2, outputGradient: Matrix([[-1]]))
         let first = layer1.backward(input: input, output: a1, outputGradient: second.input)
-        var optimizer = SGD(for: model, momentum: 0)
+        var optimizer = Optimizer(for: model, momentum: 0)
         var g1 = Dense.Gradients(for: layer1), g2 = Dense.Gradients(for: layer2)
         (g1.weight, g1.bias) = (first.weight, first.bias)
         (g2.weight, g2.bias) = (second.weight, second.bias)

@@ -8,8 +8,12 @@ import DigitsTestSupport
     let train = syntheticDataSet(count: 420, seed: 1)
     let test = syntheticDataSet(count: 60, seed: 2)
 
-    func configuration(threads: Int = 2, augmented: Bool = false) -> TrainingConfiguration {
+    func configuration(
+        threads: Int = 2, augmented: Bool = false, optimizer: Optimizer.Method = .sgd
+    ) -> TrainingConfiguration {
         var configuration = TrainingConfiguration()
+        configuration.optimizer = optimizer
+        configuration.learningRate = optimizer.usesSecondMoments ? 0.003 : 0.1
         configuration.augmentation = augmented ? Augmentation() : nil
         // The augmented runs smooth their labels too: both settings must come back from the file.
         configuration.labelSmoothing = augmented ? 0.1 : nil
@@ -23,26 +27,36 @@ import DigitsTestSupport
         return configuration
     }
 
-    func uninterrupted(threads: Int = 2, augmented: Bool = false) throws -> Trainer {
+    func uninterrupted(
+        threads: Int = 2, augmented: Bool = false, optimizer: Optimizer.Method = .sgd
+    ) throws -> Trainer {
         var trainer = try Trainer(
-            configuration: configuration(threads: threads, augmented: augmented), trainingSet: train, testSet: test)
+            configuration: configuration(threads: threads, augmented: augmented, optimizer: optimizer),
+            trainingSet: train, testSet: test)
         while !trainer.isFinished { try trainer.runEpoch() }
         return trainer
     }
 
-    /// Stops (epoch, batch), plain and with augmentation (and label smoothing): a distorted image
-    /// depends only on the seed, the epoch and its index, so a resumed run distorts exactly as the
-    /// first would have.
+    /// Stops (epoch, batch), plain and with augmentation (and label smoothing), with each update
+    /// rule: a distorted image depends only on the seed, the epoch and its index, so a resumed run
+    /// distorts exactly as the first would have, and Adam's moments and step count come back.
     @Test(arguments: [
-        (epoch: 2, batch: 5, augmented: false), (epoch: 1, batch: 1, augmented: false),
-        (epoch: 3, batch: 13, augmented: false), (epoch: 2, batch: 0, augmented: false),
-        (epoch: 2, batch: 5, augmented: true), (epoch: 3, batch: 1, augmented: true),
+        (epoch: 2, batch: 5, augmented: false, optimizer: Optimizer.Method.sgd),
+        (epoch: 1, batch: 1, augmented: false, optimizer: .sgd),
+        (epoch: 3, batch: 13, augmented: false, optimizer: .adam),
+        (epoch: 2, batch: 0, augmented: false, optimizer: .nesterov),
+        (epoch: 2, batch: 5, augmented: true, optimizer: .adamW),
+        (epoch: 3, batch: 1, augmented: true, optimizer: .sgd),
+        (epoch: 1, batch: 7, augmented: true, optimizer: .adam),
     ])
-    func resumingMidRunGivesABitIdenticalModel(stop: (epoch: Int, batch: Int, augmented: Bool)) throws {
-        let reference = try uninterrupted(augmented: stop.augmented)
+    func resumingMidRunGivesABitIdenticalModel(
+        stop: (epoch: Int, batch: Int, augmented: Bool, optimizer: Optimizer.Method)
+    ) throws {
+        let reference = try uninterrupted(augmented: stop.augmented, optimizer: stop.optimizer)
 
         var first = try Trainer(
-            configuration: configuration(augmented: stop.augmented), trainingSet: train, testSet: test)
+            configuration: configuration(augmented: stop.augmented, optimizer: stop.optimizer), trainingSet: train,
+            testSet: test)
         var batchesSeen = 0
         let stopAfter = (stop.epoch - 1) * first.batchesPerEpoch + stop.batch
         do {
@@ -66,6 +80,8 @@ import DigitsTestSupport
         while !resumed.isFinished { try resumed.runEpoch() }
         #expect(resumed.model == reference.model)
         #expect(resumed.checkpoint().velocities == reference.checkpoint().velocities)
+        #expect(resumed.checkpoint().squares == reference.checkpoint().squares)
+        #expect((resumed.checkpoint().squares != nil) == stop.optimizer.usesSecondMoments)
         #expect(resumed.history.map(\.testAccuracy) == reference.history.map(\.testAccuracy))
         #expect(resumed.history.map(\.trainLoss) == reference.history.map(\.trainLoss))
     }

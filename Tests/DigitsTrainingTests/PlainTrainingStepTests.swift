@@ -1,7 +1,7 @@
 import Testing
 import DigitsKit
 
-/// The plain training step, `SGD.trainingStep`: forward, loss, `MLP.backward`, `SGD.step`.
+/// The plain training step, `Optimizer.trainingStep`: forward, loss, `MLP.backward`, `Optimizer.step`.
 @Suite struct PlainTrainingStepTests {
     static func randomMatrix(_ rows: Int, _ columns: Int, _ generator: inout SplitMix64) -> Matrix {
         Matrix(
@@ -17,7 +17,7 @@ import DigitsKit
         let model = MLP(inputCount: 12, hidden: [9, 7], outputCount: 10, activation: .relu, generator: &generator)
         let inputs = Self.randomMatrix(6, 12, &generator)
         let labels = [0, 3, 9, 3, 7, 1]
-        let optimizer = SGD(for: model, momentum: 0.9, weightDecay: 0.01)
+        let optimizer = Optimizer(for: model, momentum: 0.9, weightDecay: 0.01)
 
         var stepped = model, stepping = optimizer
         let evaluation = stepping.trainingStep(&stepped, inputs: inputs, labels: labels, loss: loss, learningRate: 0.1)
@@ -42,7 +42,7 @@ import DigitsKit
         let model = MLP(inputCount: 4, hidden: [3], outputCount: 2, activation: .tanh, generator: &generator)
         let inputs = Self.randomMatrix(5, 4, &generator)
         var stepped = model
-        var optimizer = SGD(for: model, momentum: 0)
+        var optimizer = Optimizer(for: model, momentum: 0)
         var seen: Matrix?
         let dA = Matrix(rows: 5, columns: 2, repeating: -1)
         let result = optimizer.trainingStep(&stepped, inputs: inputs, learningRate: 0.5) { output in
@@ -67,7 +67,7 @@ import DigitsKit
         var model = MLP(inputCount: 8, hidden: [16], outputCount: 10, activation: .relu, generator: &generator)
         let inputs = Self.randomMatrix(10, 8, &generator)
         let labels = Array(0 ..< 10)
-        var optimizer = SGD(for: model, momentum: 0.9)
+        var optimizer = Optimizer(for: model, momentum: 0.9)
         let first = optimizer.trainingStep(
             &model, inputs: inputs, labels: labels, loss: .crossEntropy, learningRate: 0.1)
         var latest = first

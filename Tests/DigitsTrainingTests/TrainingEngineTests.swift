@@ -3,16 +3,17 @@ import DigitsKit
 @testable import DigitsTraining
 
 /// The engine's fast step (flat buffers, the first layer split into per-thread column panels,
-/// shards over threads, fused kernels) against the plain path, `SGD.trainingStep`: the whole
-/// batch through `MLP.forwardOutputs`, the loss, `MLP.backward`, then `SGD.step`.
+/// shards over threads, fused kernels) against the plain path, `Optimizer.trainingStep`: the whole
+/// batch through `MLP.forwardOutputs`, the loss, `MLP.backward`, then `Optimizer.step`.
 @Suite struct TrainingEngineTests {
     struct Case: CustomTestStringConvertible, Sendable {
         var threads: Int
         var batch: Int
         var hidden: [Int]
         var labelSmoothing: Float = 0
+        var method = Optimizer.Method.sgd
         var testDescription: String {
-            "\(threads) threads, batch \(batch), hidden \(hidden)"
+            "\(threads) threads, batch \(batch), hidden \(hidden), \(method.name)"
                 + (labelSmoothing > 0 ? ", label smoothing \(labelSmoothing)" : "")
         }
     }
@@ -30,6 +31,12 @@ import DigitsKit
         // The smoothed target reaches every shard's gradient.
         Case(threads: 1, batch: 10, hidden: [20, 12], labelSmoothing: 0.1),
         Case(threads: 3, batch: 7, hidden: [20, 12], labelSmoothing: 0.2),
+        // Every other update rule, on the first layer's panels and the later layers' row shares.
+        Case(threads: 1, batch: 10, hidden: [20, 12], method: .nesterov),
+        Case(threads: 3, batch: 7, hidden: [20, 12], method: .nesterov),
+        Case(threads: 1, batch: 10, hidden: [20, 12], method: .adam),
+        Case(threads: 2, batch: 9, hidden: [40], method: .adam),
+        Case(threads: 3, batch: 7, hidden: [20, 12], method: .adamW),
     ])
     func oneStepMatchesThePlainReference(_ c: Case) throws {
         var generator = SplitMix64(seed: 21)
@@ -37,23 +44,26 @@ import DigitsKit
         let last = model.layers.count - 1
         let data = syntheticDataSet(count: 40, seed: 8)
         let indices = Array(stride(from: 3, to: 3 + 3 * c.batch, by: 3))
-        var optimizer = SGD(for: model, momentum: 0.9, weightDecay: 0.01)
-        // As if after a first step, so the momentum buffers are not zero.
+        var optimizer = Optimizer(for: model, method: c.method, momentum: 0.9, weightDecay: 0.01)
+        // As if after a few steps, so the moments are not zero and Adam's bias corrections matter.
         optimizer.velocities[0].weight.fill(0.001)
+        if c.method.usesSecondMoments { optimizer.squares[0].weight.fill(1e-5) }
+        optimizer.steps = 2
 
         let engine = TrainingEngine(
             model: model, optimizer: optimizer, loss: .crossEntropy, labelSmoothing: c.labelSmoothing,
             threadCount: c.threads)
-        let fast = engine.step(batch: indices[...], of: data, learningRate: 0.1)
+        let learningRate: Float = c.method.usesSecondMoments ? 0.001 : 0.1
+        let fast = engine.step(batch: indices[...], of: data, learningRate: learningRate)
 
         // The reference: the plain step on the batch as one matrix (forward, loss, MLP.backward,
-        // SGD.step), from the same model and optimiser state.
+        // Optimizer.step), from the same model and optimiser state.
         var inputs = MNISTBatch(capacity: c.batch)
         inputs.load(indices, from: data)
         var expected = model
         let reference = optimizer.trainingStep(
             &expected, inputs: inputs.inputs, labels: inputs.labels,
-            loss: .crossEntropy, labelSmoothing: c.labelSmoothing, learningRate: 0.1)
+            loss: .crossEntropy, labelSmoothing: c.labelSmoothing, learningRate: learningRate)
 
         #expect(fast.correct == reference.correct)
         #expect(abs(fast.lossSum - reference.lossSum) < 1e-4)
@@ -65,9 +75,15 @@ import DigitsKit
                 .max()!
             #expect(worst < 1e-6 && worstBias < 1e-6, "layer \(l): \(worst), \(worstBias)")
         }
-        let velocityError = zip(engine.optimizer.velocities[0].weight.storage, optimizer.velocities[0].weight.storage)
-            .map { abs($0 - $1) }.max()!
-        #expect(velocityError < 1e-6)
+        let after = engine.optimizer
+        #expect(after.steps == 3 && optimizer.steps == 3)
+        for l in 0 ... last {
+            let velocityError = zip(after.velocities[l].weight.storage, optimizer.velocities[l].weight.storage)
+                .map { abs($0 - $1) }.max()!
+            let squareError = zip(after.squares[l].weight.storage, optimizer.squares[l].weight.storage)
+                .map { abs($0 - $1) }.max()!
+            #expect(velocityError < 1e-6 && squareError < 1e-9, "layer \(l): \(velocityError), \(squareError)")
+        }
     }
 
     /// Augmentation changes what every shard trains on, and only that: an augmented step is the
@@ -78,7 +94,7 @@ import DigitsKit
         var generator = SplitMix64(seed: 4)
         let model = MLP(inputCount: 784, hidden: [24], outputCount: 10, activation: .relu, generator: &generator)
         let data = syntheticDataSet(count: 30, seed: 3)
-        var optimizer = SGD(for: model, momentum: 0.9)
+        var optimizer = Optimizer(for: model, momentum: 0.9)
         let engine = TrainingEngine(model: model, optimizer: optimizer, loss: .crossEntropy, threadCount: threads)
         let augmentation = EpochAugmentation(
             distorter: DigitDistorter(settings: Augmentation()), seed: 77, epoch: 3)
@@ -105,10 +121,12 @@ import DigitsKit
     @Test func theModelAndOptimizerComeBackExactlyAsGiven() {
         var generator = SplitMix64(seed: 5)
         let model = MLP(inputCount: 784, hidden: [40, 8], outputCount: 10, activation: .relu, generator: &generator)
-        var optimizer = SGD(for: model, momentum: 0.9)
+        var optimizer = Optimizer(for: model, method: .adam, momentum: 0.9)
+        optimizer.steps = 17
         for l in optimizer.velocities.indices {
             for i in optimizer.velocities[l].weight.storage.indices {
                 optimizer.velocities[l].weight.storage[i] = Float.random(in: -1 ..< 1, using: &generator)
+                optimizer.squares[l].weight.storage[i] = Float.random(in: 0 ..< 1, using: &generator)
             }
         }
         let engine = TrainingEngine(model: model, optimizer: optimizer, loss: .crossEntropy, threadCount: 3)

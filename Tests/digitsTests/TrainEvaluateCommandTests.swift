@@ -110,10 +110,42 @@ import Testing
         ["train", "--no-augment", "--augment-strengths", "rotate=3"], ["train", "--augment", "--no-augment"],
         ["train", "--resume", "x", "--no-augment"], ["train", "--label-smoothing", "1"],
         ["train", "--label-smoothing", "0.1", "--loss", "mse"], ["train", "--resume", "x", "--label-smoothing", "0.1"],
+        ["train", "--optimizer", "rmsprop"], ["train", "--resume", "x", "--optimizer", "adam"],
     ])
     func badFlagsExitWithTheUsageStatus(arguments: [String]) throws {
         let output = try CommandRunner.run(arguments)
         #expect(output.status == 64, "\(arguments): \(output.standardError)")
+    }
+
+    /// Adam and AdamW bring their own learning rate and AdamW its weight decay, unless given;
+    /// the run says which rule it follows, and the model's training record keeps it.
+    @Test func adamTrainsWithItsOwnLearningRateUnlessOneIsGiven() throws {
+        let scratch = try ScratchFolder()
+        let model = scratch.path("adam.safetensors")
+        let adam = try CommandRunner.run([
+            "train", "--data", "Fixtures/mnist-subset", "--epochs", "1", "--hidden", "32", "--optimizer", "adamw",
+            "--output", model,
+        ])
+        #expect(adam.status == 0, "\(adam.standardError)")
+        #expect(adam.standardOutput.contains("AdamW: learning rate 0.003 "))
+        #expect(adam.standardOutput.contains("β1 0.9, β2 0.999, weight decay 0.01;"))
+        let accuracy = try #require(
+            adam.standardOutput.split(separator: "\n").last { $0.hasPrefix("Finished") }?
+                .split(separator: "test accuracy ").last?.prefix { $0 != "%" })
+        // One epoch on the 4,000 digits: far better than chance, or the rule did not train.
+        #expect(try #require(Double(accuracy)) > 80)
+        let report = try CommandRunner.run(["report", "--model", model, "--output", scratch.path("report")])
+        #expect(report.status == 0, "\(report.standardError)")
+        let page = try String(contentsOfFile: scratch.path("report/index.html"), encoding: .utf8)
+        #expect(page.contains("AdamW learning rate 0.003"))
+
+        let given = try CommandRunner.run([
+            "train", "--data", "Fixtures/mnist-subset", "--epochs", "1", "--hidden", "32", "--optimizer", "adam",
+            "--learning-rate", "0.01", "--output", model,
+        ])
+        #expect(given.status == 0, "\(given.standardError)")
+        #expect(given.standardOutput.contains("Adam: learning rate 0.01 "))
+        #expect(given.standardOutput.contains("β1 0.9, β2 0.999;"))
     }
 
     @Test func walkthroughPrintsTheWorkedExample() throws {

@@ -31,12 +31,38 @@ void ck_column_sums(const float *x, int rows, int cols, int ldx, float *sums, bo
 /// dst[i] ← src[i] / 255 for n bytes: pixels to inputs in [0, 1].
 void ck_bytes_to_unit_floats(const uint8_t *src, float *dst, size_t n);
 
-/// SGD with momentum over a rows × cols block of one parameter matrix, PyTorch's form:
-///     v = momentum·v + (g + decay·w);  w -= rate·v
-/// w and v share the row stride ldw; the gradient g has its own, ldg (a block of rows formed
-/// in scratch memory, say). For a flat vector of n values pass rows 1 and cols n.
-void ck_sgd_update(float *w, float *v, ptrdiff_t ldw, const float *g, ptrdiff_t ldg,
-                   int rows, int cols, float rate, float momentum, float decay);
+/// The update rules of `ck_update`, in PyTorch's forms (λ is `decay`, η `rate`, μ `momentum`):
+typedef enum {
+    /// v = μ·v + (g + λ·w);  w -= η·v
+    CK_RULE_MOMENTUM = 0,
+    /// v = μ·v + (g + λ·w);  w -= η·((g + λ·w) + μ·v)
+    CK_RULE_NESTEROV = 1,
+    /// g' = g + λ·w;  m = β1·m + (1 − β1)·g';  s = β2·s + (1 − β2)·g'²;
+    /// w -= step_size·m / (√s · inverse_root_correction + ε)
+    CK_RULE_ADAM = 2,
+    /// w -= η·λ·w first (decay decoupled from the gradient), then Adam's rule with λ = 0.
+    CK_RULE_ADAMW = 3,
+} ck_rule;
+
+/// The constants of one optimiser step. For Adam, `momentum` is β1; `step_size` is
+/// η / (1 − β1^t) and `inverse_root_correction` 1 / √(1 − β2^t) at step t (from 1).
+typedef struct {
+    ck_rule rule;
+    float rate;
+    float momentum;
+    float decay;
+    float beta2;
+    float epsilon;
+    float step_size;
+    float inverse_root_correction;
+} ck_update;
+
+/// One optimiser step over a rows × cols block of one parameter matrix w: m holds the first
+/// moments (SGD's velocities), s the second (Adam's rules only; NULL for the others). w, m and s
+/// share the row stride ldw; the gradient g has its own, ldg (a block of rows formed in scratch
+/// memory, say). For a flat vector of n values pass rows 1 and cols n.
+void ck_optimizer_update(float *w, float *m, float *s, ptrdiff_t ldw, const float *g, ptrdiff_t ldg, int rows,
+                         int cols, const ck_update *update);
 
 /// Makes the calling thread treat denormal floats as zero (inputs and results) and returns the
 /// previous setting for `ck_restore_denormals`. Gradients and momentum buffers drift into the

@@ -1,0 +1,4 @@
+import ArgumentParser
+import DigitsKit
+
+extension Optimizer.Method: ExpressibleByArgument {}
