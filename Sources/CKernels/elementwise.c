@@ -73,12 +73,12 @@ void ck_bytes_to_unit_floats(const uint8_t *restrict src, float *restrict dst, s
     for (size_t i = 0; i < n; i++) dst[i] = (float)src[i] * scale;
 }
 
-void ck_optimizer_update(float *w, float *m, float *s, ptrdiff_t ldw, const float *g, ptrdiff_t ldg, int rows,
+void ck_optimizer_update(float *w, float *m, float *s, float *a, ptrdiff_t ldw, const float *g, ptrdiff_t ldg, int rows,
                          int cols, const ck_update *update) {
     // Memory-bound when the parameters come from DRAM, but the training engine keeps each
     // thread's share in its cache, where the baseline build's 4-wide loop would be the limit;
     // so it runs at the products' instruction-set level.
-    ck_current_level()->optimizer_update(w, m, s, ldw, g, ldg, rows, cols, update);
+    ck_current_level()->optimizer_update(w, m, s, a, ldw, g, ldg, rows, cols, update);
 }
 
 #if defined(__x86_64__)

@@ -85,9 +85,9 @@ CK_PORTABLE_TILES(2)
 CK_PORTABLE_TILES(3)
 CK_PORTABLE_TILES(4)
 
-static void optimizer_update_portable(float *w, float *m, float *s, ptrdiff_t ldw, const float *g, ptrdiff_t ldg,
+static void optimizer_update_portable(float *w, float *m, float *s, float *a, ptrdiff_t ldw, const float *g, ptrdiff_t ldg,
                                       int rows, int cols, const ck_update *update) {
-    ck_update_rows(w, m, s, ldw, g, ldg, rows, cols, update);
+    ck_update_rows(w, m, s, a, ldw, g, ldg, rows, cols, update);
 }
 
 static const ck_level ck_level_portable = {

@@ -271,9 +271,9 @@ static CK_TARGET void pack_columns(int kc, int cols, const float *src, ptrdiff_t
     }
 }
 
-static CK_TARGET void optimizer_update(float *w, float *m, float *s, ptrdiff_t ldw, const float *g, ptrdiff_t ldg,
+static CK_TARGET void optimizer_update(float *w, float *m, float *s, float *a, ptrdiff_t ldw, const float *g, ptrdiff_t ldg,
                                        int rows, int cols, const ck_update *update) {
-    ck_update_rows(w, m, s, ldw, g, ldg, rows, cols, update);
+    ck_update_rows(w, m, s, a, ldw, g, ldg, rows, cols, update);
 }
 
 const ck_level ck_level_avx512 = {

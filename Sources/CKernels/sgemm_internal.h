@@ -63,7 +63,7 @@ enum { CK_X_ROWS = 0, CK_X_COLUMNS = 1 };
 /// `kc` rows of `stride` floats, zero-filling columns `cols ..< stride`.
 typedef void (*ck_pack_fn)(int kc, int cols, const float *src, ptrdiff_t ld, float *panel, int stride);
 
-typedef void (*ck_update_fn)(float *w, float *m, float *s, ptrdiff_t ldw, const float *g, ptrdiff_t ldg, int rows,
+typedef void (*ck_update_fn)(float *w, float *m, float *s, float *a, ptrdiff_t ldw, const float *g, ptrdiff_t ldg, int rows,
                              int cols, const ck_update *update);
 
 /// One instruction-set level: its micro-kernels, packing routines and SGD update.
@@ -95,7 +95,8 @@ const ck_level *ck_current_level(void);
 /// vectorises them for that level's instruction set. See `ck_optimizer_update`. The rule is
 /// chosen once per block, so each inner loop is a plain element-wise one.
 static inline __attribute__((always_inline)) void ck_update_rows(float *restrict w, float *restrict m,
-                                                                 float *restrict s, ptrdiff_t ldw,
+                                                                 float *restrict s, float *restrict a,
+                                                                 ptrdiff_t ldw,
                                                                  const float *restrict g, ptrdiff_t ldg, int rows,
                                                                  int cols, const ck_update *update) {
     const float rate = update->rate, mu = update->momentum, decay = update->decay;
@@ -136,6 +137,12 @@ static inline __attribute__((always_inline)) void ck_update_rows(float *restrict
             }
             break;
         }
+        }
+        if (a) {
+            // The moving average follows the row just written, while it is still in L1.
+            float *restrict ar = a + r * ldw;
+            const float keep = update->average_decay;
+            for (int j = 0; j < cols; j++) ar[j] = keep * ar[j] + (1 - keep) * wr[j];
         }
     }
 }

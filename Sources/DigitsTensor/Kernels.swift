@@ -122,17 +122,22 @@ public enum Kernels {
     /// One optimiser step over a `rows × columns` block of one parameter matrix (see
     /// `UpdateRule`): `weights` move, and their optimiser state — the first moments `moments`
     /// (SGD's velocities) and, when the rule uses them, the second moments `squares` — is updated.
+    /// With `averaging`, its exponential moving average then follows the weights:
+    /// `average ← decay·average + (1 − decay)·weights`.
     ///
-    /// Weights and state share the row stride `stride`; the gradient has its own,
+    /// Weights, state and average share the row stride `stride`; the gradient has its own,
     /// `gradientStride`. For a flat vector of n values pass 1 row of n columns.
     public static func optimizerUpdate(
         weights w: UnsafeMutablePointer<Float>, moments m: UnsafeMutablePointer<Float>,
         squares s: UnsafeMutablePointer<Float>?, stride: Int, gradient g: UnsafePointer<Float>, gradientStride: Int,
-        rows: Int, columns: Int, rule: UpdateRule
+        rows: Int, columns: Int, rule: UpdateRule,
+        averaging: (average: UnsafeMutablePointer<Float>, decay: Float)? = nil
     ) {
         precondition(s != nil || !rule.usesSecondMoments, "Adam's rules need second moments")
         var constants = rule.kernelConstants
-        ck_optimizer_update(w, m, s, stride, g, gradientStride, Int32(rows), Int32(columns), &constants)
+        constants.average_decay = averaging?.decay ?? 0
+        ck_optimizer_update(
+            w, m, s, averaging?.average, stride, g, gradientStride, Int32(rows), Int32(columns), &constants)
     }
 
     /// Runs `body` with denormal floats treated as zero on the calling thread, then restores the

@@ -39,11 +39,11 @@ extension UpdateRule {
         case let .momentum(rate, momentum, decay):
             return ck_update(
                 rule: CK_RULE_MOMENTUM, rate: rate, momentum: momentum, decay: decay, beta2: 0, epsilon: 0,
-                step_size: 0, inverse_root_correction: 0)
+                step_size: 0, inverse_root_correction: 0, average_decay: 0)
         case let .nesterov(rate, momentum, decay):
             return ck_update(
                 rule: CK_RULE_NESTEROV, rate: rate, momentum: momentum, decay: decay, beta2: 0, epsilon: 0,
-                step_size: 0, inverse_root_correction: 0)
+                step_size: 0, inverse_root_correction: 0, average_decay: 0)
         case let .adam(rate, beta1, beta2, epsilon, decay, decoupled, step):
             precondition(step >= 1, "Adam counts its steps from 1")
             let firstCorrection = 1 - pow(Double(beta1), Double(step))
@@ -51,7 +51,7 @@ extension UpdateRule {
             return ck_update(
                 rule: decoupled ? CK_RULE_ADAMW : CK_RULE_ADAM, rate: rate, momentum: beta1, decay: decay,
                 beta2: beta2, epsilon: epsilon, step_size: Float(Double(rate) / firstCorrection),
-                inverse_root_correction: Float(1 / secondCorrection.squareRoot()))
+                inverse_root_correction: Float(1 / secondCorrection.squareRoot()), average_decay: 0)
         }
     }
 }

@@ -49,6 +49,10 @@ public struct Optimizer: Equatable, Sendable {
         public var beta2: Float = 0.999
         /// Adam's ε, which keeps the step finite where the second moment is 0.
         public var epsilon: Float = 1e-8
+        /// The decay d of an exponential moving average of the weights kept beside them (Polyak
+        /// averaging): after every step, average ← d·average + (1 − d)·weights. 0 for none;
+        /// 0.999 averages over about the last thousand steps.
+        public var averaging: Float = 0
 
         /// Settings for `method`.
         public init(method: Method = .sgd, momentum: Float, weightDecay: Float = 0) {
@@ -57,12 +61,12 @@ public struct Optimizer: Equatable, Sendable {
             self.weightDecay = weightDecay
         }
 
-        /// The settings in words: "momentum 0.9", or "β1 0.9, β2 0.999" for Adam, and the weight
-        /// decay when there is one.
+        /// The settings in words: "momentum 0.9", or "β1 0.9, β2 0.999" for Adam, then the weight
+        /// decay and the averaging when there are any.
         public var summary: String {
             let decay = weightDecay > 0 ? ", weight decay \(weightDecay)" : ""
-            return method.usesSecondMoments
-                ? "β1 \(momentum), β2 \(beta2)\(decay)" : "momentum \(momentum)\(decay)"
+            let average = averaging > 0 ? ", weights averaged with decay \(averaging)" : ""
+            return (method.usesSecondMoments ? "β1 \(momentum), β2 \(beta2)" : "momentum \(momentum)") + decay + average
         }
 
         /// The rule of step `step` (counting from 1) at `learningRate`, for weights (`decayed`)
@@ -92,12 +96,16 @@ public struct Optimizer: Equatable, Sendable {
     public var squares: [Dense.Gradients]
     /// Steps taken so far (Adam's bias correction depends on it).
     public var steps = 0
+    /// The moving average of the model's weights when `settings.averaging` asks for one,
+    /// starting from the model's own.
+    public var averagedModel: MLP?
 
     /// An optimiser for `model` with `settings` and zero moments.
     public init(for model: MLP, settings: Settings) {
         self.settings = settings
         velocities = model.layers.map(Dense.Gradients.init(for:))
         squares = velocities
+        averagedModel = settings.averaging > 0 ? model : nil
     }
 
     /// An optimiser for `model` with zero moments.
@@ -119,6 +127,21 @@ public struct Optimizer: Equatable, Sendable {
             Optimizer.update(
                 parameters: &model.layers[l].bias.storage, moments: &velocities[l].bias.storage,
                 squares: &squares[l].bias.storage, gradient: gradients[l].bias.storage, rule: biasRule)
+        }
+        if var average = averagedModel {
+            // Written out plainly here; the engine does the same inside its update kernel.
+            let keep = settings.averaging
+            for l in model.layers.indices {
+                for i in average.layers[l].weight.storage.indices {
+                    average.layers[l].weight.storage[i] =
+                        keep * average.layers[l].weight.storage[i] + (1 - keep) * model.layers[l].weight.storage[i]
+                }
+                for i in average.layers[l].bias.storage.indices {
+                    average.layers[l].bias.storage[i] =
+                        keep * average.layers[l].bias.storage[i] + (1 - keep) * model.layers[l].bias.storage[i]
+                }
+            }
+            averagedModel = average
         }
     }
 

@@ -50,6 +50,7 @@ public struct Trainer {
         var optimizer = Optimizer(for: checkpoint.model, settings: checkpoint.configuration.optimizerSettings)
         optimizer.velocities = checkpoint.velocities
         if let squares = checkpoint.squares { optimizer.squares = squares }
+        if let average = checkpoint.averagedModel { optimizer.averagedModel = average }
         // Every batch is one step, so the steps taken follow from where the run stopped.
         let stepsPerEpoch = Self.stepsPerEpoch(checkpoint.configuration, trainingSet: trainingSet)
         optimizer.steps = checkpoint.epochsDone * stepsPerEpoch + checkpoint.position.batchesDone
@@ -107,8 +108,9 @@ public struct Trainer {
     /// Whether every configured epoch has run.
     public var isFinished: Bool { epochsDone >= configuration.epochs }
 
-    /// The model as trained so far.
-    public var model: MLP { engine.model }
+    /// The model the run makes so far, the one evaluated and saved: the moving average of the
+    /// weights when the configuration asks for one, else the weights.
+    public var model: MLP { engine.resultModel }
 
     /// Everything needed to continue this run later, exactly.
     public func checkpoint() -> TrainingCheckpoint {
@@ -117,6 +119,7 @@ public struct Trainer {
             configuration: configuration, model: engine.model, velocities: optimizer.velocities,
             history: history, position: position, trainingExamples: trainingSet.count)
         if optimizer.settings.method.usesSecondMoments { checkpoint.squares = optimizer.squares }
+        checkpoint.averagedModel = optimizer.averagedModel
         return checkpoint
     }
 

@@ -1,6 +1,7 @@
 import DigitsFileSystem
 import DigitsModel
 import DigitsModelFile
+import DigitsTensor
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -25,17 +26,22 @@ extension TrainingCheckpoint {
     ///
     /// The file is laid out like a model file, plus the optimiser's first moments as
     /// `velocity.N.weight` / `velocity.N.bias` tensors (Adam's second moments, when kept, as
-    /// `square.N.weight` / `square.N.bias`) and the run's state as JSON in the `checkpoint`
-    /// metadata entry.
+    /// `square.N.…`, and the weights' moving average as `average.N.…`) and the run's state as
+    /// JSON in the `checkpoint` metadata entry.
     public func write(toFolder folder: String) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var file = try ModelFile(model: model, training: nil, history: history).safeTensors()
-        for (prefix, moments) in [("velocity", velocities), ("square", squares ?? [])] {
-            for (index, moment) in moments.enumerated() {
+        let optimizerState: [(prefix: String, layers: [(weight: Matrix, bias: Matrix)])] = [
+            ("velocity", velocities.map { ($0.weight, $0.bias) }),
+            ("square", (squares ?? []).map { ($0.weight, $0.bias) }),
+            ("average", (averagedModel?.layers ?? []).map { ($0.weight, $0.bias) }),
+        ]
+        for (prefix, layers) in optimizerState {
+            for (index, layer) in layers.enumerated() {
                 file.tensors["\(prefix).\(index).weight"] = try SafeTensor(
-                    shape: [moment.weight.rows, moment.weight.columns], floats: moment.weight.storage)
+                    shape: [layer.weight.rows, layer.weight.columns], floats: layer.weight.storage)
                 file.tensors["\(prefix).\(index).bias"] = try SafeTensor(
-                    shape: [moment.bias.columns], floats: moment.bias.storage)
+                    shape: [layer.bias.columns], floats: layer.bias.storage)
             }
         }
         let encoder = JSONEncoder()
@@ -59,12 +65,23 @@ extension TrainingCheckpoint {
         }
         // The model's own tensors are validated as a model file's are.
         var modelTensors = stored
-        modelTensors.tensors = stored.tensors.filter { !$0.key.hasPrefix("velocity.") && !$0.key.hasPrefix("square.") }
+        modelTensors.tensors = stored.tensors.filter { key, _ in
+            !["velocity.", "square.", "average."].contains { key.hasPrefix($0) }
+        }
         let model = try ModelFile(modelTensors, file: path).model
         let velocities = try Self.moments("velocity", of: model, in: stored, file: path)
         let squares =
             state.configuration.optimizerSettings.method.usesSecondMoments
             ? try Self.moments("square", of: model, in: stored, file: path) : nil
+        var averagedModel: MLP?
+        if state.configuration.optimizerSettings.averaging > 0 {
+            var average = model
+            for (l, values) in try Self.moments("average", of: model, in: stored, file: path).enumerated() {
+                average.layers[l].weight.storage = values.weight.storage
+                average.layers[l].bias.storage = values.bias.storage
+            }
+            averagedModel = average
+        }
         guard state.configuration.hidden == Array(model.layerSizes.dropFirst().dropLast()) else {
             throw CheckpointError.invalid(file: path, problem: "its configuration does not match its tensors")
         }
@@ -80,6 +97,7 @@ extension TrainingCheckpoint {
             configuration: state.configuration, model: model, velocities: velocities, history: state.history,
             position: state.position, trainingExamples: state.trainingExamples)
         self.squares = squares
+        self.averagedModel = averagedModel
         origin = state.origin
     }
 

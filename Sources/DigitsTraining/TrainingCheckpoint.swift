@@ -12,6 +12,8 @@ public struct TrainingCheckpoint: Equatable, Sendable {
     public var velocities: [Dense.Gradients]
     /// Adam's second moments, one per layer; nil for the SGD methods.
     public var squares: [Dense.Gradients]?
+    /// The moving average of the weights, when the run keeps one.
+    public var averagedModel: MLP?
     /// Metrics of the finished epochs.
     public var history: [EpochMetrics]
     /// Where the epoch in progress stands.

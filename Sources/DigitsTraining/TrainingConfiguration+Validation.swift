@@ -3,7 +3,7 @@ public struct ConfigurationProblem: Error, Equatable, CustomStringConvertible {
     /// The setting at fault.
     public enum Setting: String, Sendable, CaseIterable {
         case epochs, batchSize, learningRate, momentum, weightDecay, warmup, stepEvery, stepFactor, threads, hidden
-        case augmentation, labelSmoothing
+        case augmentation, labelSmoothing, averaging
 
         /// The setting in words, e.g. "batch size".
         public var name: String {
@@ -20,6 +20,7 @@ public struct ConfigurationProblem: Error, Equatable, CustomStringConvertible {
             case .hidden: "hidden layers"
             case .augmentation: "augmentation"
             case .labelSmoothing: "label smoothing"
+            case .averaging: "weight averaging"
             }
         }
     }
@@ -76,6 +77,7 @@ extension TrainingConfiguration {
             guard (0 ..< 1).contains(labelSmoothing) else { throw fail(.labelSmoothing, "must be in [0, 1)") }
             guard loss == .crossEntropy else { throw fail(.labelSmoothing, "needs the cross-entropy loss") }
         }
+        if let averaging, !(0 ..< 1).contains(averaging) { throw fail(.averaging, "must be in [0, 1)") }
         if let strength = augmentation?.strengthOutOfBounds {
             throw fail(.augmentation, "\(strength.rawValue) must be \(strength.requirement)")
         }

@@ -29,6 +29,10 @@ public struct TrainingConfiguration: Equatable, Sendable, Codable {
     /// Cross-entropy's label smoothing ε in [0, 1): the target puts 1 − ε on the label and
     /// spreads ε over all classes. nil (as in runs that predate it) or 0 for none.
     public var labelSmoothing: Double?
+    /// The decay d of an exponential moving average of the weights (Polyak averaging), which is
+    /// what is evaluated and saved: after every step, average ← d·average + (1 − d)·weights.
+    /// nil (as in runs that predate it) or 0 for none.
+    public var averaging: Double?
     /// The decay after warmup.
     public var decay: LearningRateSchedule.Decay = .cosine
     /// How training images are distorted on the fly, or nil to train on them as they are.
@@ -43,7 +47,9 @@ public struct TrainingConfiguration: Equatable, Sendable, Codable {
 
     /// The optimiser these settings describe.
     public var optimizerSettings: Optimizer.Settings {
-        Optimizer.Settings(
+        var settings = Optimizer.Settings(
             method: optimizer ?? .sgd, momentum: Float(momentum), weightDecay: Float(weightDecay))
+        settings.averaging = Float(averaging ?? 0)
+        return settings
     }
 }

@@ -53,6 +53,8 @@ public final class TrainingEngine {
     private let velocity: UnsafeMutableBufferPointer<Float>
     /// Adam's second moments; nil for the SGD methods.
     private let squares: UnsafeMutableBufferPointer<Float>?
+    /// The weights' moving average; nil unless the optimiser keeps one.
+    private let average: UnsafeMutableBufferPointer<Float>?
     private var workspace: BatchWorkspace?
 
     /// An engine that trains `model` with `optimizer`'s settings and state on `threadCount` threads,
@@ -75,18 +77,35 @@ public final class TrainingEngine {
         } else {
             squares = nil
         }
+        if let averagedModel = optimizer.averagedModel {
+            let average = UnsafeMutableBufferPointer<Float>.allocateCacheAligned(count: layout.count)
+            layout.flatten(averagedModel.layers.map { ($0.weight, $0.bias) }, into: average)
+            self.average = average
+        } else {
+            average = nil
+        }
     }
 
     deinit {
         parameters.deallocateCacheAligned()
         velocity.deallocateCacheAligned()
         squares?.deallocateCacheAligned()
+        average?.deallocateCacheAligned()
     }
 
     /// The network as trained so far (a copy).
-    public var model: MLP {
+    public var model: MLP { model(from: parameters) }
+
+    /// The moving average of the weights so far, when the optimiser keeps one (a copy).
+    public var averagedModel: MLP? { average.map(model(from:)) }
+
+    /// The model the run makes so far: the moving average when there is one, else the weights.
+    public var resultModel: MLP { averagedModel ?? model }
+
+    /// A network whose parameters are `flat`, laid out as the parameters are.
+    private func model(from flat: UnsafeMutableBufferPointer<Float>) -> MLP {
         MLP(
-            layers: zip(layout.layers, layout.unflatten(parameters)).map { layer, values in
+            layers: zip(layout.layers, layout.unflatten(flat)).map { layer, values in
                 Dense(weight: values.weight, bias: values.bias, activation: layer.activation)
             })
     }
@@ -95,6 +114,7 @@ public final class TrainingEngine {
     public var optimizer: Optimizer {
         var optimizer = Optimizer(for: model, settings: optimizerSettings)
         optimizer.steps = steps
+        optimizer.averagedModel = averagedModel
         for (l, values) in layout.unflatten(velocity).enumerated() {
             optimizer.velocities[l].weight = values.weight
             optimizer.velocities[l].bias = values.bias
@@ -132,7 +152,8 @@ public final class TrainingEngine {
         workspace.rows = batch.count
         let (pool, layout, loss, batchSize) = (self.pool, self.layout, self.loss, batch.count)
         let labelSmoothing = self.labelSmoothing
-        let (parameters, velocity, squares) = (self.parameters, self.velocity, self.squares)
+        let state: FlatState = (parameters, velocity, squares, average)
+        let averaging = optimizerSettings.averaging
         steps += 1
         let rules = (
             weights: optimizerSettings.rule(learningRate: learningRate, step: steps, decayed: true),
@@ -141,7 +162,7 @@ public final class TrainingEngine {
 
         pool.run { t in
             Kernels.withDenormalsFlushed {
-                let p = UnsafePointer(parameters.baseAddress!)
+                let p = UnsafePointer(state.parameters.baseAddress!)
                 let scratch = workspace.scratch[t]
                 let shard = ThreadPool.share(of: batchSize, part: t, parts: threads)
                 workspace.load(
@@ -161,12 +182,12 @@ public final class TrainingEngine {
                 Self.update(
                     layer: 0, panel: t, rows: 0 ..< layout.layers[0].inputs,
                     biasColumns: layout.layers[0].panels[t], workspace: workspace, scratch: scratch,
-                    state: (parameters, velocity, squares), rules: rules)
+                    state: state, rules: rules, averaging: averaging)
                 for (l, layer) in layout.layers.enumerated().dropFirst() {
                     Self.update(
                         layer: l, panel: 0, rows: ThreadPool.share(of: layer.inputs, part: t, parts: threads),
                         biasColumns: ThreadPool.share(of: layer.outputs, part: t, parts: threads),
-                        workspace: workspace, scratch: scratch, state: (parameters, velocity, squares), rules: rules)
+                        workspace: workspace, scratch: scratch, state: state, rules: rules, averaging: averaging)
                 }
             }
         }
@@ -179,11 +200,13 @@ public final class TrainingEngine {
     /// `BatchWorkspace.gradientBlockRows` rows at a time into the thread's scratch block), and
     /// dL/db for `biasColumns` of its bias (`Dense.biasGradient`), from every row of the batch,
     /// and applies the optimiser's update to each block (`Kernels.optimizerUpdate`; biases
-    /// without weight decay) to the parameters and their moments in `state`.
+    /// without weight decay) to the parameters and their moments in `state`, and moves their
+    /// moving average (when there is one) by `averaging`.
     /// Called by one thread for its own share, after the backward pass of every shard.
     private static func update(
         layer l: Int, panel: Int, rows: Range<Int>, biasColumns: Range<Int>, workspace: BatchWorkspace,
-        scratch: BatchWorkspace.ThreadScratch, state: FlatState, rules: (weights: UpdateRule, biases: UpdateRule)
+        scratch: BatchWorkspace.ThreadScratch, state: FlatState, rules: (weights: UpdateRule, biases: UpdateRule),
+        averaging: Float
     ) {
         let layer = workspace.layout.layers[l]
         let (n, m, batchRows) = (layer.inputs, layer.outputs, workspace.rows)
@@ -205,7 +228,8 @@ public final class TrainingEngine {
                 Kernels.optimizerUpdate(
                     weights: state.parameters.baseAddress! + offset, moments: state.velocity.baseAddress! + offset,
                     squares: state.squares.map { $0.baseAddress! + offset }, stride: width, gradient: block,
-                    gradientStride: width, rows: count, columns: width, rule: rules.weights)
+                    gradientStride: width, rows: count, columns: width, rule: rules.weights,
+                    averaging: state.average.map { ($0.baseAddress! + offset, averaging) })
                 row += count
             }
         }
@@ -220,17 +244,17 @@ public final class TrainingEngine {
             weights: state.parameters.baseAddress! + offset, moments: state.velocity.baseAddress! + offset,
             squares: state.squares.map { $0.baseAddress! + offset }, stride: 0,
             gradient: scratch.biasGradient.baseAddress!, gradientStride: 0, rows: 1, columns: biasColumns.count,
-            rule: rules.biases)
+            rule: rules.biases, averaging: state.average.map { ($0.baseAddress! + offset, averaging) })
     }
 
-    /// The flat parameter vector and the optimiser's moments laid out like it.
+    /// The flat parameter vector, and the optimiser's moments and moving average laid out like it.
     private typealias FlatState = (
         parameters: UnsafeMutableBufferPointer<Float>, velocity: UnsafeMutableBufferPointer<Float>,
-        squares: UnsafeMutableBufferPointer<Float>?
+        squares: UnsafeMutableBufferPointer<Float>?, average: UnsafeMutableBufferPointer<Float>?
     )
 
-    /// Evaluates the model on every example of `data`.
+    /// Evaluates the model the run makes so far (`resultModel`) on every example of `data`.
     public func evaluate(on data: MNISTDataSet) -> EvaluationReport {
-        Evaluator(pool: pool).evaluate(model, on: data, loss: loss)
+        Evaluator(pool: pool).evaluate(resultModel, on: data, loss: loss)
     }
 }

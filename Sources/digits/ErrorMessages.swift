@@ -20,6 +20,7 @@ enum ErrorMessages {
         case .hidden: "--hidden"
         case .augmentation: "--augment-strengths"
         case .labelSmoothing: "--label-smoothing"
+        case .averaging: "--ema"
         }
     }
 

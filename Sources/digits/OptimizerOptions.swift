@@ -39,11 +39,23 @@ struct OptimizerOptions: ParsableArguments, TrainingSettingsGroup {
     )
     var weightDecay: Double?
 
+    @Option(
+        help: ArgumentHelp(
+            "Evaluate and save a moving average of the weights with this decay per step, e.g. 0.999. (default: none)",
+            discussion: """
+                Polyak averaging: after every step, average ← decay × average + (1 − decay) × weights. \
+                The average is what each epoch is tested on and what the model file holds; it \
+                smooths out the last steps' noise. A decay of 0.999 averages over about the last \
+                thousand steps.
+                """,
+            valueName: "decay"))
+    var ema: Double?
+
     var flagsGiven: [(flag: String, given: Bool)] {
         [
             ("--epochs", epochs != nil), ("--batch-size", batchSize != nil), ("--optimizer", optimizer != nil),
             ("--learning-rate", learningRate != nil), ("--momentum", momentum != nil),
-            ("--weight-decay", weightDecay != nil),
+            ("--weight-decay", weightDecay != nil), ("--ema", ema != nil),
         ]
     }
 
@@ -60,6 +72,7 @@ struct OptimizerOptions: ParsableArguments, TrainingSettingsGroup {
         if let learningRate { configuration.learningRate = learningRate }
         if let momentum { configuration.momentum = momentum }
         if let weightDecay { configuration.weightDecay = weightDecay }
+        if let ema { configuration.averaging = ema }
     }
 
     /// Adam's and AdamW's learning rate unless one is given. PyTorch's default, 0.001, is too

@@ -14,6 +14,8 @@ import DigitsTestSupport
         var configuration = TrainingConfiguration()
         configuration.optimizer = optimizer
         configuration.learningRate = optimizer.usesSecondMoments ? 0.003 : 0.1
+        // Adam's runs also average their weights: the average must come back from the file too.
+        configuration.averaging = optimizer.usesSecondMoments ? 0.9 : nil
         configuration.augmentation = augmented ? Augmentation() : nil
         // The augmented runs smooth their labels too: both settings must come back from the file.
         configuration.labelSmoothing = augmented ? 0.1 : nil
@@ -82,6 +84,8 @@ import DigitsTestSupport
         #expect(resumed.checkpoint().velocities == reference.checkpoint().velocities)
         #expect(resumed.checkpoint().squares == reference.checkpoint().squares)
         #expect((resumed.checkpoint().squares != nil) == stop.optimizer.usesSecondMoments)
+        #expect(resumed.checkpoint().averagedModel == reference.checkpoint().averagedModel)
+        #expect((resumed.checkpoint().averagedModel != nil) == stop.optimizer.usesSecondMoments)
         #expect(resumed.history.map(\.testAccuracy) == reference.history.map(\.testAccuracy))
         #expect(resumed.history.map(\.trainLoss) == reference.history.map(\.trainLoss))
     }

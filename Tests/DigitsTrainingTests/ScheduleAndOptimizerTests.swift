@@ -174,8 +174,50 @@ let everyRule: [UpdateRule] = Optimizer.Method.allCases.map {
     }
 }
 
+/// Polyak averaging in the plain step: the average starts as the model and follows it.
+@Suite struct WeightAveragingTests {
+    @Test func theAverageFollowsTheWeightsByItsDecay() throws {
+        var generator = SplitMix64(seed: 3)
+        var model = MLP(inputCount: 2, hidden: [], outputCount: 2, activation: .relu, generator: &generator)
+        let start = model
+        var settings = Optimizer.Settings(method: .sgd, momentum: 0)
+        settings.averaging = 0.75
+        var optimizer = Optimizer(for: model, settings: settings)
+        #expect(optimizer.averagedModel == start)
+        var gradients = [Dense.Gradients(for: model.layers[0])]
+        gradients[0].weight.fill(1)
+        gradients[0].bias.fill(-2)
+        var expected = start.layers[0].weight.storage.map(Double.init)
+        var expectedBias = start.layers[0].bias.storage.map(Double.init)
+        for _ in 0 ..< 2 {
+            optimizer.step(&model, gradients: gradients, learningRate: 0.5)
+            // Plain SGD moves every weight by −0.5 and every bias by +1 a step.
+            for i in expected.indices {
+                expected[i] = 0.75 * expected[i] + 0.25 * Double(model.layers[0].weight.storage[i])
+            }
+            for i in expectedBias.indices {
+                expectedBias[i] = 0.75 * expectedBias[i] + 0.25 * Double(model.layers[0].bias.storage[i])
+            }
+        }
+        let average = try #require(optimizer.averagedModel)
+        // Two steps in, the weights are 1 below where they began and the average
+        // 0.75·0.125 + 0.25·1 = 0.34375 below.
+        for i in expected.indices {
+            #expect(abs(Double(average.layers[0].weight.storage[i]) - expected[i]) < 1e-6)
+            #expect(
+                abs(Double(average.layers[0].weight.storage[i]) - (Double(start.layers[0].weight.storage[i]) - 0.34375))
+                    < 1e-6)
+        }
+        for i in expectedBias.indices {
+            #expect(abs(Double(average.layers[0].bias.storage[i]) - expectedBias[i]) < 1e-6)
+        }
+        #expect(Optimizer(for: model, momentum: 0.9).averagedModel == nil)
+    }
+}
+
 /// The update kernel at every instruction-set level, for every rule, on blocks with row strides
-/// and odd widths (vector bodies and scalar tails), against the rule written out in Double.
+/// and odd widths (vector bodies and scalar tails), against the rule written out in Double; the
+/// moving average of the weights follows each step.
 @Suite struct OptimizerKernelTests {
     @Test(arguments: KernelLevel.supported, everyRule)
     func everyLevelAppliesTheRuleToTheBlockOnly(level: String, rule: UpdateRule) throws {
@@ -189,16 +231,20 @@ let everyRule: [UpdateRule] = Optimizer.Method.allCases.map {
             let w0 = (0 ..< count).map { _ in Float.random(in: -1 ..< 1, using: &generator) }
             let m0 = (0 ..< count).map { _ in Float.random(in: -1 ..< 1, using: &generator) }
             let s0 = (0 ..< count).map { _ in Float.random(in: 0 ..< 1, using: &generator) }
+            let a0 = (0 ..< count).map { _ in Float.random(in: -1 ..< 1, using: &generator) }
             let g = (0 ..< rows * ldg).map { _ in Float.random(in: -1 ..< 1, using: &generator) }
-            var (w, m, s) = (w0, m0, s0)
+            var (w, m, s, a) = (w0, m0, s0, a0)
             w.withUnsafeMutableBufferPointer { w in
                 m.withUnsafeMutableBufferPointer { m in
                     s.withUnsafeMutableBufferPointer { s in
-                        g.withUnsafeBufferPointer { g in
-                            Kernels.optimizerUpdate(
-                                weights: w.baseAddress!, moments: m.baseAddress!,
-                                squares: rule.usesSecondMoments ? s.baseAddress! : nil, stride: ldw,
-                                gradient: g.baseAddress!, gradientStride: ldg, rows: rows, columns: cols, rule: rule)
+                        a.withUnsafeMutableBufferPointer { a in
+                            g.withUnsafeBufferPointer { g in
+                                Kernels.optimizerUpdate(
+                                    weights: w.baseAddress!, moments: m.baseAddress!,
+                                    squares: rule.usesSecondMoments ? s.baseAddress! : nil, stride: ldw,
+                                    gradient: g.baseAddress!, gradientStride: ldg, rows: rows, columns: cols,
+                                    rule: rule, averaging: (a.baseAddress!, 0.9))
+                            }
                         }
                     }
                 }
@@ -208,15 +254,17 @@ let everyRule: [UpdateRule] = Optimizer.Method.allCases.map {
                     let i = r * ldw + j
                     guard j < cols else {
                         // Outside the block: untouched.
-                        #expect(w[i] == w0[i] && m[i] == m0[i] && s[i] == s0[i])
+                        #expect(w[i] == w0[i] && m[i] == m0[i] && s[i] == s0[i] && a[i] == a0[i])
                         continue
                     }
                     let expected = referenceUpdate(
                         weight: Double(w0[i]), moment: Double(m0[i]), square: Double(s0[i]),
                         gradient: Double(g[r * ldg + j]), rule: rule)
+                    // The average follows the weights just written.
+                    let average = 0.9 * Double(a0[i]) + 0.1 * Double(w[i])
                     #expect(
                         abs(Double(w[i]) - expected.weight) < 1e-6 && abs(Double(m[i]) - expected.moment) < 1e-6
-                            && abs(Double(s[i]) - expected.square) < 1e-6,
+                            && abs(Double(s[i]) - expected.square) < 1e-6 && abs(Double(a[i]) - average) < 1e-6,
                         "\(level) \(rows)×\(cols) at (\(r), \(j))")
                 }
             }
@@ -267,6 +315,7 @@ let everyRule: [UpdateRule] = Optimizer.Method.allCases.map {
             (.hidden, { $0.hidden = [0] }), (.labelSmoothing, { $0.labelSmoothing = 1 }),
             (.labelSmoothing, { $0.labelSmoothing = -0.1 }),
             (.labelSmoothing, { ($0.labelSmoothing, $0.loss) = (0.1, .meanSquaredError) }),
+            (.averaging, { $0.averaging = 1 }), (.averaging, { $0.averaging = .nan }),
         ]
         for (setting, edit) in cases {
             var configuration = TrainingConfiguration()

@@ -12,9 +12,11 @@ import DigitsKit
         var hidden: [Int]
         var labelSmoothing: Float = 0
         var method = Optimizer.Method.sgd
+        var averaging: Float = 0
         var testDescription: String {
             "\(threads) threads, batch \(batch), hidden \(hidden), \(method.name)"
                 + (labelSmoothing > 0 ? ", label smoothing \(labelSmoothing)" : "")
+                + (averaging > 0 ? ", weights averaged by \(averaging)" : "")
         }
     }
 
@@ -37,6 +39,9 @@ import DigitsKit
         Case(threads: 1, batch: 10, hidden: [20, 12], method: .adam),
         Case(threads: 2, batch: 9, hidden: [40], method: .adam),
         Case(threads: 3, batch: 7, hidden: [20, 12], method: .adamW),
+        // The moving average follows every block of the update, weights and biases.
+        Case(threads: 1, batch: 10, hidden: [20, 12], averaging: 0.9),
+        Case(threads: 3, batch: 7, hidden: [20, 12], method: .adam, averaging: 0.5),
     ])
     func oneStepMatchesThePlainReference(_ c: Case) throws {
         var generator = SplitMix64(seed: 21)
@@ -44,7 +49,11 @@ import DigitsKit
         let last = model.layers.count - 1
         let data = syntheticDataSet(count: 40, seed: 8)
         let indices = Array(stride(from: 3, to: 3 + 3 * c.batch, by: 3))
-        var optimizer = Optimizer(for: model, method: c.method, momentum: 0.9, weightDecay: 0.01)
+        var settings = Optimizer.Settings(method: c.method, momentum: 0.9, weightDecay: 0.01)
+        settings.averaging = c.averaging
+        var optimizer = Optimizer(for: model, settings: settings)
+        // An average that has drifted from the weights, so following them moves it.
+        optimizer.averagedModel?.layers[0].weight.fill(0.01)
         // As if after a few steps, so the moments are not zero and Adam's bias corrections matter.
         optimizer.velocities[0].weight.fill(0.001)
         if c.method.usesSecondMoments { optimizer.squares[0].weight.fill(1e-5) }
@@ -83,6 +92,17 @@ import DigitsKit
             let squareError = zip(after.squares[l].weight.storage, optimizer.squares[l].weight.storage)
                 .map { abs($0 - $1) }.max()!
             #expect(velocityError < 1e-6 && squareError < 1e-9, "layer \(l): \(velocityError), \(squareError)")
+        }
+        #expect((engine.averagedModel == nil) == (c.averaging == 0))
+        if let average = engine.averagedModel, let expectedAverage = optimizer.averagedModel {
+            for l in 0 ... last {
+                let worst = zip(average.layers[l].weight.storage, expectedAverage.layers[l].weight.storage)
+                    .map { abs($0 - $1) }.max()!
+                let worstBias = zip(average.layers[l].bias.storage, expectedAverage.layers[l].bias.storage)
+                    .map { abs($0 - $1) }.max()!
+                #expect(worst < 1e-6 && worstBias < 1e-6, "average of layer \(l): \(worst), \(worstBias)")
+            }
+            #expect(engine.resultModel == average)
         }
     }
 

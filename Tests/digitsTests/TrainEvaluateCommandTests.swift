@@ -111,6 +111,7 @@ import Testing
         ["train", "--resume", "x", "--no-augment"], ["train", "--label-smoothing", "1"],
         ["train", "--label-smoothing", "0.1", "--loss", "mse"], ["train", "--resume", "x", "--label-smoothing", "0.1"],
         ["train", "--optimizer", "rmsprop"], ["train", "--resume", "x", "--optimizer", "adam"],
+        ["train", "--ema", "1"], ["train", "--ema", "-0.5"], ["train", "--resume", "x", "--ema", "0.99"],
     ])
     func badFlagsExitWithTheUsageStatus(arguments: [String]) throws {
         let output = try CommandRunner.run(arguments)

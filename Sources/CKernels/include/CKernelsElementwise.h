@@ -55,13 +55,16 @@ typedef struct {
     float epsilon;
     float step_size;
     float inverse_root_correction;
+    /// The decay d of the weights' moving average: a = d·a + (1 − d)·w after the step.
+    float average_decay;
 } ck_update;
 
 /// One optimiser step over a rows × cols block of one parameter matrix w: m holds the first
-/// moments (SGD's velocities), s the second (Adam's rules only; NULL for the others). w, m and s
-/// share the row stride ldw; the gradient g has its own, ldg (a block of rows formed in scratch
+/// moments (SGD's velocities), s the second (Adam's rules only; NULL for the others), and a, when
+/// not NULL, an exponential moving average of w that follows the step. w, m, s and a share the
+/// row stride ldw; the gradient g has its own, ldg (a block of rows formed in scratch
 /// memory, say). For a flat vector of n values pass rows 1 and cols n.
-void ck_optimizer_update(float *w, float *m, float *s, ptrdiff_t ldw, const float *g, ptrdiff_t ldg, int rows,
+void ck_optimizer_update(float *w, float *m, float *s, float *a, ptrdiff_t ldw, const float *g, ptrdiff_t ldg, int rows,
                          int cols, const ck_update *update);
 
 /// Makes the calling thread treat denormal floats as zero (inputs and results) and returns the
