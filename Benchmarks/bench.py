@@ -6,6 +6,12 @@ He-normal init, softmax + cross-entropy, SGD with momentum 0.9 and learning rate
 PyTorch's form, batch 64 reshuffled every epoch, 2 threads. Seconds per epoch are the median of
 epochs 2..N (the first epoch warms caches and page-faults memory in).
 
+Absolute figures differ from machine to machine and from run to run on a shared one, so the
+run also measures this machine's FMA peak (a register-only loop at the kernels' instruction-set
+level, on as many threads as the workload, all at once) and states each workload's throughput,
+and each kernel's one-thread figure, as a fraction of it. The second workload is a wide network
+(784-1024-1024-10) trained with --augment and Adam, as the long recipes train.
+
     python3 Benchmarks/bench.py --data DIR [--epochs 5] [--skip-torch] [--digits PATH]
 """
 
@@ -21,12 +27,13 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SIZES = [784, 256, 128, 10]
+WIDE_SIZES = [784, 1024, 1024, 10]
 
 
-def step_flops_per_image():
+def step_flops_per_image(sizes=SIZES):
     """Floating-point operations of the matrix products per training image: the forward I·W,
     the weight gradients Iᵀ·dZ, and the input gradients dZ·Wᵀ of every layer but the first."""
-    pairs = list(zip(SIZES, SIZES[1:]))
+    pairs = list(zip(sizes, sizes[1:]))
     forward = sum(2 * n * m for n, m in pairs)
     weight_gradients = forward
     input_gradients = sum(2 * n * m for n, m in pairs[1:])
@@ -45,11 +52,12 @@ def run_measured(command, env=None):
     return output.decode(), usage.ru_maxrss * 1024, time.perf_counter() - started
 
 
-def run_digits(binary, data, epochs, threads, extra=("--no-augment",)):
+def run_digits(binary, data, epochs, threads, extra=("--no-augment",), sizes=SIZES):
+    optimizer = ["--learning-rate", "0.05", "--momentum", "0.9"] if "--optimizer" not in extra else []
     with tempfile.TemporaryDirectory() as scratch:
         output, rss, _ = run_measured([
-            binary, "train", "--data", data, "--epochs", str(epochs), "--hidden", "256,128",
-            "--batch-size", "64", "--learning-rate", "0.05", "--momentum", "0.9",
+            binary, "train", "--data", data, "--epochs", str(epochs),
+            "--hidden", ",".join(str(size) for size in sizes[1:-1]), "--batch-size", "64", *optimizer,
             "--schedule", "constant", "--threads", str(threads), "--seed", "1", "--json",
             "--no-checkpoint", "--output", os.path.join(scratch, "model.safetensors"), *extra])
     records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
@@ -60,6 +68,7 @@ def run_digits(binary, data, epochs, threads, extra=("--no-augment",)):
         "test_accuracy": epochs_seen[-1]["testAccuracy"],
         "peak_rss_bytes": rss,
         "train_images": 60000,
+        "sizes": sizes,
     }
 
 
@@ -85,7 +94,7 @@ def summarise(result):
     images = result["train_images"]
     result["seconds_per_epoch"] = per_epoch
     result["images_per_second"] = images / per_epoch
-    result["gflops"] = step_flops_per_image() * images / per_epoch / 1e9
+    result["gflops"] = step_flops_per_image(result.get("sizes", SIZES)) * images / per_epoch / 1e9
     return result
 
 
@@ -134,19 +143,26 @@ def classification_report(binary, data):
     return "\n".join(lines)
 
 
-def kernel_report():
-    """Builds and runs the sgemm micro-benchmark (the engine's products at the workload's shapes
-    against a large product), returning its output."""
-    source = os.path.join(HERE, "kernels", "bench_sgemm.c")
-    if not os.path.exists(source):
-        return None
+def build_kernel_bench(scratch):
+    """Builds the sgemm micro-benchmark and FMA peak loop from the kernel sources into `scratch`,
+    returning the binary's path."""
     kernels = os.path.join(ROOT, "Sources", "CKernels")
-    with tempfile.TemporaryDirectory() as scratch:
-        binary = os.path.join(scratch, "bench_sgemm")
-        c_files = [os.path.join(kernels, f) for f in sorted(os.listdir(kernels)) if f.endswith(".c")]
-        subprocess.run(["clang", "-O2", "-I", os.path.join(kernels, "include"), "-I", kernels, *c_files, source,
-                        "-o", binary, "-lm", "-lpthread"], check=True)
-        return subprocess.run([binary], capture_output=True, text=True, check=True).stdout
+    here = os.path.join(HERE, "kernels")
+    binary = os.path.join(scratch, "bench_sgemm")
+    c_files = [os.path.join(kernels, f) for f in sorted(os.listdir(kernels)) if f.endswith(".c")]
+    subprocess.run(["clang", "-O2", "-I", os.path.join(kernels, "include"), "-I", kernels, *c_files,
+                    os.path.join(here, "fma_peak.c"), os.path.join(here, "bench_sgemm.c"),
+                    "-o", binary, "-lm", "-lpthread"], check=True)
+    return binary
+
+
+def fma_peak(binary, threads):
+    """This machine's FMA peak at the kernels' level: (level, one thread's GFLOP/s, `threads`
+    threads' GFLOP/s all at once)."""
+    output = subprocess.run([binary, "peak", str(threads)], capture_output=True, text=True, check=True).stdout
+    peaks = {int(line.split()[2]): float(line.split()[3]) for line in output.splitlines() if line.startswith("peak ")}
+    level = output.split()[1]
+    return level, peaks[1], peaks[threads]
 
 
 def main():
@@ -158,6 +174,12 @@ def main():
     parser.add_argument("--skip-torch", action="store_true")
     parser.add_argument("--skip-kernels", action="store_true")
     args = parser.parse_args()
+
+    scratch = tempfile.TemporaryDirectory()
+    kernel_bench = build_kernel_bench(scratch.name)
+    level, peak_one, peak_all = fma_peak(kernel_bench, args.threads)
+    print(f"This machine's FMA peak at the kernels' level ({level}, register-only loop): "
+          f"{peak_one:.1f} GFLOP/s on one thread, {peak_all:.1f} on {args.threads} at once\n")
 
     results = [summarise(run_digits(args.digits, args.data, args.epochs, args.threads))]
     results.append(summarise(run_reference("mlp_numpy.py", args.data, args.epochs, args.threads)))
@@ -175,14 +197,23 @@ def main():
     print(f"Reference workload: full MNIST, 784-256-128-10 ReLU MLP, SGD momentum 0.9, lr 0.05, batch 64, "
           f"{args.epochs} epochs, {args.threads} threads ({step_flops_per_image() * 60000 / 1e9:.1f} GFLOP "
           f"of matrix products per epoch)\n")
-    header = f"{'':<22}{'s/epoch':>9}{'images/s':>11}{'GFLOP/s':>9}{'peak RSS':>11}{'accuracy':>10}{'digits is':>14}"
+    header = (f"{'':<22}{'s/epoch':>9}{'images/s':>11}{'GFLOP/s':>9}{'of peak':>9}{'peak RSS':>11}"
+              f"{'accuracy':>10}{'digits is':>14}")
     print(header)
     print("-" * len(header))
     for r in results:
         ratio = "" if r is digits else f"{r['seconds_per_epoch'] / digits['seconds_per_epoch']:.2f}× faster"
         print(f"{r['name']:<22}{r['seconds_per_epoch']:>9.3f}{r['images_per_second']:>11,.0f}{r['gflops']:>9.1f}"
-              f"{r['peak_rss_bytes'] / 2**20:>7.0f} MiB{r['test_accuracy'] * 100:>9.2f}%{ratio:>14}")
+              f"{r['gflops'] / peak_all:>9.0%}{r['peak_rss_bytes'] / 2**20:>7.0f} MiB{r['test_accuracy'] * 100:>9.2f}%"
+              f"{ratio:>14}")
     print()
+
+    # The wide network, with every distortion and Adam: the long recipes' kind of run.
+    wide = summarise(run_digits(args.digits, args.data, min(args.epochs, 2), args.threads,
+                                extra=("--augment", "--optimizer", "adam"), sizes=WIDE_SIZES))
+    print(f"Wide workload, {'-'.join(map(str, WIDE_SIZES))} with --augment --optimizer adam: "
+          f"{wide['seconds_per_epoch']:.2f} s/epoch, {wide['gflops']:.1f} GFLOP/s, "
+          f"{wide['gflops'] / peak_all:.0%} of the {args.threads}-thread peak\n")
 
     # The same workload with every training image distorted on the fly (rotation, scaling, shear,
     # shift, elastic field, stroke width, blur, noise): what augmentation costs per epoch.
@@ -193,10 +224,10 @@ def main():
 
     print(classification_report(args.digits, args.data))
     if not args.skip_kernels:
-        report = kernel_report()
-        if report:
-            print("\nThe engine's matrix products at the workload's shapes (one thread, best of many runs):")
-            print(report)
+        report = subprocess.run([kernel_bench], capture_output=True, text=True, check=True).stdout
+        print("\nThe engine's matrix products at the workload's shapes (one thread, best of many runs):")
+        print(report)
+    scratch.cleanup()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,10 @@
 // Single-threaded throughput of ck_sgemm on one thread's products in an MLP training step
 // (784-256-128-10, batch 64, two threads) and on a large square product, at every kernel level
-// this CPU runs. See README.md for how to build it.
+// this CPU runs, each as a fraction of one thread's FMA peak at that level (fma_peak.c). With
+// `peak THREADS` it prints the peak of the CPU's own level on 1 and on THREADS threads instead.
+// See README.md for how to build it.
 #include "CKernels.h"
+#include "fma_peak.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -105,6 +108,14 @@ static double measure(product_fn product, const shape *s, int reps, double secon
 }
 
 int main(int argc, char **argv) {
+    if (argc > 2 && strcmp(argv[1], "peak") == 0) {
+        // The level the engine runs at on this CPU, as the training workloads use it.
+        const char *level = ck_kernel_level();
+        const int threads = atoi(argv[2]);
+        printf("peak %s 1 %.1f\n", level, fma_peak(level, 1, 5, 0.2));
+        printf("peak %s %d %.1f\n", level, threads, fma_peak(level, threads, 5, 0.2));
+        return 0;
+    }
     const char *only = argc > 1 ? argv[1] : NULL;
     const int reps = argc > 2 ? atoi(argv[2]) : 20;
     static const char *const levels[] = {"avx512", "avx2", "portable", "cblas"};
@@ -122,13 +133,22 @@ int main(int argc, char **argv) {
         } else if (!ck_force_kernel_level(levels[l])) {
             printf("%s: not supported on this CPU\n", levels[l]);
             continue;
-        } else {
+        }
+        const double peak = product == ck_sgemm ? fma_peak(levels[l], 1, 5, 0.2) : -1;
+        if (product == ck_sgemm && peak > 0) {
+            printf("level %s (best of %d, GFLOP/s; one thread's FMA peak at this level: %.1f)\n", ck_kernel_level(),
+                   reps, peak);
+        } else if (product == ck_sgemm) {
             printf("level %s (best of %d, GFLOP/s)\n", ck_kernel_level(), reps);
         }
         for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++) {
             const bool big = shapes[i].m * shapes[i].n > 500000;
             const double gflops = measure(product, &shapes[i], big ? 3 : reps, big ? 0.3 : 0.01);
-            printf("  %s  %7.1f\n", shapes[i].name, gflops);
+            if (peak > 0) {
+                printf("  %s  %7.1f  %3.0f%% of peak\n", shapes[i].name, gflops, 100 * gflops / peak);
+            } else {
+                printf("  %s  %7.1f\n", shapes[i].name, gflops);
+            }
             fflush(stdout);
         }
     }
