@@ -129,13 +129,14 @@ struct ReportHTML {
                         + "blur \(a.blur), noise \(a.noise))"
                 } ?? ""
             let smoothing = c.labelSmoothing.map { $0 > 0 ? " with label smoothing \($0)" : "" } ?? ""
+            let dropout = c.dropout.map { $0.summary.isEmpty ? "" : ", " + $0.summary } ?? ""
             rows.append(
                 (
                     "Settings",
                     HTMLText.escape(
                         "\(summary!.epochs) epochs, batch \(c.batchSize), \(c.optimizerSettings.method.name) learning rate "
                             + "\(c.learningRate) (\(schedule)\(warmup)), \(c.optimizerSettings.summary), "
-                            + "\(c.loss.rawValue) loss\(smoothing)\(augmentation), "
+                            + "\(c.loss.rawValue) loss\(smoothing)\(dropout)\(augmentation), "
                             + "seed \(c.seed), \(c.threads) threads")
                 ))
         } else {

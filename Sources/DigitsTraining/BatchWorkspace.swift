@@ -19,6 +19,8 @@ final class BatchWorkspace {
     let inputs: UnsafeMutableBufferPointer<Float>
     /// The label of each row.
     let labels: UnsafeMutableBufferPointer<Int>
+    /// The index in the training set of each row's example (dropout's masks depend on it).
+    let examples: UnsafeMutableBufferPointer<Int>
     /// Each layer's output A, capacity × m.
     private let outputs: [UnsafeMutableBufferPointer<Float>]
     /// Each layer's dL/dA, turned into dL/dZ in place by the backward pass.
@@ -55,6 +57,8 @@ final class BatchWorkspace {
         inputs = .allocateCacheAligned(count: capacity * layout.layers[0].inputs)
         labels = .allocate(capacity: capacity)
         labels.initialize(repeating: 0)
+        examples = .allocate(capacity: capacity)
+        examples.initialize(repeating: 0)
         outputs = layout.layers.map { .allocateCacheAligned(count: capacity * $0.outputs) }
         outputGradients = layout.layers.map { .allocateCacheAligned(count: capacity * $0.outputs) }
         let widest = layout.layers.map(\.outputs).max() ?? 0
@@ -64,14 +68,16 @@ final class BatchWorkspace {
     deinit {
         for buffer in [inputs] + outputs + outputGradients { buffer.deallocateCacheAligned() }
         labels.deallocate()
+        examples.deallocate()
     }
 
     /// Loads examples `indices` of `data` into rows `rows` (as many as there are indices),
     /// scaling pixels to [0, 1] — or, when augmenting, distorting each image as its own
-    /// generator (from the run's seed, the epoch and the image's index) draws, in `scratch`.
+    /// generator (from the run's seed, the epoch and the image's index) draws, in `scratch` —
+    /// then dropping pixels when `dropout` asks.
     func load(
         _ indices: ArraySlice<Int>, from data: MNISTDataSet, into rows: Range<Int>,
-        augmentation: EpochAugmentation?, scratch: ThreadScratch
+        augmentation: EpochAugmentation?, dropout: EpochDropout?, scratch: ThreadScratch
     ) {
         let pixels = layout.layers[0].inputs
         precondition(
@@ -88,6 +94,12 @@ final class BatchWorkspace {
                     Kernels.unitFloats(fromBytes: image, into: destination, count: pixels)
                 }
                 labels[row] = Int(data.labels[index])
+                examples[row] = index
+                if let dropout, dropout.dropout.input > 0 {
+                    Dropout.apply(
+                        to: destination, firstUnit: 0, count: pixels, layer: 0, example: index, epoch: dropout.epoch,
+                        seed: dropout.seed, rate: dropout.dropout.input)
+                }
             }
         }
     }
@@ -105,20 +117,31 @@ final class BatchWorkspace {
 
     /// The first layer's forward pass for the columns of W's panel `p`, for every row of the
     /// batch: `Dense.forward` on the panel as an n → width layer, its outputs written into its
-    /// own columns of the full output through the output stride.
-    func forwardFirstLayer(panel p: Int, parameters: UnsafePointer<Float>) {
+    /// own columns of the full output through the output stride; then, when the layer is hidden
+    /// and `dropout` asks, those columns' units dropped.
+    func forwardFirstLayer(panel p: Int, parameters: UnsafePointer<Float>, dropout: EpochDropout?) {
         let layer = layout.layers[0]
         let columns = layer.panels[p]
         Dense.forward(
             Dense.Shape(rows: rows, inputs: layer.inputs, outputs: columns.count), input: inputs.baseAddress!,
             weight: parameters + layer.panelStart(p), bias: parameters + layer.bias.lowerBound + columns.lowerBound,
             activation: layer.activation, output: output(0) + columns.lowerBound, outputStride: layer.outputs)
+        if let dropout, dropout.dropout.hidden > 0, layout.layers.count > 1 {
+            for row in 0 ..< rows {
+                Dropout.apply(
+                    to: output(0) + row * layer.outputs + columns.lowerBound, firstUnit: columns.lowerBound,
+                    count: columns.count, layer: 1, example: examples[row], epoch: dropout.epoch, seed: dropout.seed,
+                    rate: dropout.dropout.hidden)
+            }
+        }
     }
 
     /// Forward from layer 1, the loss and backward down to layer 0's dL/dZ, for the rows `shard`.
     /// Layer 0's output must be complete for these rows. `batchSize` is the whole batch's size,
     /// so that the shards' gradients sum to the gradient of the batch's mean loss;
-    /// `labelSmoothing` is the loss's ε (0 for none).
+    /// `labelSmoothing` is the loss's ε (0 for none). With `dropout`, every hidden layer's
+    /// output loses its dropped units (layer 0's already has, in `forwardFirstLayer`), and
+    /// their dL/dZ is scaled as the kept units were (see `Dropout`).
     ///
     /// The calls, in order: `Dense.forward` for layers 1…; `Loss.evaluate` on the raw buffers,
     /// which writes dL/dA of the logits; then, from the last layer down, backward step 1
@@ -129,7 +152,8 @@ final class BatchWorkspace {
     /// from all rows at once, each thread for its own share of the parameters, and layer 0's
     /// dL/dI is never formed since nothing below needs it.
     func forwardBackward(
-        rows shard: Range<Int>, parameters: UnsafePointer<Float>, loss: Loss, labelSmoothing: Float, batchSize: Int
+        rows shard: Range<Int>, parameters: UnsafePointer<Float>, loss: Loss, labelSmoothing: Float, batchSize: Int,
+        dropout: EpochDropout?
     ) -> Loss.Evaluation {
         guard !shard.isEmpty else { return Loss.Evaluation(lossSum: 0, correct: 0) }
         let layers = layout.layers
@@ -146,6 +170,13 @@ final class BatchWorkspace {
                 shape(l), input: rowsOf(layerInput(l), width: layer.inputs),
                 weight: parameters + layer.weight.lowerBound, bias: parameters + layer.bias.lowerBound,
                 activation: layer.activation, output: rowsOf(output(l), width: layer.outputs))
+            if let dropout, dropout.dropout.hidden > 0, l < layers.count - 1 {
+                for row in shard {
+                    Dropout.apply(
+                        to: output(l) + row * layer.outputs, firstUnit: 0, count: layer.outputs, layer: l + 1,
+                        example: examples[row], epoch: dropout.epoch, seed: dropout.seed, rate: dropout.dropout.hidden)
+                }
+            }
         }
         let last = layers.count - 1
         let classes = layers[last].outputs
@@ -161,6 +192,13 @@ final class BatchWorkspace {
                 layer.activation, output: rowsOf(output(l), width: layer.outputs),
                 outputGradient: rowsOf(outputGradient(l), width: layer.outputs),
                 count: shard.count * layer.outputs)
+            if let dropout, dropout.dropout.hidden > 0, l < last {
+                // A dropped unit's dL/dZ is already 0 (ReLU's derivative, read from its zeroed
+                // output); a kept one's is scaled as its output was.
+                let scale = 1 / (1 - dropout.dropout.hidden)
+                let gradient = rowsOf(outputGradient(l), width: layer.outputs)
+                for i in 0 ..< shard.count * layer.outputs { gradient[i] *= scale }
+            }
             if l > 0 {
                 Dense.inputGradient(
                     shape(l), outputGradient: rowsOf(outputGradient(l), width: layer.outputs),

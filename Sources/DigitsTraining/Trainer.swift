@@ -145,6 +145,9 @@ public struct Trainer {
         var order = Array(0 ..< trainingSet.count)
         order.deterministicShuffle(using: &generator)
 
+        // What distorts and what drops depends on the seed and the epoch, never on the batch.
+        let augmentation = distorter.map { EpochAugmentation(distorter: $0, seed: configuration.seed, epoch: epoch) }
+        let dropout = configuration.dropout.map { EpochDropout(dropout: $0, seed: configuration.seed, epoch: epoch) }
         let clock = ContinuousClock()
         let started = clock.now
         let earlierSeconds = position.trainSeconds
@@ -156,8 +159,7 @@ public struct Trainer {
             let indices = order[batch * batchSize ..< min(order.count, (batch + 1) * batchSize)]
             let result = engine.step(
                 batch: indices, of: trainingSet, learningRate: Float(learningRate),
-                augmentation: distorter.map { EpochAugmentation(distorter: $0, seed: configuration.seed, epoch: epoch) }
-            )
+                augmentation: augmentation, dropout: dropout)
             guard result.lossSum.isFinite, result.lossSum / Double(indices.count) <= Self.divergenceLoss else {
                 throw TrainingError.diverged(epoch: epoch, batch: batch + 1, learningRate: learningRate)
             }

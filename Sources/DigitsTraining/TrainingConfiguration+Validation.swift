@@ -3,7 +3,7 @@ public struct ConfigurationProblem: Error, Equatable, CustomStringConvertible {
     /// The setting at fault.
     public enum Setting: String, Sendable, CaseIterable {
         case epochs, batchSize, learningRate, momentum, weightDecay, warmup, stepEvery, stepFactor, threads, hidden
-        case augmentation, labelSmoothing, averaging
+        case augmentation, labelSmoothing, averaging, dropout, inputDropout
 
         /// The setting in words, e.g. "batch size".
         public var name: String {
@@ -21,6 +21,8 @@ public struct ConfigurationProblem: Error, Equatable, CustomStringConvertible {
             case .augmentation: "augmentation"
             case .labelSmoothing: "label smoothing"
             case .averaging: "weight averaging"
+            case .dropout: "dropout"
+            case .inputDropout: "input dropout"
             }
         }
     }
@@ -78,6 +80,14 @@ extension TrainingConfiguration {
             guard loss == .crossEntropy else { throw fail(.labelSmoothing, "needs the cross-entropy loss") }
         }
         if let averaging, !(0 ..< 1).contains(averaging) { throw fail(.averaging, "must be in [0, 1)") }
+        if let dropout {
+            guard (0 ..< 1).contains(dropout.hidden) else { throw fail(.dropout, "must be in [0, 1)") }
+            guard (0 ..< 1).contains(dropout.input) else { throw fail(.inputDropout, "must be in [0, 1)") }
+            // The backward pass reads ReLU's derivative from the masked output (see Dropout).
+            guard dropout.hidden == 0 || hidden.isEmpty || activation == .relu else {
+                throw fail(.dropout, "needs relu hidden layers")
+            }
+        }
         if let strength = augmentation?.strengthOutOfBounds {
             throw fail(.augmentation, "\(strength.rawValue) must be \(strength.requirement)")
         }

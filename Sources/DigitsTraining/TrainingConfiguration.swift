@@ -29,6 +29,9 @@ public struct TrainingConfiguration: Equatable, Sendable, Codable {
     /// Cross-entropy's label smoothing ε in [0, 1): the target puts 1 − ε on the label and
     /// spreads ε over all classes. nil (as in runs that predate it) or 0 for none.
     public var labelSmoothing: Double?
+    /// Dropout's probabilities for hidden units and input pixels, or nil (as in runs that predate
+    /// it) for none. Needs ReLU hidden layers.
+    public var dropout: Dropout?
     /// The decay d of an exponential moving average of the weights (Polyak averaging), which is
     /// what is evaluated and saved: after every step, average ← d·average + (1 − d)·weights.
     /// nil (as in runs that predate it) or 0 for none.

@@ -140,12 +140,13 @@ public final class TrainingEngine {
     ///
     /// `augmentation`, when given, distorts every image as it is loaded, each from its own
     /// generator (the run's seed, the epoch, the image's index), so what an image becomes does not
-    /// depend on the thread count or on where a run was resumed. Returns the batch's summed loss and correct count
-    /// (measured before the update).
+    /// depend on the thread count or on where a run was resumed. `dropout`, when given, drops
+    /// input pixels and hidden units by masks hashed from the same things (see `Dropout`).
+    /// Returns the batch's summed loss and correct count (measured before the update).
     @discardableResult
     public func step(
         batch: ArraySlice<Int>, of data: MNISTDataSet, learningRate: Float,
-        augmentation: EpochAugmentation? = nil
+        augmentation: EpochAugmentation? = nil, dropout: EpochDropout? = nil
     ) -> Loss.Evaluation {
         let threads = pool.threadCount
         let workspace = reserve(rows: batch.count)
@@ -167,14 +168,15 @@ public final class TrainingEngine {
                 let shard = ThreadPool.share(of: batchSize, part: t, parts: threads)
                 workspace.load(
                     batch[batch.startIndex + shard.lowerBound ..< batch.startIndex + shard.upperBound],
-                    from: data, into: shard, augmentation: augmentation, scratch: scratch)
+                    from: data, into: shard, augmentation: augmentation, dropout: dropout, scratch: scratch)
                 pool.barrier()
 
-                workspace.forwardFirstLayer(panel: t, parameters: p)
+                workspace.forwardFirstLayer(panel: t, parameters: p, dropout: dropout)
                 pool.barrier()
 
                 scratch.evaluation = workspace.forwardBackward(
-                    rows: shard, parameters: p, loss: loss, labelSmoothing: labelSmoothing, batchSize: batchSize)
+                    rows: shard, parameters: p, loss: loss, labelSmoothing: labelSmoothing, batchSize: batchSize,
+                    dropout: dropout)
                 pool.barrier()
 
                 // This thread's parameters: its panel of the first layer (all rows), and its rows of

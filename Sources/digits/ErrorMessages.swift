@@ -21,6 +21,8 @@ enum ErrorMessages {
         case .augmentation: "--augment-strengths"
         case .labelSmoothing: "--label-smoothing"
         case .averaging: "--ema"
+        case .dropout: "--dropout"
+        case .inputDropout: "--input-dropout"
         }
     }
 

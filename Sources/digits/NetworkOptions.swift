@@ -21,10 +21,22 @@ struct NetworkOptions: ParsableArguments, TrainingSettingsGroup {
             valueName: "ε"))
     var labelSmoothing: Double?
 
+    @Option(
+        help: ArgumentHelp(
+            "The probability p in [0, 1) of dropping each hidden unit of each example while training; the rest are scaled by 1/(1 − p). Needs relu. (default: 0)",
+            valueName: "p"))
+    var dropout: Double?
+
+    @Option(
+        help: ArgumentHelp(
+            "The probability p in [0, 1) of dropping each input pixel while training. (default: 0)", valueName: "p"))
+    var inputDropout: Double?
+
     var flagsGiven: [(flag: String, given: Bool)] {
         [
             ("--hidden", hidden != nil), ("--activation", activation != nil), ("--loss", loss != nil),
-            ("--label-smoothing", labelSmoothing != nil),
+            ("--label-smoothing", labelSmoothing != nil), ("--dropout", dropout != nil),
+            ("--input-dropout", inputDropout != nil),
         ]
     }
 
@@ -33,5 +45,8 @@ struct NetworkOptions: ParsableArguments, TrainingSettingsGroup {
         if let activation { configuration.activation = activation }
         if let loss { configuration.loss = loss }
         if let labelSmoothing { configuration.labelSmoothing = labelSmoothing }
+        if dropout != nil || inputDropout != nil {
+            configuration.dropout = Dropout(hidden: Float(dropout ?? 0), input: Float(inputDropout ?? 0))
+        }
     }
 }

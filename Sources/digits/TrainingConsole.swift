@@ -27,7 +27,8 @@ struct TrainingConsole {
         let warmup = c.warmupEpochs > 0 ? "\(c.warmupEpochs) epochs warmup" : "no warmup"
         print(
             "Training a \(architecture) MLP (\(c.activation.rawValue), \(c.loss.rawValue) loss"
-                + (c.labelSmoothing.map { $0 > 0 ? ", label smoothing \($0)" : "" } ?? "") + ") on "
+                + (c.labelSmoothing.map { $0 > 0 ? ", label smoothing \($0)" : "" } ?? "")
+                + (c.dropout.map { $0.summary.isEmpty ? "" : ", " + $0.summary } ?? "") + ") on "
                 + "\(Format.count(trainingSet.count)) images from \(dataPath); testing on \(Format.count(testSet.count))."
         )
         print(

@@ -14,8 +14,10 @@ import DigitsTestSupport
         var configuration = TrainingConfiguration()
         configuration.optimizer = optimizer
         configuration.learningRate = optimizer.usesSecondMoments ? 0.003 : 0.1
-        // Adam's runs also average their weights: the average must come back from the file too.
+        // Adam's runs also average their weights, and the augmented ones drop units: the average
+        // must come back from the file, and the masks must not depend on where the run resumed.
         configuration.averaging = optimizer.usesSecondMoments ? 0.9 : nil
+        configuration.dropout = augmented ? Dropout(hidden: 0.2, input: 0.1) : nil
         configuration.augmentation = augmented ? Augmentation() : nil
         // The augmented runs smooth their labels too: both settings must come back from the file.
         configuration.labelSmoothing = augmented ? 0.1 : nil

@@ -316,6 +316,8 @@ let everyRule: [UpdateRule] = Optimizer.Method.allCases.map {
             (.labelSmoothing, { $0.labelSmoothing = -0.1 }),
             (.labelSmoothing, { ($0.labelSmoothing, $0.loss) = (0.1, .meanSquaredError) }),
             (.averaging, { $0.averaging = 1 }), (.averaging, { $0.averaging = .nan }),
+            (.dropout, { $0.dropout = Dropout(hidden: 1) }), (.inputDropout, { $0.dropout = Dropout(input: .nan) }),
+            (.dropout, { ($0.dropout, $0.activation) = (Dropout(hidden: 0.5), .sigmoid) }),
         ]
         for (setting, edit) in cases {
             var configuration = TrainingConfiguration()

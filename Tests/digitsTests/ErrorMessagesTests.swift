@@ -11,7 +11,7 @@ import DigitsKit
             flags == [
                 "--epochs", "--batch-size", "--learning-rate", "--momentum", "--weight-decay", "--warmup",
                 "--step-every", "--step-factor", "--threads", "--hidden", "--augment-strengths",
-                "--label-smoothing", "--ema",
+                "--label-smoothing", "--ema", "--dropout", "--input-dropout",
             ])
         let problem = ConfigurationProblem(setting: .batchSize, requirement: "must be between 1 and 60000")
         #expect(ErrorMessages.message(for: problem as any Error) == "--batch-size must be between 1 and 60000")

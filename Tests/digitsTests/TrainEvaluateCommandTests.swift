@@ -112,6 +112,9 @@ import Testing
         ["train", "--label-smoothing", "0.1", "--loss", "mse"], ["train", "--resume", "x", "--label-smoothing", "0.1"],
         ["train", "--optimizer", "rmsprop"], ["train", "--resume", "x", "--optimizer", "adam"],
         ["train", "--ema", "1"], ["train", "--ema", "-0.5"], ["train", "--resume", "x", "--ema", "0.99"],
+        ["train", "--dropout", "1"], ["train", "--input-dropout", "-0.1"],
+        ["train", "--dropout", "0.5", "--activation", "tanh"],
+        ["train", "--resume", "x", "--dropout", "0.2"],
     ])
     func badFlagsExitWithTheUsageStatus(arguments: [String]) throws {
         let output = try CommandRunner.run(arguments)
