@@ -142,8 +142,14 @@ static void drive(const ck_level *level, int rows, int cols, int k,
     const int layout = xks == 1 ? CK_X_ROWS : CK_X_COLUMNS;
     const int row_tiles = (rows + level->mr_max - 1) / level->mr_max;
     // Packing a panel costs about as much as one row tile's pass over it, so with only a few
-    // row tiles a row-major Y is read where it lies (each tile streams it from L2).
-    const bool in_place = !y_columns && level->in_place_tiles[0][0][1] != NULL && row_tiles <= CK_IN_PLACE_ROW_TILES;
+    // row tiles a row-major Y is read where it lies (each tile streams it from L2). Not past one
+    // k block, though: a strip read in place is not blocked in k, and a long one (a line per
+    // row, at a wide layer's stride a page per row, and at a power-of-two stride all in the same
+    // few L1 sets) is gone from L1 before the next row tile comes back to it. On a 1024×1024
+    // layer's forward product that halved the kernel's speed; packed, it runs as fast as the
+    // small layers' products.
+    const bool in_place = !y_columns && level->in_place_tiles[0][0][1] != NULL && row_tiles <= CK_IN_PLACE_ROW_TILES
+                          && k <= CK_KC;
     const ck_tile_fn(*tiles)[2][CK_MR_MAX + 1] = in_place ? level->in_place_tiles : level->tiles;
     // k is blocked only to keep a packed panel in cache; a Y read in place is not blocked, which
     // saves re-reading and re-writing C once per block.
