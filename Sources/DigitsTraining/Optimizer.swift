@@ -131,15 +131,12 @@ public struct Optimizer: Equatable, Sendable {
         if var average = averagedModel {
             // Written out plainly here; the engine does the same inside its update kernel.
             let keep = settings.averaging
+            func follow(_ average: inout [Float], _ weights: [Float]) {
+                for i in average.indices { average[i] = keep * average[i] + (1 - keep) * weights[i] }
+            }
             for l in model.layers.indices {
-                for i in average.layers[l].weight.storage.indices {
-                    average.layers[l].weight.storage[i] =
-                        keep * average.layers[l].weight.storage[i] + (1 - keep) * model.layers[l].weight.storage[i]
-                }
-                for i in average.layers[l].bias.storage.indices {
-                    average.layers[l].bias.storage[i] =
-                        keep * average.layers[l].bias.storage[i] + (1 - keep) * model.layers[l].bias.storage[i]
-                }
+                follow(&average.layers[l].weight.storage, model.layers[l].weight.storage)
+                follow(&average.layers[l].bias.storage, model.layers[l].bias.storage)
             }
             averagedModel = average
         }

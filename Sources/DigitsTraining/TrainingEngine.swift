@@ -66,24 +66,19 @@ public final class TrainingEngine {
         steps = optimizer.steps
         pool = ThreadPool(threadCount: threadCount)
         layout = ParameterLayout(model: model, firstLayerPanels: pool.threadCount)
-        parameters = .allocateCacheAligned(count: layout.count)
-        velocity = .allocateCacheAligned(count: layout.count)
-        layout.flatten(model.layers.map { ($0.weight, $0.bias) }, into: parameters)
-        layout.flatten(optimizer.velocities.map { ($0.weight, $0.bias) }, into: velocity)
-        if optimizer.settings.method.usesSecondMoments {
-            let squares = UnsafeMutableBufferPointer<Float>.allocateCacheAligned(count: layout.count)
-            layout.flatten(optimizer.squares.map { ($0.weight, $0.bias) }, into: squares)
-            self.squares = squares
-        } else {
-            squares = nil
+        // A local copy: the function below cannot capture self before every property is set.
+        let layout = layout
+        /// A new flat vector holding `parts`, laid out as the parameters are.
+        func flat(_ parts: [(weight: Matrix, bias: Matrix)]) -> UnsafeMutableBufferPointer<Float> {
+            let vector = UnsafeMutableBufferPointer<Float>.allocateCacheAligned(count: layout.count)
+            layout.flatten(parts, into: vector)
+            return vector
         }
-        if let averagedModel = optimizer.averagedModel {
-            let average = UnsafeMutableBufferPointer<Float>.allocateCacheAligned(count: layout.count)
-            layout.flatten(averagedModel.layers.map { ($0.weight, $0.bias) }, into: average)
-            self.average = average
-        } else {
-            average = nil
-        }
+        parameters = flat(model.layers.map { ($0.weight, $0.bias) })
+        velocity = flat(optimizer.velocities.map { ($0.weight, $0.bias) })
+        squares =
+            optimizer.settings.method.usesSecondMoments ? flat(optimizer.squares.map { ($0.weight, $0.bias) }) : nil
+        average = optimizer.averagedModel.map { flat($0.layers.map { ($0.weight, $0.bias) }) }
     }
 
     deinit {
@@ -116,14 +111,11 @@ public final class TrainingEngine {
         optimizer.steps = steps
         optimizer.averagedModel = averagedModel
         for (l, values) in layout.unflatten(velocity).enumerated() {
-            optimizer.velocities[l].weight = values.weight
-            optimizer.velocities[l].bias = values.bias
+            (optimizer.velocities[l].weight, optimizer.velocities[l].bias) = values
         }
-        if let squares {
-            for (l, values) in layout.unflatten(squares).enumerated() {
-                optimizer.squares[l].weight = values.weight
-                optimizer.squares[l].bias = values.bias
-            }
+        let squareValues: [(weight: Matrix, bias: Matrix)] = squares.map(layout.unflatten) ?? []
+        for (l, values) in squareValues.enumerated() {
+            (optimizer.squares[l].weight, optimizer.squares[l].bias) = values
         }
         return optimizer
     }
