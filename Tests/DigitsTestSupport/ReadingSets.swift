@@ -102,8 +102,9 @@ public struct ReadingSets: Sendable {
     }
 }
 
-/// Draws one sample: the random choices and the drawing of each kind.
-private struct SampleComposer {
+/// Draws one sample: the random choices and the drawing of each kind (of the reading sets here,
+/// of the picture sets in `PictureSets.swift`).
+struct SampleComposer {
     let digits: MNISTDataSet
     let fonts: [PrintedFont]
     var random: SplitMix64
@@ -233,15 +234,19 @@ private struct SampleComposer {
     /// ink, enlarged smoothly, its blurred edges firmed up into a pen stroke's, and cropped again.
     mutating func handwrittenDigit(height: Int) -> (Int, InkPlane) {
         let index = random.nextIndex(below: digits.count)
+        return (Int(digits.labels[index]), handwrittenInk(ofDigit: index, height: height))
+    }
+
+    /// The ink of fixture digit `index`, drawn `height` pixels tall as `handwrittenDigit` draws it.
+    func handwrittenInk(ofDigit index: Int, height: Int) -> InkPlane {
         let side = MNISTDataSet.imageSide
         let source = InkPlane(width: side, height: side, ink: digits.pixels(ofImage: index).map { Float($0) / 255 })
         let box = source.inkBox() ?? PixelBox(x: 0, y: 0, width: side, height: side)
         let width = max(1, Int((Double(box.width * height) / Double(box.height)).rounded()))
         // Enlarging spreads MNIST's soft edges over several pixels; a real stroke's edge is a
         // pixel or two of anti-aliasing, so the ramp is steepened.
-        let plane = source.cropped(to: box).resized(width: width, height: height)
+        return source.cropped(to: box).resized(width: width, height: height)
             .mapped { min(1, max(0, ($0 - 0.15) / 0.55)) }.trimmed()
-        return (Int(digits.labels[index]), plane)
     }
 
     /// `plane` as written with `pen`: a fine pen's strokes are thinner, a broad pen's thicker, by a
