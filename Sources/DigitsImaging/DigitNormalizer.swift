@@ -19,9 +19,10 @@
 ///      that touch the edge). Ink is on the side of the background that reaches further: dark
 ///      marks on paper give `background − gray`, light marks on a dark board `gray − background`
 ///      (when both reach equally far, a light background means dark ink). The edge band's median
-///      absolute deviation measures noise (paper grain, sensor noise); a few times that is
-///      subtracted as a noise floor. Finally the contrast is stretched so the strongest ink is 1:
-///      photos and scans have gray paper and gray ink, MNIST has 0 and 255.
+///      absolute deviation measures noise (paper grain, sensor noise); differences up to a few
+///      times that (the noise floor) are not ink, and ink rises from nothing at the floor to its
+///      own proportion at twice the floor. Finally the contrast is stretched so the strongest ink
+///      is 1: photos and scans have gray paper and gray ink, MNIST has 0 and 255.
 ///    - A picture whose strongest ink differs from the background by less than `minimumContrast`
 ///      of full scale (after the noise floor) has no ink.
 ///
@@ -32,7 +33,10 @@
 ///    full ink so faint noise does not widen it. A small isolated mark (a speck of dust, a stray
 ///    dot) is left out: along each axis, an outermost group of ink rows or columns is dropped if
 ///    it holds less than `speckMassFraction` of the ink and is separated from the rest by an
-///    empty gap of at least `speckGapFraction` of the rest's extent.
+///    empty gap of at least `speckGapFraction` of the rest's extent. The box is then held to one
+///    pixel around the digit's body, the ink above `bodyThreshold`: a small scan blurred by a
+///    pixel fades out over two or three, and a box drawn around that fade would make the digit
+///    too small.
 ///
 /// 3. **Scale.** Resize the box so its longer side is 20 pixels, keeping the aspect ratio (a
 ///    10×40 stroke becomes 5×20), by area-averaging: each output pixel is the exact average of the
@@ -60,11 +64,16 @@ public struct DigitNormalizer: Sendable {
     /// Ink at or below this fraction of the strongest ink does not count towards the bounding box.
     /// MNIST's own faintest edge pixels sit above it, so MNIST boxes are kept whole.
     public var cropThreshold: Float = 0.1
+    /// Ink above this fraction of the strongest is the digit's body, as the two-level scans MNIST
+    /// was made from had it. The box reaches at most one pixel past the body on each side — the
+    /// anti-aliasing of a sharp edge — so the halo of a blurred picture, and noise lifting it, do
+    /// not make the box larger than the digit.
+    public var bodyThreshold: Float = 0.5
     /// The smallest difference from the background, as a fraction of full scale (0.05 ≈ 13 of 255
     /// levels), that counts as ink at all; anything fainter is read as a blank picture.
     public var minimumContrast: Float = 0.05
-    /// The noise floor subtracted from ink, in median absolute deviations of the edge band
-    /// (4 is about 2.7 standard deviations of Gaussian noise).
+    /// The noise floor, in median absolute deviations of the edge band (4 is about 2.7 standard
+    /// deviations of Gaussian noise): differences from the background up to it are not ink.
     public var noiseFloorDeviations: Float = 4
     /// An isolated outer group of ink holding less than this fraction of all ink may be a speck.
     public var speckMassFraction: Float = 0.05
@@ -81,15 +90,17 @@ public struct DigitNormalizer: Sendable {
     /// The 28×28 MNIST-style version of `image`; `inkFound` is false (and every pixel 0) when the
     /// image holds no ink.
     public func normalize(_ image: GrayAlphaImage) -> NormalizedDigit {
-        normalize(inkMap(of: image))
+        normalize(inkMap(of: image), holdingToBody: true)
     }
 
     /// Steps 2 to 4 on an ink map already made: the 28×28 version of the ink in `ink`.
     ///
     /// A reader of several digits finds the ink of the whole picture once, then normalises each
-    /// digit's part of it (with the other digits' ink blanked) exactly as a one-digit picture is.
-    package func normalize(_ ink: InkMap) -> NormalizedDigit {
-        guard ink.found, let bounds = inkBounds(of: ink) else {
+    /// digit's part of it (with the other digits' ink blanked) as a one-digit picture is — except
+    /// that the box is not held to the body (`holdingToBody` false): a part cut out of a row has
+    /// edges made by the cut, where the faint ink is the digit's, not a blur's.
+    package func normalize(_ ink: InkMap, holdingToBody: Bool = false) -> NormalizedDigit {
+        guard ink.found, let bounds = inkBounds(of: ink, holdingToBody: holdingToBody) else {
             return NormalizedDigit(
                 pixels: [Float](repeating: 0, count: NormalizedDigit.side * NormalizedDigit.side),
                 inkFound: false, inkSource: ink.source, inkBounds: nil)
@@ -165,10 +176,24 @@ extension DigitNormalizer {
         if found {
             for level in 0 ..< 256 {
                 let difference = Float(inkIsDarker ? background - level : level - background)
-                table[level] = min(1, max(0, (difference - noiseFloor) / strongest))
+                table[level] = Self.ink(difference: difference, noiseFloor: noiseFloor, reach: strongest + noiseFloor)
             }
         }
         return InkMap(width: width, height: height, plane: plane, table: table, source: source, found: found)
+    }
+
+    /// The ink of a pixel `difference` levels from the background on the ink's side, when the
+    /// strongest ink is `reach` levels from it and noise reaches `noiseFloor`: 0 up to the floor,
+    /// in proportion to the difference from twice the floor on, with a straight ramp between,
+    /// scaled so the strongest ink is 1.
+    ///
+    /// Subtracting the floor from every level instead would dim all ink by the same amount, which
+    /// wears away the soft edges of a blurred stroke — in a small noisy scan, enough to change
+    /// the digit's shape. Above the knee the ink keeps its own proportion.
+    static func ink(difference: Float, noiseFloor: Float, reach: Float) -> Float {
+        func knee(_ difference: Float) -> Float { min(difference, 2 * (difference - noiseFloor)) }
+        guard difference > noiseFloor else { return 0 }
+        return min(1, knee(difference) / knee(reach))
     }
 
     /// The median gray of the pixels that are at least half opaque: the colour of the paper.
@@ -203,31 +228,56 @@ extension DigitNormalizer {
 // MARK: - Step 2: cropping to the ink
 
 extension DigitNormalizer {
-    /// The region holding the digit, specks left out (step 2); nil when nothing passes the threshold.
-    func inkBounds(of ink: InkMap) -> PixelBox? {
+    /// The region holding the digit, specks left out and, `holdingToBody`, reaching at most a pixel
+    /// past the digit's body (step 2); nil when nothing passes the threshold.
+    func inkBounds(of ink: InkMap, holdingToBody: Bool = true) -> PixelBox? {
+        let (ink, body) = profiles(of: ink)
+        guard var rows = keptSpan(of: ink.rows), var columns = keptSpan(of: ink.columns) else {
+            return nil
+        }
+        if holdingToBody, let bodyRows = keptSpan(of: body.rows), let bodyColumns = keptSpan(of: body.columns) {
+            func held(_ span: Range<Int>, around core: Range<Int>) -> Range<Int> {
+                let lower = max(span.lowerBound, min(core.lowerBound - 1, span.upperBound - 1))
+                return lower ..< max(lower + 1, min(span.upperBound, core.upperBound + 1))
+            }
+            rows = held(rows, around: bodyRows)
+            columns = held(columns, around: bodyColumns)
+        }
+        return PixelBox(x: columns.lowerBound, y: rows.lowerBound, width: columns.count, height: rows.count)
+    }
+
+    /// The ink in each row and column, counting pixels above `cropThreshold`, and the same for
+    /// the body (pixels above `bodyThreshold`), in one pass over the picture.
+    func profiles(of ink: InkMap) -> (ink: (rows: [Float], columns: [Float]), body: (rows: [Float], columns: [Float])) {
         let counted = ink.table.map { $0 > cropThreshold ? $0 : 0 }
+        let bodyCounted = ink.table.map { $0 > bodyThreshold ? $0 : 0 }
         var rowMass = [Float](repeating: 0, count: ink.height)
         var columnMass = [Float](repeating: 0, count: ink.width)
+        var bodyRowMass = rowMass, bodyColumnMass = columnMass
         ink.plane.withUnsafeBufferPointer { plane in
-            counted.withUnsafeBufferPointer { counted in
-                columnMass.withUnsafeMutableBufferPointer { columnMass in
+            columnMass.withUnsafeMutableBufferPointer { columnMass in
+                bodyColumnMass.withUnsafeMutableBufferPointer { bodyColumnMass in
                     for y in 0 ..< ink.height {
-                        var sum: Float = 0
+                        var sum: Float = 0, bodySum: Float = 0
                         let row = y * ink.width
                         for x in 0 ..< ink.width {
-                            let value = counted[Int(plane[row + x])]
+                            let level = Int(plane[row + x])
+                            let value = counted[level]
+                            // Most of a picture is paper: skip it without touching the profiles.
+                            guard value > 0 else { continue }
+                            let bodyValue = bodyCounted[level]
                             sum += value
                             columnMass[x] += value
+                            bodySum += bodyValue
+                            bodyColumnMass[x] += bodyValue
                         }
                         rowMass[y] = sum
+                        bodyRowMass[y] = bodySum
                     }
                 }
             }
         }
-        guard let rows = keptSpan(of: rowMass), let columns = keptSpan(of: columnMass) else {
-            return nil
-        }
-        return PixelBox(x: columns.lowerBound, y: rows.lowerBound, width: columns.count, height: rows.count)
+        return ((rowMass, columnMass), (bodyRowMass, bodyColumnMass))
     }
 
     /// The span of a row or column ink profile that holds the digit: from the first to the last

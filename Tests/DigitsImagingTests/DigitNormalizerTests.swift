@@ -226,6 +226,49 @@ import DigitsKit
         #expect(normalizer.normalize(smudged).inkBounds == PixelBox(x: 40, y: 30, width: 10, height: 40))
     }
 
+    @Test func aBlurredStrokesHaloDoesNotWidenTheBox() {
+        // A 10×40 bar, then blurred: each pass of a 5-pixel box filter spreads it 2 pixels further,
+        // so after two passes faint ink reaches 4 pixels past the bar on every side.
+        let bar = Support.drawing(width: 120, height: 120, background: 255, ink: 0) { x, y in
+            x >= 40 && x < 50 && y >= 30 && y < 70
+        }
+        var levels = bar.gray.map { Double($0) }
+        for _ in 0 ..< 2 {
+            var rows = levels
+            for y in 0 ..< 120 {
+                for x in 2 ..< 118 { rows[y * 120 + x] = (-2 ... 2).map { levels[y * 120 + x + $0] }.reduce(0, +) / 5 }
+            }
+            for y in 2 ..< 118 {
+                for x in 0 ..< 120 {
+                    levels[y * 120 + x] = (-2 ... 2).map { rows[(y + $0) * 120 + x] }.reduce(0, +) / 5
+                }
+            }
+        }
+        let blurred = GrayAlphaImage(width: 120, height: 120, gray: levels.map { UInt8($0.rounded()) })
+        // The box is the bar's, give or take the one pixel a sharp edge's anti-aliasing may add.
+        let box = try! #require(normalizer.normalize(blurred).inkBounds)
+        #expect(abs(box.x - 40) <= 1 && abs(box.y - 30) <= 1, "\(box)")
+        #expect(abs(box.width - 10) <= 2 && abs(box.height - 40) <= 2, "\(box)")
+        // Without the body rule the faint halo would have widened it.
+        var unheld = normalizer
+        unheld.bodyThreshold = 0
+        let wide = try! #require(unheld.normalize(blurred).inkBounds)
+        #expect(wide.width >= 14, "\(wide)")
+    }
+
+    @Test func inkRisesFromTheNoiseFloorToItsOwnProportion() {
+        // Noise reaches 20 levels, the strongest ink 200.
+        func ink(_ difference: Float) -> Float {
+            DigitNormalizer.ink(difference: difference, noiseFloor: 20, reach: 200)
+        }
+        #expect(ink(-5) == 0 && ink(0) == 0 && ink(20) == 0)
+        #expect(ink(30) == 0.1)  // half-way up the knee: 2 × (30 − 20) = 20 of 200
+        #expect(ink(40) == 0.2 && ink(100) == 0.5)  // from twice the floor on, ink keeps its proportion
+        #expect(ink(200) == 1 && ink(230) == 1)
+        // With no noise, ink is simply in proportion.
+        #expect(DigitNormalizer.ink(difference: 51, noiseFloor: 0, reach: 255) == 0.2)
+    }
+
     @Test func detachedPartsOfADigitAreKept() {
         // A "5" whose top stroke does not touch the body: a big detached part is digit, not dust.
         let fiveLike = Support.drawing(width: 100, height: 100, background: 255, ink: 0) { x, y in
