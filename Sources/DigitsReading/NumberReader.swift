@@ -7,8 +7,9 @@ import DigitsModel
 /// It finds the ink as the normaliser does (background side, noise floor, contrast), breaks it
 /// into connected pieces, drops specks, groups the pieces into rows, and splits each row into
 /// digits by recognition (see `RowSegmenter`): pieces of one digit are joined, touching digits
-/// are cut apart, and every candidate digit is normalised to 28×28 and classified exactly as
-/// `DigitClassifier` classifies a picture of one digit.
+/// are cut apart, and every candidate digit is normalised to 28×28 and classified as
+/// `DigitClassifier` classifies a picture of one digit (except that its box is not held to the
+/// digit's body, since a candidate's edges may be cuts rather than a blur's fading edge).
 public struct NumberReader: Sendable {
     /// The classifier each digit goes through.
     public let classifier: DigitClassifier

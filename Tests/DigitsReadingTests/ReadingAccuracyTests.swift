@@ -9,14 +9,22 @@ import Testing
 /// two cores); `scripts/reading-accuracy` runs many more in release mode and prints the table as
 /// Markdown. With `DIGITS_READING_FAILURES` set to a folder, every misread picture is written
 /// there, named by its sample, the expected text and the text read, and listed with how each was
-/// drawn in `misread.txt`.
+/// drawn in `misread.txt`. `DIGITS_READING_DIGITS=mnist-test` draws the handwriting from MNIST's
+/// test digits instead of the bundled subset's (which come from MNIST's training set).
 @Suite struct ReadingAccuracyTests {
     static let environment = ProcessInfo.processInfo.environment
     static let sampleCount = Int(environment["DIGITS_READING_SAMPLES"] ?? "") ?? 24
 
     @Test("the shipped reader reads each kind of picture, measured against its goals")
     func accuracy() throws {
-        let sets = try ReadingSets.fixtures()
+        let sets: ReadingSets
+        if Self.environment["DIGITS_READING_DIGITS"] == "mnist-test" {
+            let directory = try #require(FullMNIST.directory, "DIGITS_READING_DIGITS=mnist-test needs full MNIST")
+            sets = try ReadingSets(digits: directory.load(.test))
+            print("Handwriting drawn from MNIST's test digits")
+        } else {
+            sets = try ReadingSets.fixtures()
+        }
         let reader = NumberReader(model: try ShippedModel.load().model)
         let failures = Self.environment["DIGITS_READING_FAILURES"]
         if let failures {

@@ -72,7 +72,16 @@ public struct ReadingSets: Sendable {
         let directory = MNISTDirectory(path: subsetDirectory)
         let train = try directory.load(.train)
         let test = try directory.load(.test)
-        digits = MNISTDataSet(images: train.images + test.images, labels: train.labels + test.labels)
+        try self.init(
+            digits: MNISTDataSet(images: train.images + test.images, labels: train.labels + test.labels),
+            fontsDirectory: fontsDirectory)
+    }
+
+    /// Sets drawing their handwriting from `digits` (MNIST's test digits, say, which no model
+    /// here was trained on) and their print from the glyph strips in `fontsDirectory`.
+    public init(digits: MNISTDataSet, fontsDirectory: String = DataTestSupport.packageRoot + "/Fixtures/fonts") throws {
+        precondition(digits.count > 0, "the reading sets need at least one digit")
+        self.digits = digits
         fonts = try PrintedFont.load(directory: fontsDirectory)
     }
 
