@@ -73,10 +73,9 @@ public struct PictureSets: Sendable {
 
     /// Sample `index` of `kind`.
     public func sample(_ kind: PictureSetKind, index: Int, seed: UInt64 = defaultSeed) -> PictureSample {
-        let kindNumber = UInt64(PictureSetKind.allCases.firstIndex(of: kind)! + 1)
-        var mixer = SplitMix64(
-            seed: seed ^ (kindNumber &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(index) &* 0xD1B5_4A32_D192_ED03))
-        var composer = SampleComposer(digits: digits, fonts: fonts, random: SplitMix64(seed: mixer.next()))
+        var composer = SampleComposer(
+            digits: digits, fonts: fonts, seed: seed,
+            kindNumber: PictureSetKind.allCases.firstIndex(of: kind)! + 1, index: index)
         let drawn = composer.makePicture(kind, digitIndex: index % digits.count)
         return PictureSample(
             kind: kind, index: index, image: drawn.image, clean: drawn.clean, label: drawn.label,

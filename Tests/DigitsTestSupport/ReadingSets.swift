@@ -95,11 +95,9 @@ public struct ReadingSets: Sendable {
 
     /// Sample `index` of `kind`.
     public func sample(_ kind: ReadingSetKind, index: Int, seed: UInt64 = defaultSeed) -> ReadingSample {
-        // Each sample gets its own generator, mixed from the seed, the kind and the index.
-        let kindNumber = UInt64(ReadingSetKind.allCases.firstIndex(of: kind)! + 1)
-        var mixer = SplitMix64(
-            seed: seed ^ (kindNumber &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(index) &* 0xD1B5_4A32_D192_ED03))
-        var composer = SampleComposer(digits: digits, fonts: fonts, random: SplitMix64(seed: mixer.next()))
+        var composer = SampleComposer(
+            digits: digits, fonts: fonts, seed: seed,
+            kindNumber: ReadingSetKind.allCases.firstIndex(of: kind)! + 1, index: index)
         let (image, text) = composer.make(kind)
         return ReadingSample(
             kind: kind, index: index, image: image, text: text, details: composer.details.joined(separator: ", "))
@@ -119,6 +117,16 @@ struct SampleComposer {
     var random: SplitMix64
     /// The choices worth reporting, as they are made.
     var details: [String] = []
+
+    /// A composer for sample `index` of the kind numbered `kindNumber`: each sample gets its own
+    /// generator, mixed from the seed, the kind and the index, so it can be drawn on its own.
+    init(digits: MNISTDataSet, fonts: [PrintedFont], seed: UInt64, kindNumber: Int, index: Int) {
+        self.digits = digits
+        self.fonts = fonts
+        var mixer = SplitMix64(
+            seed: seed ^ (UInt64(kindNumber) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(index) &* 0xD1B5_4A32_D192_ED03))
+        random = SplitMix64(seed: mixer.next())
+    }
 
     /// A piece of ink placed on a row: its top-left corner, `y` measured from the baseline.
     struct Placed {
