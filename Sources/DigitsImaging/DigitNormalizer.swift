@@ -99,7 +99,7 @@ public struct DigitNormalizer: Sendable {
     /// digit's part of it (with the other digits' ink blanked) as a one-digit picture is — except
     /// that the box is not held to the body (`holdingToBody` false): a part cut out of a row has
     /// edges made by the cut, where the faint ink is the digit's, not a blur's.
-    package func normalize(_ ink: InkMap, holdingToBody: Bool = false) -> NormalizedDigit {
+    package func normalize(_ ink: InkMap, holdingToBody: Bool) -> NormalizedDigit {
         guard ink.found, let bounds = inkBounds(of: ink, holdingToBody: holdingToBody) else {
             return NormalizedDigit(
                 pixels: [Float](repeating: 0, count: NormalizedDigit.side * NormalizedDigit.side),
@@ -230,12 +230,12 @@ extension DigitNormalizer {
 extension DigitNormalizer {
     /// The region holding the digit, specks left out and, `holdingToBody`, reaching at most a pixel
     /// past the digit's body (step 2); nil when nothing passes the threshold.
-    func inkBounds(of ink: InkMap, holdingToBody: Bool = true) -> PixelBox? {
-        let (ink, body) = profiles(of: ink)
-        guard var rows = keptSpan(of: ink.rows), var columns = keptSpan(of: ink.columns) else {
+    func inkBounds(of ink: InkMap, holdingToBody: Bool) -> PixelBox? {
+        let (all, body) = profiles(of: ink, withBody: holdingToBody)
+        guard var rows = keptSpan(of: all.rows), var columns = keptSpan(of: all.columns) else {
             return nil
         }
-        if holdingToBody, let bodyRows = keptSpan(of: body.rows), let bodyColumns = keptSpan(of: body.columns) {
+        if let body, let bodyRows = keptSpan(of: body.rows), let bodyColumns = keptSpan(of: body.columns) {
             func held(_ span: Range<Int>, around core: Range<Int>) -> Range<Int> {
                 let lower = max(span.lowerBound, min(core.lowerBound - 1, span.upperBound - 1))
                 return lower ..< max(lower + 1, min(span.upperBound, core.upperBound + 1))
@@ -246,17 +246,27 @@ extension DigitNormalizer {
         return PixelBox(x: columns.lowerBound, y: rows.lowerBound, width: columns.count, height: rows.count)
     }
 
-    /// The ink in each row and column, counting pixels above `cropThreshold`, and the same for
-    /// the body (pixels above `bodyThreshold`), in one pass over the picture.
-    func profiles(of ink: InkMap) -> (ink: (rows: [Float], columns: [Float]), body: (rows: [Float], columns: [Float])) {
+    /// The ink of each row and of each column of a picture.
+    struct Profile {
+        var rows: [Float]
+        var columns: [Float]
+
+        init(width: Int, height: Int) {
+            rows = [Float](repeating: 0, count: height)
+            columns = [Float](repeating: 0, count: width)
+        }
+    }
+
+    /// The ink in each row and column, counting pixels above `cropThreshold`, and `withBody` the
+    /// same for the body (pixels above `bodyThreshold`), in one pass over the picture.
+    func profiles(of ink: InkMap, withBody: Bool) -> (all: Profile, body: Profile?) {
         let counted = ink.table.map { $0 > cropThreshold ? $0 : 0 }
         let bodyCounted = ink.table.map { $0 > bodyThreshold ? $0 : 0 }
-        var rowMass = [Float](repeating: 0, count: ink.height)
-        var columnMass = [Float](repeating: 0, count: ink.width)
-        var bodyRowMass = rowMass, bodyColumnMass = columnMass
+        var all = Profile(width: ink.width, height: ink.height)
+        var body = all
         ink.plane.withUnsafeBufferPointer { plane in
-            columnMass.withUnsafeMutableBufferPointer { columnMass in
-                bodyColumnMass.withUnsafeMutableBufferPointer { bodyColumnMass in
+            all.columns.withUnsafeMutableBufferPointer { columns in
+                body.columns.withUnsafeMutableBufferPointer { bodyColumns in
                     for y in 0 ..< ink.height {
                         var sum: Float = 0, bodySum: Float = 0
                         let row = y * ink.width
@@ -265,19 +275,20 @@ extension DigitNormalizer {
                             let value = counted[level]
                             // Most of a picture is paper: skip it without touching the profiles.
                             guard value > 0 else { continue }
-                            let bodyValue = bodyCounted[level]
                             sum += value
-                            columnMass[x] += value
-                            bodySum += bodyValue
-                            bodyColumnMass[x] += bodyValue
+                            columns[x] += value
+                            if withBody {
+                                bodySum += bodyCounted[level]
+                                bodyColumns[x] += bodyCounted[level]
+                            }
                         }
-                        rowMass[y] = sum
-                        bodyRowMass[y] = bodySum
+                        all.rows[y] = sum
+                        body.rows[y] = bodySum
                     }
                 }
             }
         }
-        return ((rowMass, columnMass), (bodyRowMass, bodyColumnMass))
+        return (all, withBody ? body : nil)
     }
 
     /// The span of a row or column ink profile that holds the digit: from the first to the last

@@ -191,7 +191,8 @@ struct RowSegmenter {
     func score(_ parts: ArraySlice<Part>, next: Part?, height: Double, row: Int) -> (score: Double, digit: ReadDigit) {
         let slices = parts.flatMap(\.slices)
         let box = parts.dropFirst().reduce(parts.first!.box) { $0.union($1.box) }
-        var digit = classifier.normalizer.normalize(inkMap(of: slices, in: box))
+        // A candidate's edges may be cuts, where faint ink is the digit's own: keep the whole box.
+        var digit = classifier.normalizer.normalize(inkMap(of: slices, in: box), holdingToBody: false)
         if let bounds = digit.inkBounds {
             digit.inkBounds = PixelBox(
                 x: bounds.x + box.x, y: bounds.y + box.y, width: bounds.width, height: bounds.height)

@@ -385,7 +385,7 @@ import DigitsKit
             Self.isOnRing($0, $1, side: 391)
         }
         let ink = normalizer.inkMap(of: ring)
-        let region = try #require(normalizer.inkBounds(of: ink))
+        let region = try #require(normalizer.inkBounds(of: ink, holdingToBody: true))
         var direct = normalizer.reduced(ink, region: region, scale: 20 / Double(max(region.width, region.height)))
         direct.stretchPeakToOne()
         let twoStep = normalizer.scaledToBox(ink, region: region)
