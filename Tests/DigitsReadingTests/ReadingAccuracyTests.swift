@@ -11,9 +11,21 @@ import Testing
 /// there, named by its sample, the expected text and the text read, and listed with how each was
 /// drawn in `misread.txt`. `DIGITS_READING_DIGITS=mnist-test` draws the handwriting from MNIST's
 /// test digits instead of the bundled subset's (which come from MNIST's training set).
+/// `DIGITS_READING_KINDS` (names separated by commas, such as `touching,tight`) measures only
+/// those kinds, and checks only their goals.
 @Suite struct ReadingAccuracyTests {
     static let environment = ProcessInfo.processInfo.environment
     static let sampleCount = Int(environment["DIGITS_READING_SAMPLES"] ?? "") ?? 24
+
+    /// The kinds to measure: those `DIGITS_READING_KINDS` names, or all.
+    static func measuredKinds() throws -> [ReadingSetKind] {
+        guard let names = environment["DIGITS_READING_KINDS"], !names.isEmpty else { return ReadingSetKind.allCases }
+        return try names.split(separator: ",").map { name in
+            try #require(
+                ReadingSetKind(rawValue: String(name)),
+                "DIGITS_READING_KINDS: no kind '\(name)'; the kinds are \(ReadingSetKind.allCases.map(\.rawValue))")
+        }
+    }
 
     @Test("the shipped reader reads each kind of picture, measured against its goals")
     func accuracy() throws {
@@ -25,6 +37,7 @@ import Testing
         } else {
             sets = try ReadingSets.fixtures()
         }
+        let kinds = try Self.measuredKinds()
         let reader = NumberReader(model: try ShippedModel.load().model)
         let failures = Self.environment["DIGITS_READING_FAILURES"]
         if let failures {
@@ -33,7 +46,7 @@ import Testing
         var misread: [String] = []
         let clock = ContinuousClock()
         var scores: [ReadingSetKind: ReadingScore] = [:]
-        for kind in ReadingSetKind.allCases {
+        for kind in kinds {
             var score = ReadingScore()
             for index in 0 ..< Self.sampleCount {
                 // One sample at a time, so a long run does not hold every picture in memory.
@@ -61,25 +74,28 @@ import Testing
             try (misread.map { $0 + "\n" }.joined()).write(
                 toFile: failures + "/misread.txt", atomically: true, encoding: .utf8)
         }
-        print(ReadingScore.markdownTable(ReadingSetKind.allCases.map { ($0.rawValue, scores[$0]!) }))
+        print(ReadingScore.markdownTable(kinds.map { ($0.rawValue, scores[$0]!) }))
 
         // The goals the reader is built to meet. They are targets, not descriptions of today's
         // reader: a miss is a finding to act on in the reader, never a reason to lower them.
-        let spaced = scores[.spaced]!
-        #expect(
-            spaced.wholeAccuracy >= 0.95,
-            "GOAL: spaced numbers read exactly at least 95% of the time; \(spaced.exact) of \(spaced.samples) were")
-        let touching = scores[.touching]!
-        withKnownIssue(
-            """
-            Digits that touch are cut apart and scored, but the shipped model misreads digits that \
-            lost a stroke to, or gained one from, a neighbour: a more robust model is needed.
-            """
-        ) {
+        if let spaced = scores[.spaced] {
             #expect(
-                touching.wholeAccuracy >= 0.80,
-                "GOAL: touching numbers read exactly at least 80% of the time; \(touching.exact) of \(touching.samples) were"
-            )
+                spaced.wholeAccuracy >= 0.95,
+                "GOAL: spaced numbers read exactly at least 95% of the time; \(spaced.exact) of \(spaced.samples) were")
+        }
+        if let touching = scores[.touching] {
+            withKnownIssue(
+                """
+                Digits that touch are cut apart and scored, but the shipped model reads a blob of two \
+                touching digits, or a digit with a neighbour's stroke, as one digit with high \
+                confidence: a model that can answer "not one digit" is needed.
+                """
+            ) {
+                #expect(
+                    touching.wholeAccuracy >= 0.80,
+                    "GOAL: touching numbers read exactly at least 80% of the time; \(touching.exact) of \(touching.samples) were"
+                )
+            }
         }
 
         // The other kinds have no goal of their own; these floors keep what the reader achieves
@@ -87,11 +103,13 @@ import Testing
         // handful the sanitizer runs read, and nine in ten printed digits read right), so a
         // change that reads them worse is caught.
         for kind in [ReadingSetKind.tight, .sizesAndPens, .degraded, .multiRow] {
-            let score = scores[kind]!
+            guard let score = scores[kind] else { continue }
             #expect(
                 score.samples - score.exact <= max(2, score.samples / 8),
                 "\(kind.rawValue): \(score.samples - score.exact) of \(score.samples) numbers misread")
         }
-        #expect(scores[.printed]!.digitAccuracy >= 0.9, "printed digits read right: \(scores[.printed]!.digitAccuracy)")
+        if let printed = scores[.printed] {
+            #expect(printed.digitAccuracy >= 0.9, "printed digits read right: \(printed.digitAccuracy)")
+        }
     }
 }
