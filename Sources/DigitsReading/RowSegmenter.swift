@@ -187,7 +187,8 @@ struct RowSegmenter {
 
     /// The classifier's reading of consecutive parts as one digit, and its score: the log of its
     /// confidence, less the costs of being one more digit, of joining separate pieces, of the cut
-    /// that ends it, and of being too wide or too short for a digit.
+    /// that ends it (unless its piece is too wide to be one digit), and of being too wide or too
+    /// short for a digit.
     func score(_ parts: ArraySlice<Part>, next: Part?, height: Double, row: Int) -> (score: Double, digit: ReadDigit) {
         let slices = parts.flatMap(\.slices)
         let box = parts.dropFirst().reduce(parts.first!.box) { $0.union($1.box) }
@@ -202,7 +203,9 @@ struct RowSegmenter {
 
         let joins = zip(parts.dropLast(), parts.dropFirst()).filter { cut(between: $0, $1) == nil }.count
         score -= settings.separateJoinCost * Double(joins)
-        if let next, let last = parts.last, let cut = cut(between: last, next) {
+        if let next, let last = parts.last, let cut = cut(between: last, next),
+            Double(pieces[last.slices[0].piece].box.width) < settings.severalDigitsWidth * height
+        {
             score -= settings.cutBaseCost + settings.cutCost * Double(max(0, cut.crossings - 1))
         }
 

@@ -43,6 +43,9 @@ public struct SegmentationSettings: Equatable, Sendable {
     /// What any cut costs, in nats, on top of `cutCost`: a piece of ink is more often one digit
     /// than two.
     public var cutBaseCost = 0.5
+    /// Pieces at least this wide hold several digits, since no digit is twice as wide as it is
+    /// tall: cutting them costs nothing, and the classifier alone chooses where.
+    public var severalDigitsWidth = 2.0
     /// How much a digit's shape counts: its width ÷ height, compared with handwritten digits of
     /// the class read, costs this many nats per unit of surprise (half the squared deviation in
     /// standard deviations). A blob of two touching digits is wide for any one digit.

@@ -67,6 +67,20 @@ import Testing
         #expect(try Self.reader.get().read(image).text == sample.text)
     }
 
+    @Test("cutting a piece too wide to be one digit is free, so touching digits are cut apart more often")
+    func wideTouchingPiecesAreCut() throws {
+        let samples = try ReadingSets.fixtures().samples(.touching, count: 24)
+        var costlyCuts = try Self.reader.get()
+        costlyCuts.settings.severalDigitsWidth = .infinity
+        var free = ReadingScore()
+        var costly = ReadingScore()
+        for sample in samples {
+            free.add(expected: sample.text, read: try Self.reader.get().read(sample.image).text, time: .zero)
+            costly.add(expected: sample.text, read: try costlyCuts.read(sample.image).text, time: .zero)
+        }
+        #expect(free.digitAccuracy > costly.digitAccuracy + 0.05)
+    }
+
     @Test("a blank picture reads as no digits, with a warning")
     func blankPicture() throws {
         let reading = try Self.reader.get().read(GrayAlphaImage(width: 200, height: 80, gray: 240))
