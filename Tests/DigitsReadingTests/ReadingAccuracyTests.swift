@@ -13,6 +13,7 @@ import Testing
 /// test digits instead of the bundled subset's (which come from MNIST's training set).
 /// `DIGITS_READING_KINDS` (names separated by commas, such as `touching,tight`) measures only
 /// those kinds, and checks only their goals.
+/// `DIGITS_READING_MODEL` reads with another model file than the shipped one.
 @Suite struct ReadingAccuracyTests {
     static let environment = ProcessInfo.processInfo.environment
     static let sampleCount = Int(environment["DIGITS_READING_SAMPLES"] ?? "") ?? 24
@@ -38,7 +39,8 @@ import Testing
             sets = try ReadingSets.fixtures()
         }
         let kinds = try Self.measuredKinds()
-        let reader = NumberReader(model: try ShippedModel.load().model)
+        let model = try Self.environment["DIGITS_READING_MODEL"].map { try ModelFile(contentsOf: $0).model }
+        let reader = NumberReader(model: try model ?? ShippedModel.load().model)
         let failures = Self.environment["DIGITS_READING_FAILURES"]
         if let failures {
             try FileManager.default.createDirectory(atPath: failures, withIntermediateDirectories: true)
