@@ -56,6 +56,52 @@ struct InkImage: Equatable {
         return outline > 0 ? 2 * area / Double(outline) : nil
     }
 
+    /// The image eroded by `radius` pixels: the paper spreads over the ink as `dilated(radius:)`
+    /// spreads the ink, so each stroke loses `radius` on every side (partly, at the anti-aliased
+    /// edge). Outside the canvas counts as paper. The canvas keeps its size.
+    func eroded(radius: Double) -> InkImage {
+        let reach = Int(radius + 1)
+        var offsets: [(dx: Int, dy: Int, weight: Float)] = []
+        for dy in -reach ... reach {
+            for dx in -reach ... reach {
+                let weight = min(1, radius + 1 - Double(dx * dx + dy * dy).squareRoot())
+                if weight > 0 { offsets.append((dx, dy, Float(weight))) }
+            }
+        }
+        var worn = [Float](repeating: 0, count: width * height)
+        for y in 0 ..< height {
+            for x in 0 ..< width {
+                var paper: Float = 0
+                for offset in offsets {
+                    let sourceX = x + offset.dx
+                    let sourceY = y + offset.dy
+                    let inside = sourceX >= 0 && sourceX < width && sourceY >= 0 && sourceY < height
+                    let blank = inside ? 1 - values[sourceY * width + sourceX] : 1
+                    paper = max(paper, blank * offset.weight)
+                }
+                worn[y * width + x] = 1 - paper
+            }
+        }
+        return InkImage(width: width, height: height, values: worn)
+    }
+
+    /// The image cropped to its ink: without the rows and columns at its edges that hold none.
+    /// An image without ink is returned as it is.
+    func trimmed() -> InkImage {
+        let inkRows = (0 ..< height).filter { y in (0 ..< width).contains { values[y * width + $0] > 0 } }
+        let inkColumns = (0 ..< width).filter { x in (0 ..< height).contains { values[$0 * width + x] > 0 } }
+        guard let top = inkRows.first, let bottom = inkRows.last, let left = inkColumns.first,
+            let right = inkColumns.last
+        else { return self }
+        let newWidth = right - left + 1
+        var cropped: [Float] = []
+        cropped.reserveCapacity(newWidth * (bottom - top + 1))
+        for y in top ... bottom {
+            cropped += values[(y * width + left) ... (y * width + right)]
+        }
+        return InkImage(width: newWidth, height: bottom - top + 1, values: cropped)
+    }
+
     /// The image dilated by `radius` pixels: every inked pixel spreads its ink over a disc, so
     /// each stroke, and the whole digit, grows by `radius` on every side.
     ///

@@ -378,6 +378,87 @@ import DigitsKit
         #expect(abs(width - Double(normalizer.minimumStrokeWidth)) < 0.25, "stroke width \(width)")
     }
 
+    @Test func broadStrokesAreWornDownToTheThinnedWidth() throws {
+        // A "#" of four strokes across an 80-pixel working image, which the box will shrink by 4:
+        // 18-pixel strokes would end up about 4.5 pixels wide (wider than the maximum), 12-pixel
+        // ones 3 and are left alone.
+        func hash(strokeWidth: Int) -> InkImage {
+            let strokes = [10 ..< 10 + strokeWidth, 52 ..< 52 + strokeWidth]
+            var values = [Float](repeating: 0, count: 80 * 80)
+            for y in 0 ..< 80 {
+                for x in 0 ..< 80 where strokes.contains(where: { $0.contains(x) || $0.contains(y) }) {
+                    values[y * 80 + x] = 1
+                }
+            }
+            return InkImage(width: 80, height: 80, values: values)
+        }
+        #expect(normalizer.thinned(hash(strokeWidth: 12)) == hash(strokeWidth: 12))
+
+        let broad = hash(strokeWidth: 18)
+        #expect(try #require(broad.strokeWidth()) * 20 / 80 > Double(normalizer.maximumStrokeWidth))
+        let thinned = normalizer.thinned(broad)
+        // The worn digit is cropped to its ink, so it still fills the box once scaled.
+        #expect(thinned.width < 80 && thinned.height < 80)
+        let finalPixelsPerWorkingPixel = 20 / Double(max(thinned.width, thinned.height))
+        let width = try #require(thinned.strokeWidth()) * finalPixelsPerWorkingPixel
+        #expect(abs(width - Double(normalizer.thinnedStrokeWidth)) < 0.35, "stroke width \(width)")
+    }
+
+    @Test func erosionKeepsOnlyInkWhoseWholeDiscIsInk() throws {
+        // A seeded random blob: each pixel is full ink where every pixel within `radius` + 1 is ink,
+        // blank where some paper (or the outside) lies within `radius`, and partial in between.
+        var generator = SplitMix64(seed: 7)
+        let (width, height) = (24, 20)
+        let values = (0 ..< width * height).map { index -> Float in
+            let (x, y) = (index % width, index / width)
+            let inBlob = (x - 12) * (x - 12) + (y - 10) * (y - 10) < 64
+            return inBlob || generator.next() % 5 == 0 ? 1 : 0
+        }
+        let image = InkImage(width: width, height: height, values: values)
+        for radius in [1.0, 2.0] {
+            let worn = image.eroded(radius: radius)
+            #expect(worn.width == width && worn.height == height)
+            for y in 0 ..< height {
+                for x in 0 ..< width {
+                    var nearestPaper = Double.infinity
+                    for sy in y - 4 ... y + 4 {
+                        for sx in x - 4 ... x + 4 {
+                            let inside = sx >= 0 && sx < width && sy >= 0 && sy < height
+                            if !inside || values[sy * width + sx] == 0 {
+                                let distance = Double((sx - x) * (sx - x) + (sy - y) * (sy - y)).squareRoot()
+                                nearestPaper = min(nearestPaper, distance)
+                            }
+                        }
+                    }
+                    let value = worn.values[y * width + x]
+                    if nearestPaper <= radius {
+                        #expect(value == 0, "(\(x), \(y)) radius \(radius)")
+                    } else if nearestPaper >= radius + 1 {
+                        #expect(value == 1, "(\(x), \(y)) radius \(radius)")
+                    } else {
+                        #expect(value > 0 && value < 1, "(\(x), \(y)) radius \(radius)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func aFourDrawnWithABroadBrushComesOutWithABoldMNISTStroke() throws {
+        // The same "4" with a 110-pixel brush: about 4.5 pixels once scaled, where MNIST's strokes
+        // are about 2. Thinned, it comes out near `thinnedStrokeWidth`; left alone, it would not.
+        let four: [((Double, Double), (Double, Double))] = [
+            ((300, 60), (120, 330)), ((120, 330), (380, 330)),
+            ((300, 60), (300, 460)),
+        ]
+        let picture = Support.penDrawing(side: 500, pen: 110, segments: four)
+        func strokeWidth(_ normalizer: DigitNormalizer) throws -> Double {
+            try #require(InkImage(width: 28, height: 28, values: normalizer.normalize(picture).pixels).strokeWidth())
+        }
+        let thinned = try strokeWidth(normalizer)
+        #expect(thinned > 2.5 && thinned < 3.5, "stroke width \(thinned)")
+        #expect(try strokeWidth(Self.keepingBroadStrokes) > 4.25)
+    }
+
     @Test func twoStepReductionEqualsAOneStepReduction() throws {
         // Reducing to 80 pixels and then by 4 averages exactly the same source areas as reducing
         // straight to 20, when no thickening intervenes.
@@ -393,11 +474,20 @@ import DigitsKit
         #expect(Self.largestDifference(twoStep.values, direct.values) < 1e-5)
     }
 
+    /// A normaliser that leaves broad strokes as they are, for tests whose solid blocks stand in
+    /// for digits: a block is one broad stroke, which `thinned` would wear down (its own tests pin
+    /// that), blurring the exact edges these tests check.
+    static var keepingBroadStrokes: DigitNormalizer {
+        var normalizer = DigitNormalizer()
+        normalizer.maximumStrokeWidth = .infinity
+        return normalizer
+    }
+
     @Test func smallDigitsAreEnlargedToFillTheBox() throws {
         let tiny = Support.drawing(width: 30, height: 30, background: 255, ink: 0) { x, y in
             x >= 10 && x < 15 && y >= 10 && y < 20
         }
-        let extent = try #require(Self.inkExtent(normalizer.normalize(tiny)))
+        let extent = try #require(Self.inkExtent(Self.keepingBroadStrokes.normalize(tiny)))
         #expect(extent.columns.count == 10)
         #expect(extent.rows.count == 20)
     }
@@ -409,7 +499,7 @@ import DigitsKit
         let square = Support.drawing(width: 90, height: 70, background: 255, ink: 0) { x, y in
             x >= 13 && x < 53 && y >= 17 && y < 57
         }
-        let digit = normalizer.normalize(square)
+        let digit = Self.keepingBroadStrokes.normalize(square)
         for y in 0 ..< 28 {
             for x in 0 ..< 28 {
                 #expect(digit[x, y] == ((5 ..< 25).contains(x) && (5 ..< 25).contains(y) ? 1 : 0))
