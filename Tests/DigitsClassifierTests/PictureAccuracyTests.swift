@@ -74,11 +74,11 @@ import Testing
                 + rows).joined(separator: "\n"))
 
         // Floors a few points under what the shipped model reaches on the 100 subset pictures of
-        // each kind that `swift test` draws (97–100%), so that a change to the normaliser or the
+        // each kind that `swift test` draws (99–100%), so that a change to the normaliser or the
         // model that reads people's pictures worse is caught. A weaker model measured through
         // `scripts/picture-accuracy` may fall below them; the table is printed all the same.
         let floors: [PictureSetKind: Double] = [
-            .clean: 0.96, .broadPen: 0.93, .finePen: 0.96, .printed: 0.96, .smallScan: 0.96, .turnedOffCentre: 0.95,
+            .clean: 0.96, .broadPen: 0.96, .finePen: 0.96, .printed: 0.96, .smallScan: 0.96, .turnedOffCentre: 0.95,
         ]
         for kind in PictureSetKind.allCases {
             #expect(
