@@ -355,7 +355,7 @@ extension DigitNormalizer {
     func scaledToBox(_ ink: InkMap, region: PixelBox) -> InkImage {
         let longer = max(region.width, region.height)
         let working = reduced(ink, region: region, scale: min(1, Double(Self.workingSide) / Double(longer)))
-        let stroked = thinned(thickened(working))
+        let stroked = withStrokesAdjusted(working)
         var digit = stroked.resampled(scale: Double(Self.boxSide) / Double(max(stroked.width, stroked.height)))
         digit.stretchPeakToOne()
         return digit
@@ -389,8 +389,20 @@ extension DigitNormalizer {
         return InkImage.resampledRows(narrowed, width: outputWidth, rows: rows)
     }
 
-    /// The working image with hairline strokes redrawn `minimumStrokeWidth` wide (in final
-    /// pixels); unchanged when the strokes are already at least that wide.
+    /// The working image with its strokes measured once and, when they would end up too thin or
+    /// too wide in the box, thickened or thinned (see `thickened` and `thinned`); otherwise
+    /// unchanged.
+    func withStrokesAdjusted(_ image: InkImage) -> InkImage {
+        guard let width = image.strokeWidth() else { return image }
+        let finalWidth = width * Double(Self.boxSide) / Double(max(image.width, image.height))
+        if finalWidth < Double(minimumStrokeWidth) { return thickened(image, strokeWidth: width) }
+        if finalWidth > Double(maximumStrokeWidth) { return thinned(image, strokeWidth: width) }
+        return image
+    }
+
+    /// The working image, whose strokes measure `width` working pixels, with hairline strokes
+    /// redrawn `minimumStrokeWidth` wide (in final pixels); unchanged when that would take a
+    /// change under a working pixel.
     ///
     /// A stroke much thinner than a working pixel is not faint ink: its pixels are gray only
     /// because the stroke covers part of each. So hairlines are first made solid — every pixel
@@ -399,7 +411,7 @@ extension DigitNormalizer {
     /// by 2r and the digit by 2r too, so with stroke width w and longer side L (working pixels) the
     /// final width is (w + 2r) · 20 / (L + 2r); setting that to the minimum m gives
     /// r = (m·L − 20·w) / (2·20 − 2·m).
-    func thickened(_ image: InkImage) -> InkImage {
+    func thickened(_ image: InkImage, strokeWidth width: Double) -> InkImage {
         let longer = Double(max(image.width, image.height))
         func radius(forStrokeWidth width: Double) -> Double {
             let minimum = Double(minimumStrokeWidth)
@@ -409,8 +421,7 @@ extension DigitNormalizer {
         // Strokes that would need a disc under one working pixel are close enough to the minimum
         // and left alone. At MNIST's own size (a working pixel is a final pixel) that leaves every
         // MNIST digit untouched: even the thinnest measure 0.76, needing a radius of only 0.69.
-        guard let width = image.strokeWidth(), radius(forStrokeWidth: width) >= 1,
-            let peak = image.values.max()
+        guard radius(forStrokeWidth: width) >= 1, let peak = image.values.max()
         else {
             return image
         }
@@ -421,21 +432,18 @@ extension DigitNormalizer {
         return solidRadius > 0 ? solid.dilated(radius: solidRadius) : solid
     }
 
-    /// The working image with broad strokes worn down to `thinnedStrokeWidth` (in final pixels)
-    /// when they would be wider than `maximumStrokeWidth`; otherwise unchanged.
+    /// The working image, whose strokes measure `width` working pixels (wider than
+    /// `maximumStrokeWidth` once in the box), with them worn down to `thinnedStrokeWidth`.
     ///
     /// A marker, a broad nib or a bold face draws strokes two or three times MNIST's, which fill
     /// a digit's loops and gaps until it reads as another. Eroding by a disc of radius r narrows
     /// each stroke by 2r and the digit by 2r too, so with stroke width w and longer side L
     /// (working pixels) the final width is (w − 2r) · 20 / (L − 2r); setting that to the target t
     /// gives r = (20·w − t·L) / (2·20 − 2·t).
-    func thinned(_ image: InkImage) -> InkImage {
+    func thinned(_ image: InkImage, strokeWidth width: Double) -> InkImage {
         let longer = Double(max(image.width, image.height))
         let box = Double(Self.boxSide)
         let target = Double(thinnedStrokeWidth)
-        guard let width = image.strokeWidth(), width * box / longer > Double(maximumStrokeWidth) else {
-            return image
-        }
         let radius = (box * width - target * longer) / (2 * box - 2 * target)
         // As in `thickened`, a change under one working pixel is left alone: in a small picture
         // (a pixel of it is several of the box's) wearing a pixel off each side would take half

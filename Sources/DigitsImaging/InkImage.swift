@@ -56,10 +56,10 @@ struct InkImage: Equatable {
         return outline > 0 ? 2 * area / Double(outline) : nil
     }
 
-    /// The image eroded by `radius` pixels: the paper spreads over the ink as `dilated(radius:)`
-    /// spreads the ink, so each stroke loses `radius` on every side (partly, at the anti-aliased
-    /// edge). Outside the canvas counts as paper. The canvas keeps its size.
-    func eroded(radius: Double) -> InkImage {
+    /// The pixels a disc of `radius` covers around a pixel, each with how much of it: whole
+    /// within `radius`, partly out to `radius + 1` (the anti-aliased edge), as offsets at most
+    /// `reach` away. Shared by `dilated` and `eroded`, so the two are exact mirrors.
+    static func disc(radius: Double) -> (reach: Int, offsets: [(dx: Int, dy: Int, weight: Float)]) {
         let reach = Int(radius + 1)
         var offsets: [(dx: Int, dy: Int, weight: Float)] = []
         for dy in -reach ... reach {
@@ -68,6 +68,14 @@ struct InkImage: Equatable {
                 if weight > 0 { offsets.append((dx, dy, Float(weight))) }
             }
         }
+        return (reach, offsets)
+    }
+
+    /// The image eroded by `radius` pixels: the paper spreads over the ink as `dilated(radius:)`
+    /// spreads the ink, so each stroke loses `radius` on every side (partly, at the anti-aliased
+    /// edge). Outside the canvas counts as paper. The canvas keeps its size.
+    func eroded(radius: Double) -> InkImage {
+        let offsets = Self.disc(radius: radius).offsets
         var worn = [Float](repeating: 0, count: width * height)
         for y in 0 ..< height {
             for x in 0 ..< width {
@@ -110,16 +118,7 @@ struct InkImage: Equatable {
     /// partly covered (anti-aliased), which lets widths grow smoothly with the radius. The canvas
     /// grows too, so nothing is cut.
     func dilated(radius: Double) -> InkImage {
-        let reach = Int(radius + 1)
-        var offsets: [(dx: Int, dy: Int, weight: Float)] = []
-        for dy in -reach ... reach {
-            for dx in -reach ... reach {
-                let weight = min(1, radius + 1 - Double(dx * dx + dy * dy).squareRoot())
-                if weight > 0 {
-                    offsets.append((dx, dy, Float(weight)))
-                }
-            }
-        }
+        let (reach, offsets) = Self.disc(radius: radius)
         let grownWidth = width + 2 * reach
         let grownHeight = height + 2 * reach
         var grown = [Float](repeating: 0, count: grownWidth * grownHeight)

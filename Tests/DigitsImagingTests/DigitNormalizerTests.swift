@@ -367,11 +367,11 @@ import DigitsKit
         }
         // Width estimate: area over half the outline, 2 · (16 · 80) / (2 · 80 + 2 · 16) per bar.
         #expect(abs(try #require(bars(width: 16).strokeWidth()) - 2560.0 / 192) < 1e-9)
-        #expect(normalizer.thickened(bars(width: 16)) == bars(width: 16))
+        #expect(normalizer.withStrokesAdjusted(bars(width: 16)) == bars(width: 16))
 
         // Thickened so that, measured before the last 4:1 reduction and expressed in final pixels,
         // the strokes are the minimum width.
-        let thickened = normalizer.thickened(bars(width: 2))
+        let thickened = normalizer.withStrokesAdjusted(bars(width: 2))
         let finalPixelsPerWorkingPixel = 20 / Double(max(thickened.width, thickened.height))
         let width = try #require(thickened.strokeWidth()) * finalPixelsPerWorkingPixel
         // (Within a quarter pixel: the estimate counts the bars' rounded ends as outline too.)
@@ -392,11 +392,11 @@ import DigitsKit
             }
             return InkImage(width: 80, height: 80, values: values)
         }
-        #expect(normalizer.thinned(hash(strokeWidth: 12)) == hash(strokeWidth: 12))
+        #expect(normalizer.withStrokesAdjusted(hash(strokeWidth: 12)) == hash(strokeWidth: 12))
 
         let broad = hash(strokeWidth: 18)
         #expect(try #require(broad.strokeWidth()) * 20 / 80 > Double(normalizer.maximumStrokeWidth))
-        let thinned = normalizer.thinned(broad)
+        let thinned = normalizer.withStrokesAdjusted(broad)
         // The worn digit is cropped to its ink, so it still fills the box once scaled.
         #expect(thinned.width < 80 && thinned.height < 80)
         let finalPixelsPerWorkingPixel = 20 / Double(max(thinned.width, thinned.height))
