@@ -175,7 +175,10 @@ public struct RunningServer: Sendable {
                 do {
                     client = try await listening.accept()
                 } catch {
-                    if Task.isCancelled { break }
+                    // Stopping: the socket pool, cancelled first, ends every wait with a
+                    // CancellationError, which can arrive before this task sees its own
+                    // cancellation. Either way there is nothing left to accept, and no error.
+                    if Task.isCancelled || error is CancellationError { break }
                     // Out of file descriptors, say: wait a little rather than spin.
                     configuration.logger.error("accepting a connection failed: \(error)")
                     try? await Task.sleep(for: .milliseconds(50))
