@@ -196,7 +196,7 @@ struct Connection: Sendable {
 /// When a connection must have made progress by: the request loop sets it, and `watch` ends
 /// (cancelling the connection) once it passes.
 final class Deadline: Sendable {
-    private let instant = Mutex<ContinuousClock.Instant?>(nil)
+    private let instant = Locked<ContinuousClock.Instant?>(nil)
     private let expired = Atomic<Bool>(false)
 
     /// Whether the deadline passed and ended the connection.

@@ -1,6 +1,5 @@
 import ArgumentParser
 import DigitsKit
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -85,7 +84,7 @@ struct Serve: ParsableCommand {
         fflush(nil)
         // How long stopping takes, from the moment the signal is seen to the last connection closed.
         let clock = ContinuousClock()
-        let signalled = Mutex<ContinuousClock.Instant?>(nil)
+        let signalled = Locked<ContinuousClock.Instant?>(nil)
         running.runBlocking {
             guard InterruptSignal.received != nil else { return false }
             signalled.withLock { if $0 == nil { $0 = clock.now } }

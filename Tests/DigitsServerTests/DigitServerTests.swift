@@ -8,7 +8,7 @@ import Testing
 
 /// Collects the server's log lines, so a test can check one line per request.
 final class LogLines: Sendable {
-    let lines = Mutex<[String]>([])
+    let lines = Locked<[String]>([])
 
     var all: [String] { lines.withLock { $0 } }
 
