@@ -34,7 +34,7 @@ let layers: [(name: String, dependencies: [Target.Dependency])] = [
     ("DigitsImaging", ["DigitsFileSystem", "CPNG"]),
     ("DigitsModelFile", ["DigitsModel", "DigitsTensor", "DigitsFileSystem", "CShippedModel"]),
     ("DigitsTraining", ["DigitsModel", "DigitsData", "DigitsModelFile", "DigitsTensor", "DigitsFileSystem"]),
-    ("DigitsClassifier", ["DigitsImaging", "DigitsModel"]),
+    ("DigitsClassifier", ["DigitsImaging", "DigitsModel", "DigitsTensor"]),
     ("DigitsWalkthrough", ["DigitsTraining", "DigitsModel", "DigitsTensor"]),
     ("DigitsDownload", ["DigitsData", "CCurl"]),
     ("DigitsReading", ["DigitsClassifier", "DigitsImaging", "DigitsModel"]),

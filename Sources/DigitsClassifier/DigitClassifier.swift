@@ -1,5 +1,6 @@
 import DigitsImaging
 import DigitsModel
+import DigitsTensor
 
 /// Reads a picture of a digit and says which digit it shows: PNG → gray image → MNIST-style
 /// 28×28 input → the model's class probabilities.
@@ -37,5 +38,19 @@ public struct DigitClassifier: Sendable {
     /// Classifies an input already normalised to 28×28.
     public func classify(_ digit: NormalizedDigit) -> Classification {
         Classification(probabilities: model.probabilities(for: digit.pixels), input: digit)
+    }
+
+    /// Classifies inputs already normalised to 28×28 in one pass through the network, one
+    /// answer per input in their order. The same answers as one at a time, but a layer's
+    /// weights are read once for the whole batch rather than once per digit, which is what
+    /// costs most for a large model.
+    public func classify(_ digits: [NormalizedDigit]) -> [Classification] {
+        guard !digits.isEmpty else { return [] }
+        let side = NormalizedDigit.side * NormalizedDigit.side
+        var pixels: [Float] = []
+        pixels.reserveCapacity(digits.count * side)
+        for digit in digits { pixels += digit.pixels }
+        let probabilities = model.probabilities(Matrix(rows: digits.count, columns: side, values: pixels))
+        return digits.indices.map { Classification(probabilities: probabilities.row($0), input: digits[$0]) }
     }
 }

@@ -46,10 +46,23 @@ struct RowSegmenter {
         let parts = parts(of: groups, height: height)
         guard !parts.isEmpty else { return [] }
 
+        // Every candidate digit is scored before the search, its input classified with all the
+        // others in one batch: a large model's weights are then read once per row, not once per
+        // candidate. The search below tries exactly these, since every prefix of the row can be
+        // read (each part alone is a candidate).
+        let ranges = candidateRanges(of: parts, height: height)
+        let inputs = ranges.map { input(of: parts[$0]) }
+        let classifications = classifier.classify(inputs.map(\.digit))
+        var candidates: [Range<Int>: (score: Double, digit: ReadDigit)] = [:]
+        for (index, range) in ranges.enumerated() {
+            candidates[range] = score(
+                parts[range], classification: classifications[index], box: inputs[index].box,
+                next: range.upperBound < parts.count ? parts[range.upperBound] : nil, height: height, row: row)
+        }
+
         // best[j]: the best score of reading parts 0 ..< j; start[j]: where its last digit begins.
         var best = [Double](repeating: -.infinity, count: parts.count + 1)
         var start = [Int](repeating: 0, count: parts.count + 1)
-        var candidates: [Range<Int>: (score: Double, digit: ReadDigit)] = [:]
         var skipped = [Bool](repeating: false, count: parts.count + 1)
         best[0] = 0
         for end in 1 ... parts.count {
@@ -61,14 +74,8 @@ struct RowSegmenter {
                 skipped[end] = true
             }
             for first in stride(from: end - 1, through: max(0, end - settings.maximumPartsPerDigit), by: -1) {
-                if first < end - 1 && gap(between: parts[first], parts[first + 1]) > settings.maximumJoinGap * height {
-                    break
-                }
+                guard let candidate = candidates[first ..< end] else { break }
                 guard best[first] > -.infinity else { continue }
-                let candidate =
-                    candidates[first ..< end]
-                    ?? score(parts[first ..< end], next: end < parts.count ? parts[end] : nil, height: height, row: row)
-                candidates[first ..< end] = candidate
                 if best[first] + candidate.score > best[end] {
                     best[end] = best[first] + candidate.score
                     start[end] = first
@@ -83,6 +90,22 @@ struct RowSegmenter {
             end = start[end]
         }
         return digits.reversed()
+    }
+
+    /// The runs of consecutive parts that may be one digit, by where they end and then from the
+    /// shortest: at most `maximumPartsPerDigit` parts, with no gap wider than `maximumJoinGap`
+    /// between neighbours.
+    func candidateRanges(of parts: [Part], height: Double) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        for end in 1 ... parts.count {
+            for first in stride(from: end - 1, through: max(0, end - settings.maximumPartsPerDigit), by: -1) {
+                if first < end - 1 && gap(between: parts[first], parts[first + 1]) > settings.maximumJoinGap * height {
+                    break
+                }
+                ranges.append(first ..< end)
+            }
+        }
+        return ranges
     }
 
     /// The typical height of the row's digits: the median height of its groups of pieces at least
@@ -185,11 +208,9 @@ struct RowSegmenter {
 
     // MARK: Scoring
 
-    /// The classifier's reading of consecutive parts as one digit, and its score: the log of its
-    /// confidence, less the costs of being one more digit, of joining separate pieces, of the cut
-    /// that ends it (unless its piece is too wide to be one digit), and of being too wide or too
-    /// short for a digit.
-    func score(_ parts: ArraySlice<Part>, next: Part?, height: Double, row: Int) -> (score: Double, digit: ReadDigit) {
+    /// Consecutive parts as one digit: their ink normalised for the classifier (its ink bounds
+    /// in the picture's coordinates), and their box.
+    func input(of parts: ArraySlice<Part>) -> (digit: NormalizedDigit, box: PixelBox) {
         let slices = parts.flatMap(\.slices)
         let box = parts.dropFirst().reduce(parts.first!.box) { $0.union($1.box) }
         // A candidate's edges may be cuts, where faint ink is the digit's own: keep the whole box.
@@ -198,7 +219,17 @@ struct RowSegmenter {
             digit.inkBounds = PixelBox(
                 x: bounds.x + box.x, y: bounds.y + box.y, width: bounds.width, height: bounds.height)
         }
-        let classification = classifier.classify(digit)
+        return (digit, box)
+    }
+
+    /// The score of reading consecutive parts (in `box`) as the digit the classifier made of
+    /// them: the log of its confidence, less the costs of being one more digit, of joining
+    /// separate pieces, of the cut that ends it (unless its piece is too wide to be one digit),
+    /// and of being too wide or too short for a digit.
+    func score(
+        _ parts: ArraySlice<Part>, classification: Classification, box: PixelBox, next: Part?, height: Double,
+        row: Int
+    ) -> (score: Double, digit: ReadDigit) {
         var score = log(Double(max(classification.confidence, 1e-9))) - settings.digitCost
 
         let joins = zip(parts.dropLast(), parts.dropFirst()).filter { cut(between: $0, $1) == nil }.count
