@@ -40,6 +40,35 @@ public struct DigitClassifier: Sendable {
         Classification(probabilities: model.probabilities(for: digit.pixels), input: digit)
     }
 
+    /// How many pictures `classify(_:batchSize:decode:report:)` holds at once unless told:
+    /// enough that a layer's weights are read once for many digits, few enough that the first
+    /// answers come at once.
+    public static let defaultBatchSize = 64
+
+    /// Classifies many pictures, `batchSize` at a time: each source is decoded with `decode`
+    /// and normalised, the batch's inputs go through the network together (see
+    /// `classify(_: [NormalizedDigit])`), and `report` then gets every source's answer — or the
+    /// error decoding it threw — in the order of `sources`. Only the batch's 28×28 inputs are
+    /// kept, never more than one decoded picture.
+    public func classify<Source>(
+        _ sources: [Source], batchSize: Int = defaultBatchSize, decode: (Source) throws -> GrayAlphaImage,
+        report: (Source, Result<Classification, any Error>) throws -> Void
+    ) rethrows {
+        precondition(batchSize > 0, "a batch holds at least one picture")
+        var start = sources.startIndex
+        while start < sources.endIndex {
+            let end = min(start + batchSize, sources.endIndex)
+            let inputs = sources[start ..< end].map { source in
+                Result { try normalizer.normalize(decode(source)) }
+            }
+            var answers = classify(inputs.compactMap { try? $0.get() })[...]
+            for (source, input) in zip(sources[start ..< end], inputs) {
+                try report(source, input.map { _ in answers.removeFirst() })
+            }
+            start = end
+        }
+    }
+
     /// Classifies inputs already normalised to 28×28 in one pass through the network, one
     /// answer per input in their order. The same answers as one at a time, but a layer's
     /// weights are read once for the whole batch rather than once per digit, which is what

@@ -42,26 +42,27 @@ struct Classify: ParsableCommand {
         let (_, modelFile) = try modelOptions.load()
         let classifier = DigitClassifier(model: modelFile.model)
         var failures = 0
-        for (index, file) in PictureFiles.expanded(files).enumerated() {
-            do {
-                let result =
-                    file == "-"
-                    ? try classifier.classify(
-                        pngBytes: try StandardInput.readAll(limit: PNGDecoder.maximumFileSize),
-                        name: "standard input")
-                    : try classifier.classify(contentsOfFile: file)
+        var first = true
+        try classifier.classify(PictureFiles.expanded(files)) { file in
+            file == "-"
+                ? try PNGDecoder.decode(
+                    try StandardInput.readAll(limit: PNGDecoder.maximumFileSize), name: "standard input")
+                : try PNGDecoder.decode(contentsOfFile: file)
+        } report: { file, answer in
+            if !json && !first { print("") }
+            first = false
+            switch answer {
+            case .success(let result):
                 if json {
                     print(try jsonLine(ClassificationRecord(file: file, result: result, top: top)))
                 } else {
-                    if index > 0 { print("") }
                     print(ClassificationText(file: file, result: result, top: top, show: show).render())
                 }
-            } catch {
+            case .failure(let error):
                 failures += 1
                 if json {
                     print(try jsonLine(FailureRecord(file: file, error: "\(error)")))
                 } else {
-                    if index > 0 { print("") }
                     printError("Error: \(error)")
                 }
             }
