@@ -8,8 +8,9 @@ import DigitsTensor
 
 /// A trained network as stored on disk: the MLP plus the record of how it was made.
 ///
-/// On disk it is a safetensors file. Tensors are `layers.N.weight` (n×m, row-major float32) and
-/// `layers.N.bias` (m), N counting from 0 at the input side. The `__metadata__` map holds:
+/// On disk it is a safetensors file. Tensors are `layers.N.weight` (n×m, row-major) and
+/// `layers.N.bias` (m), N counting from 0 at the input side, all float32 or, in a file written
+/// with `Precision.float16` to be half the size, all float16. The `__metadata__` map holds:
 ///
 /// | key | example | meaning |
 /// |---|---|---|
@@ -36,20 +37,36 @@ public struct ModelFile: Equatable, Sendable {
     /// Outputs a `digits` model gives: one logit per digit.
     public static let outputCount = 10
 
+    /// How a model file stores its weights and biases.
+    public enum Precision: String, CaseIterable, Sendable {
+        /// IEEE float32: the values exactly as trained.
+        case float32 = "f32"
+        /// IEEE float16: half the bytes, each value rounded to 11 significant bits (a relative
+        /// error of at most 2⁻¹¹). Files load and run as float32.
+        case float16 = "f16"
+    }
+
     /// A model file for `model`.
     public init(model: MLP, trainingRecord: TrainingRecord = TrainingRecord()) {
         self.model = model
         self.trainingRecord = trainingRecord
     }
 
-    /// The model as a safetensors file.
-    public func safeTensors() throws(SafeTensorsError) -> SafeTensorsFile {
+    /// The model as a safetensors file, its tensors stored at `precision`.
+    ///
+    /// Throws `SafeTensorsError.notRepresentableAsHalf` when float16 is asked for and a value
+    /// lies beyond its range.
+    public func safeTensors(precision: Precision = .float32) throws(SafeTensorsError) -> SafeTensorsFile {
+        func tensor(_ shape: [Int], _ values: [Float]) throws(SafeTensorsError) -> SafeTensor {
+            switch precision {
+            case .float32: try SafeTensor(shape: shape, floats: values)
+            case .float16: try SafeTensor(shape: shape, roundingToHalves: values)
+            }
+        }
         var tensors: [String: SafeTensor] = [:]
         for (index, layer) in model.layers.enumerated() {
-            tensors["layers.\(index).weight"] = try SafeTensor(
-                shape: [layer.inputCount, layer.outputCount],
-                floats: layer.weight.storage)
-            tensors["layers.\(index).bias"] = try SafeTensor(shape: [layer.outputCount], floats: layer.bias.storage)
+            tensors["layers.\(index).weight"] = try tensor([layer.inputCount, layer.outputCount], layer.weight.storage)
+            tensors["layers.\(index).bias"] = try tensor([layer.outputCount], layer.bias.storage)
         }
         var metadata = [
             "format": "digits-mlp",
@@ -64,10 +81,23 @@ public struct ModelFile: Equatable, Sendable {
         return SafeTensorsFile(tensors: tensors, metadata: metadata)
     }
 
-    /// Writes the model atomically: a crash or a full disk never leaves a half-written file, and
-    /// an existing file at `path` is replaced only by a complete new one.
-    public func write(to path: String) throws {
-        try safeTensors().write(to: path)
+    /// Writes the model atomically, its tensors stored at `precision`: a crash or a full disk
+    /// never leaves a half-written file, and an existing file at `path` is replaced only by a
+    /// complete new one.
+    public func write(to path: String, precision: Precision = .float32) throws {
+        try safeTensors(precision: precision).write(to: path)
+    }
+
+    /// The network as a file of `precision` holds it: for float16, every weight and bias rounded
+    /// to the nearest half (ties to even), so that it can be evaluated before it is written.
+    public func model(storedAt precision: Precision) -> MLP {
+        guard precision == .float16 else { return model }
+        var rounded = model
+        for index in rounded.layers.indices {
+            rounded.layers[index].weight.storage = rounded.layers[index].weight.storage.map { Float(Float16($0)) }
+            rounded.layers[index].bias.storage = rounded.layers[index].bias.storage.map { Float(Float16($0)) }
+        }
+        return rounded
     }
 
     /// Reads and validates a model file.
@@ -148,7 +178,7 @@ extension ModelFile {
         return layerCount
     }
 
-    /// Layer `index`, checked to take `inputs` inputs and to hold finite F32 values.
+    /// Layer `index`, checked to take `inputs` inputs and to hold finite F32 or F16 values.
     static func layer(
         _ index: Int, of stored: SafeTensorsFile, inputs: Int, activation: Activation, file: String
     ) throws(ModelFileError) -> Dense {
@@ -161,7 +191,7 @@ extension ModelFile {
         guard m > 0 else { throw .noOutputs(file: file, layer: index) }
         guard bias.shape == [m] else { throw .biasShape(file: file, layer: index, shape: bias.shape, outputs: m) }
         guard let weightValues = weight.floats, let biasValues = bias.floats else {
-            throw .notFloat32(file: file, layer: index, weight: weight.dtype.rawValue, bias: bias.dtype.rawValue)
+            throw .unsupportedDType(file: file, layer: index, weight: weight.dtype.rawValue, bias: bias.dtype.rawValue)
         }
         guard weightValues.allSatisfy({ $0.isFinite }), biasValues.allSatisfy({ $0.isFinite }) else {
             throw .notFinite(file: file, layer: index)

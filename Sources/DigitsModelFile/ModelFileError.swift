@@ -24,8 +24,8 @@ public enum ModelFileError: Error, Equatable, Sendable, CustomStringConvertible 
     case noOutputs(file: String, layer: Int)
     /// A bias whose shape is not `[outputs]`.
     case biasShape(file: String, layer: Int, shape: [Int], outputs: Int)
-    /// A layer stored in a type other than F32.
-    case notFloat32(file: String, layer: Int, weight: String, bias: String)
+    /// A layer stored in a type other than F32 or F16.
+    case unsupportedDType(file: String, layer: Int, weight: String, bias: String)
     /// A layer holding NaN or infinite values.
     case notFinite(file: String, layer: Int)
     /// The last layer does not give one output per digit.
@@ -45,7 +45,7 @@ public enum ModelFileError: Error, Equatable, Sendable, CustomStringConvertible 
             let .unsupportedInputScaling(file, _, _), let .unknownActivation(file, _), let .unexpectedTensor(file, _),
             let .noLayers(file), let .missingTensor(file, _), let .weightNotTwoDimensional(file, _, _),
             let .shapesDoNotChain(file, _, _, _), let .noOutputs(file, _), let .biasShape(file, _, _, _),
-            let .notFloat32(file, _, _, _), let .notFinite(file, _), let .wrongOutputCount(file, _, _),
+            let .unsupportedDType(file, _, _, _), let .notFinite(file, _), let .wrongOutputCount(file, _, _),
             let .outputsOverflow(file, _), let .architectureMismatch(file, _, _),
             let .invalidTrainingRecord(file, _, _):
             file
@@ -85,8 +85,8 @@ public enum ModelFileError: Error, Equatable, Sendable, CustomStringConvertible 
             "layers.\(layer).weight has no outputs"
         case let .biasShape(_, layer, shape, outputs):
             "layers.\(layer).bias has shape \(shape); expected [\(outputs)] to match layers.\(layer).weight"
-        case let .notFloat32(_, layer, weight, bias):
-            "layers.\(layer) is stored as \(weight)/\(bias); digits models are F32"
+        case let .unsupportedDType(_, layer, weight, bias):
+            "layers.\(layer) is stored as \(weight)/\(bias); digits models are F32 or F16"
         case let .notFinite(_, layer):
             "layers.\(layer) holds NaN or infinite values (was it saved from a diverged run?)"
         case let .wrongOutputCount(_, outputs, expected):

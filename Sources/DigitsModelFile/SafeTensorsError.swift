@@ -56,6 +56,8 @@ public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
     case byteCountMismatch(shape: [Int], dtype: String, expected: Int, actual: Int)
     /// A tensor may not be called `__metadata__`: the format reserves that key.
     case reservedTensorName(String)
+    /// A finite value too large in magnitude for float16 (beyond ±65504).
+    case notRepresentableAsHalf(value: Float)
 
     /// A message for the user naming the file (or tensor) and the problem.
     public var description: String {
@@ -70,6 +72,8 @@ public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
             "cannot build a \(dtype) tensor of shape \(shape): it needs \(expected) bytes, got \(actual)"
         case let .reservedTensorName(name):
             "cannot save a tensor named \"\(name)\": the safetensors format reserves that name"
+        case let .notRepresentableAsHalf(value):
+            "cannot store \(value) as float16: its largest value is 65504 (store this model as F32)"
         default:
             "'\(file ?? "")' is not a valid safetensors file: \(problem)"
         }
@@ -87,7 +91,7 @@ public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
             let .overlappingTensors(file, _, _), let .unclaimedBytes(file, _, _),
             let .dataLengthMismatch(file, _, _):
             file
-        case .invalidShape, .byteCountMismatch, .reservedTensorName:
+        case .invalidShape, .byteCountMismatch, .reservedTensorName, .notRepresentableAsHalf:
             nil
         }
     }
@@ -130,7 +134,8 @@ public enum SafeTensorsError: Error, Equatable, CustomStringConvertible {
             "bytes \(begin)..<\(end) of the data section belong to no tensor"
         case let .dataLengthMismatch(_, expected, actual):
             "the header describes \(expected) bytes of tensor data but the file holds \(actual)"
-        case .unreadable, .notARegularFile, .invalidShape, .byteCountMismatch, .reservedTensorName:
+        case .unreadable, .notARegularFile, .invalidShape, .byteCountMismatch, .reservedTensorName,
+            .notRepresentableAsHalf:
             description
         }
     }

@@ -119,6 +119,15 @@ public enum Kernels {
         ck_bytes_to_unit_floats(source, destination, count)
     }
 
+    /// `destination[i]` = the IEEE half-precision float whose bits are `source[i]`, for `count`
+    /// values: exact for every finite half and the infinities. Runs on the CPU's conversion
+    /// instructions where it has them (unless the thread is forced to the portable level).
+    public static func floats(
+        fromHalves source: UnsafePointer<UInt16>, into destination: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        ck_halves_to_floats(source, destination, count)
+    }
+
     /// One optimiser step over a `rows × columns` block of one parameter matrix (see
     /// `UpdateRule`): `weights` move, and their optimiser state — the first moments `moments`
     /// (SGD's velocities) and, when the rule uses them, the second moments `squares` — is updated.

@@ -249,6 +249,12 @@ public final class TrainingEngine {
 
     /// Evaluates the model the run makes so far (`resultModel`) on every example of `data`.
     public func evaluate(on data: MNISTDataSet) -> EvaluationReport {
-        Evaluator(pool: pool).evaluate(resultModel, on: data, loss: loss)
+        evaluate(resultModel, on: data)
+    }
+
+    /// Evaluates another network of the same shapes (the result's weights rounded as a file
+    /// will store them, say) on every example of `data`, on the engine's threads and with its loss.
+    public func evaluate(_ model: MLP, on data: MNISTDataSet) -> EvaluationReport {
+        Evaluator(pool: pool).evaluate(model, on: data, loss: loss)
     }
 }

@@ -39,6 +39,8 @@ public struct TrainingRun {
     public private(set) var trainer: Trainer
     /// Where the model is written at the end.
     public let modelPath: String
+    /// How the model file stores its weights (checkpoints always keep float32).
+    public let modelPrecision: ModelFile.Precision
     /// Where checkpoints go, or nil to keep none.
     public let checkpointFolder: String?
     /// The command line recorded in the model file.
@@ -63,6 +65,8 @@ public struct TrainingRun {
     ///   - trainingSet: the examples to train on (a resumed run needs the same ones).
     ///   - testSet: the examples evaluated after every epoch.
     ///   - modelPath: where the finished model goes.
+    ///   - modelPrecision: how the model file stores its weights; the test accuracy recorded in
+    ///     it is that of the weights as stored.
     ///   - checkpointFolder: where checkpoints go (a resumed run usually keeps its own folder), or
     ///     nil to keep none.
     ///   - command: the command line to record in the model file.
@@ -76,7 +80,8 @@ public struct TrainingRun {
     ///   cannot be read, `TrainingError` for a configuration or data that cannot be trained.
     public init(
         _ start: Start, trainingSet: MNISTDataSet, testSet: MNISTDataSet, modelPath: String,
-        checkpointFolder: String?, command: String, dataFolder: String? = nil, shouldStop: (() -> Bool)? = nil
+        modelPrecision: ModelFile.Precision = .float32, checkpointFolder: String?, command: String,
+        dataFolder: String? = nil, shouldStop: (() -> Bool)? = nil
     ) throws {
         try Self.checkWritable(modelPath: modelPath, checkpointFolder: checkpointFolder)
         let fingerprint = trainingSet.fingerprint
@@ -92,6 +97,7 @@ public struct TrainingRun {
         self.trainingSet = trainingSet
         self.testSet = testSet
         self.modelPath = modelPath
+        self.modelPrecision = modelPrecision
         self.checkpointFolder = checkpointFolder
         self.command = command
         self.shouldStop = shouldStop
@@ -177,13 +183,20 @@ public struct TrainingRun {
         }
 
         let last = trainer.history[trainer.history.count - 1]
+        var (testAccuracy, testLoss) = (last.testAccuracy, last.testLoss)
+        if modelPrecision != .float32 {
+            // The file holds rounded weights: record what they score, not what they were rounded from.
+            let stored = ModelFile(model: trainer.model).model(storedAt: modelPrecision)
+            let report = trainer.engine.evaluate(stored, on: testSet)
+            (testAccuracy, testLoss) = (report.accuracy, report.loss)
+        }
         let summary = TrainingSummary(
-            configuration: trainer.configuration, epochs: trainer.epochsDone, testAccuracy: last.testAccuracy,
-            testLoss: last.testLoss, trainingExamples: trainingSet.count, testExamples: testSet.count,
+            configuration: trainer.configuration, epochs: trainer.epochsDone, testAccuracy: testAccuracy,
+            testLoss: testLoss, trainingExamples: trainingSet.count, testExamples: testSet.count,
             command: command, trainingDataFingerprint: trainingSet.fingerprint, testDataFingerprint: testSet.fingerprint
         )
         let bytes = try ModelFile(model: trainer.model, training: summary, history: trainer.history)
-            .safeTensors().encoded()
+            .safeTensors(precision: modelPrecision).encoded()
         try AtomicFile.write(bytes, to: modelPath)
         // The model holds everything the checkpoint did; a finished run's checkpoint is not needed.
         if let checkpointFolder { Self.removeCheckpoint(in: checkpointFolder) }

@@ -15,6 +15,14 @@ struct OutputOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
+            "How the model file stores its weights: f32 as trained, or f16 for a file half the size "
+                + "(each weight rounded to 11 significant bits; the test accuracy recorded is the rounded "
+                + "model's). Checkpoints always keep f32.",
+            valueName: "precision"))
+    var outputPrecision: ModelFile.Precision = .float32
+
+    @Option(
+        help: ArgumentHelp(
             "Folder for the per-epoch checkpoint. (default: the output path with .checkpoint)",
             valueName: "dir"))
     var checkpoint: String?

@@ -86,7 +86,8 @@ struct Train: ParsableCommand {
         let testSet = try directory.load(.test)
         var training = try TrainingRun(
             outputOptions.resume.map { .checkpoint(folder: $0) } ?? .configuration(trainingConfiguration),
-            trainingSet: trainingSet, testSet: testSet, modelPath: output, checkpointFolder: checkpointFolder,
+            trainingSet: trainingSet, testSet: testSet, modelPath: output,
+            modelPrecision: outputOptions.outputPrecision, checkpointFolder: checkpointFolder,
             command: (["digits"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
             dataFolder: directory.path)
         if training.resumesOnOtherData {
@@ -106,7 +107,7 @@ struct Train: ParsableCommand {
             console.interrupted()
             throw CommandFailure(message(for: interruption), exitCode: 130)
         }
-        console.finished(history: outcome.history, output: output, bytes: outcome.modelBytes)
+        console.finished(outcome)
 
         if let reportFolder = report {
             // The report is made from the file just written, so it shows what `digits report`

@@ -75,8 +75,11 @@ struct TrainingConsole {
         status.clear()
     }
 
-    func finished(history: [EpochMetrics], output: String, bytes: Int) {
-        let last = history[history.count - 1]
+    /// Reports the finished run: its test scores are the model file's (which, stored as float16,
+    /// may differ from the last epoch's by a digit or so).
+    func finished(_ outcome: TrainingRun.Outcome) {
+        let (history, output, bytes) = (outcome.history, outcome.modelPath, outcome.modelBytes)
+        let last = (testAccuracy: outcome.summary.testAccuracy, testLoss: outcome.summary.testLoss)
         let seconds = history.reduce(0) { $0 + $1.trainSeconds + $1.evaluationSeconds }
         if json {
             print(

@@ -31,6 +31,39 @@ import DigitsTestSupport
             ])
     }
 
+    @Test func aHalfPrecisionFileHoldsTheRoundedWeightsInHalfTheBytes() throws {
+        let original = ModelFile(model: Self.model())
+        let full = try original.safeTensors().encoded()
+        let half = try original.safeTensors(precision: .float16).encoded()
+        let stored = try SafeTensorsFile(decoding: half, file: "half")
+        #expect(stored.tensors.values.allSatisfy { $0.dtype == .f16 })
+        // The tensors shrink to half; the header is the same length give or take a few digits.
+        let tensorBytes = Self.model().parameterCount * 4
+        #expect(abs((full.count - half.count) - tensorBytes / 2) < 64)
+
+        let decoded = try ModelFile(stored, file: "half")
+        let rounded = original.model(storedAt: .float16)
+        #expect(decoded.model == rounded)
+        #expect(rounded != original.model)
+        for (before, after) in zip(original.model.layers, rounded.layers) {
+            for (value, halved) in zip(before.weight.storage, after.weight.storage) {
+                #expect(abs(halved - value) <= abs(value) * 0x1p-11 + 0x1p-25)
+                #expect(halved == Float(Float16(value)))
+            }
+        }
+        #expect(original.model(storedAt: .float32) == original.model)
+    }
+
+    @Test func weightsBeyondHalfPrecisionAreRefusedRatherThanMadeInfinite() throws {
+        var model = Self.model()
+        model.layers[1].weight.storage[3] = 70_000
+        #expect(throws: SafeTensorsError.notRepresentableAsHalf(value: 70_000)) {
+            try ModelFile(model: model).safeTensors(precision: .float16)
+        }
+        #expect("\(SafeTensorsError.notRepresentableAsHalf(value: 70_000))".contains("store this model as F32"))
+        _ = try ModelFile(model: model).safeTensors()
+    }
+
     static func rejection(_ edit: (inout SafeTensorsFile) throws -> Void) throws -> String {
         var file = try ModelFile(model: model()).safeTensors()
         try edit(&file)
@@ -95,7 +128,7 @@ import DigitsTestSupport
             ("'history' metadata is not a JSON array of objects", { $0.metadata["history"] = "[{}, 3]" }),
             ("'history' metadata is not a JSON array of objects", { $0.metadata["history"] = "{\"epoch\": 1" }),
             (
-                "F32",
+                "F32 or F16",
                 {
                     $0.tensors["layers.2.bias"] = try SafeTensor(
                         dtype: .f64, shape: [10], bytes: .init(repeating: 0, count: 80))

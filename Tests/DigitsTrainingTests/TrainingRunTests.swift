@@ -101,6 +101,28 @@ import Foundation
         #expect(!FileManager.default.fileExists(atPath: checkpoint))
     }
 
+    @Test func aHalfPrecisionModelRecordsWhatItsRoundedWeightsScore() throws {
+        let folder = try TemporaryDirectory()
+        let (full, half) = (folder.file("full.safetensors"), folder.file("half.safetensors"))
+        let fullOutcome = try run(.configuration(Self.configuration), model: full, checkpoint: nil)
+        var run = try TrainingRun(
+            .configuration(Self.configuration), trainingSet: train, testSet: test, modelPath: half,
+            modelPrecision: .float16, checkpointFolder: nil, command: "test run", shouldStop: { false })
+        let halfOutcome = try run.run()
+
+        let stored = try SafeTensorsFile(contentsOf: half)
+        #expect(stored.tensors.values.allSatisfy { $0.dtype == .f16 })
+        let trained = try ModelFile(contentsOf: full)
+        let loaded = try ModelFile(contentsOf: half)
+        #expect(loaded.model == trained.model(storedAt: .float16))
+        // The recorded score is the rounded model's own, evaluated afresh.
+        let report = Evaluator(threadCount: 2).evaluate(loaded.model, on: test)
+        #expect(halfOutcome.summary.testAccuracy == report.accuracy)
+        #expect(abs(halfOutcome.summary.testLoss - report.loss) < 1e-9)
+        #expect(abs(halfOutcome.summary.testAccuracy - fullOutcome.summary.testAccuracy) < 0.01)
+        #expect(halfOutcome.modelBytes < fullOutcome.modelBytes * 3 / 4)
+    }
+
     @Test func otherFilesInTheCheckpointFolderAreLeftAlone() throws {
         let folder = try TemporaryDirectory()
         try Data("keep".utf8).write(to: URL(fileURLWithPath: folder.file("notes.txt")))

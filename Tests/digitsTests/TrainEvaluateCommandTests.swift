@@ -1,3 +1,4 @@
+import DigitsKit
 import Foundation
 import Testing
 
@@ -114,7 +115,7 @@ import Testing
         ["train", "--ema", "1"], ["train", "--ema", "-0.5"], ["train", "--resume", "x", "--ema", "0.99"],
         ["train", "--dropout", "1"], ["train", "--input-dropout", "-0.1"],
         ["train", "--dropout", "0.5", "--activation", "tanh"],
-        ["train", "--resume", "x", "--dropout", "0.2"],
+        ["train", "--resume", "x", "--dropout", "0.2"], ["train", "--output-precision", "f8"],
     ])
     func badFlagsExitWithTheUsageStatus(arguments: [String]) throws {
         let output = try CommandRunner.run(arguments)
@@ -150,6 +151,24 @@ import Testing
         #expect(given.status == 0, "\(given.standardError)")
         #expect(given.standardOutput.contains("Adam: learning rate 0.01 "))
         #expect(given.standardOutput.contains("β1 0.9, β2 0.999;"))
+    }
+
+    /// `--output-precision f16` writes a file of float16 tensors, and the accuracy the run
+    /// reports is the one `evaluate` measures on that file.
+    @Test func aHalfPrecisionModelIsEvaluatedAsWritten() throws {
+        let scratch = try ScratchFolder()
+        let model = scratch.path("half.safetensors")
+        let trained = try CommandRunner.run([
+            "train", "--data", "Fixtures/mnist-subset", "--epochs", "1", "--hidden", "32", "--output-precision", "f16",
+            "--output", model, "--no-checkpoint",
+        ])
+        #expect(trained.status == 0, "\(trained.standardError)")
+        #expect(try SafeTensorsFile(contentsOf: model).tensors.values.allSatisfy { $0.dtype == .f16 })
+        let finished = try #require(trained.standardOutput.split(separator: "\n").last { $0.hasPrefix("Finished") })
+        let accuracy = try #require(finished.split(separator: "test accuracy ").last?.prefix { $0 != "," })
+        let evaluated = try CommandRunner.run(["evaluate", "--data", "Fixtures/mnist-subset", "--model", model])
+        #expect(evaluated.status == 0, "\(evaluated.standardError)")
+        #expect(evaluated.standardOutput.contains(String(accuracy)), "\(accuracy) in \(evaluated.standardOutput)")
     }
 
     @Test func walkthroughPrintsTheWorkedExample() throws {

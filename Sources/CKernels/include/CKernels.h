@@ -6,6 +6,7 @@
 
 #include "CKernelsDistortion.h"
 #include "CKernelsElementwise.h"
+#include "CKernelsHalves.h"
 #include "CKernelsPool.h"
 #include "CKernelsSignals.h"
 

@@ -1,0 +1,22 @@
+#ifndef CKERNELS_HALVES_H
+#define CKERNELS_HALVES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// dst[i] ← the value of the IEEE half-precision float whose bits are src[i], for n values.
+/// Every finite half and both infinities widen exactly; a NaN stays a NaN.
+///
+/// Uses the CPU's conversion instructions (F16C) unless the calling thread's kernels are forced
+/// to the portable level (`ck_force_kernel_level`), so tests can check both paths.
+void ck_halves_to_floats(const uint16_t *src, float *dst, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,4 @@
+import ArgumentParser
+import DigitsKit
+
+extension ModelFile.Precision: ExpressibleByArgument {}
