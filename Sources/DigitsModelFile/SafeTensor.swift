@@ -152,17 +152,10 @@ public struct SafeTensor: Equatable, Sendable {
         case .f16:
             let count = bytes.count / 2
             return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-                // The file is little-endian, as is every machine this builds for; the halves
-                // may sit at any byte offset, so they are copied to aligned storage first.
-                let halves = [UInt16](unsafeUninitializedCapacity: count) { aligned, copied in
-                    bytes.withUnsafeBytes { raw in
-                        UnsafeMutableRawBufferPointer(aligned).copyMemory(from: raw)
-                    }
-                    copied = count
-                }
-                halves.withUnsafeBufferPointer { source in
-                    if let base = source.baseAddress, let destination = buffer.baseAddress {
-                        Kernels.floats(fromHalves: base, into: destination, count: count)
+                // The file is little-endian, as is every machine this builds for.
+                bytes.withUnsafeBytes { raw in
+                    if let source = raw.baseAddress, let destination = buffer.baseAddress {
+                        Kernels.floats(fromHalves: source, into: destination, count: count)
                     }
                 }
                 initialized = count

@@ -1,4 +1,5 @@
 import DigitsFileSystem
+import DigitsTensor
 
 extension SafeTensorsFile {
     /// Reads and validates the safetensors file at `path`.
@@ -40,9 +41,26 @@ extension SafeTensorsFile {
         try self.init(decoding: bytes, file: file, maximumHeaderLength: Self.maximumHeaderLength)
     }
 
+    /// Decodes and validates a safetensors file in memory the caller owns (a file built into
+    /// the program, say), as `init(decoding:file:)` does, copying only each tensor's bytes.
+    public init(decoding bytes: UnsafeRawBufferPointer, file: String) throws(SafeTensorsError) {
+        try self.init(decoding: bytes, file: file, maximumHeaderLength: Self.maximumHeaderLength)
+    }
+
     /// `init(decoding:file:)` with a different header limit, so the limit can be tested without
     /// building a file larger than it.
     init(decoding bytes: [UInt8], file: String, maximumHeaderLength: Int) throws(SafeTensorsError) {
+        let decoded = bytes.withUnsafeBytes { raw in
+            Result { () throws(SafeTensorsError) in
+                try Self(decoding: raw, file: file, maximumHeaderLength: maximumHeaderLength)
+            }
+        }
+        self = try decoded.get()
+    }
+
+    private init(decoding bytes: UnsafeRawBufferPointer, file: String, maximumHeaderLength: Int)
+        throws(SafeTensorsError)
+    {
         guard bytes.count >= 8 else { throw .fileTooShort(file: file, byteCount: bytes.count) }
         let headerLength = bytes[..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         let available = bytes.count - 8
@@ -60,9 +78,13 @@ extension SafeTensorsFile {
         var tensors: [String: SafeTensor] = [:]
         tensors.reserveCapacity(entries.count)
         for entry in entries {
-            tensors[entry.name] = SafeTensor(
-                uncheckedDType: entry.dtype, shape: entry.shape,
-                bytes: Array(bytes[dataStart + entry.begin ..< dataStart + entry.end]))
+            let source = UnsafeRawBufferPointer(rebasing: bytes[dataStart + entry.begin ..< dataStart + entry.end])
+            let copy = [UInt8](unsafeUninitializedCapacity: source.count) { buffer, initialized in
+                if source.count >= 1 << 20 { Kernels.populateForWriting(UnsafeMutableRawBufferPointer(buffer)) }
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
+                initialized = source.count
+            }
+            tensors[entry.name] = SafeTensor(uncheckedDType: entry.dtype, shape: entry.shape, bytes: copy)
         }
         self.init(tensors: tensors, metadata: metadata)
     }

@@ -21,6 +21,8 @@ public enum ShippedModel {
     /// Errors name the model as ``ModelSource/builtIn`` describes it.
     public static func load() throws -> ModelFile {
         let name = ModelSource.builtIn.description
-        return try ModelFile(try SafeTensorsFile(decoding: bytes, file: name), file: name)
+        // Decoded where the program holds it: a copy of the whole file would only be thrown away.
+        let embedded = UnsafeRawBufferPointer(start: digits_shipped_model_bytes(), count: digits_shipped_model_size())
+        return try ModelFile(try SafeTensorsFile(decoding: embedded, file: name), file: name)
     }
 }

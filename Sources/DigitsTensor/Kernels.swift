@@ -119,13 +119,22 @@ public enum Kernels {
         ck_bytes_to_unit_floats(source, destination, count)
     }
 
-    /// `destination[i]` = the IEEE half-precision float whose bits are `source[i]`, for `count`
-    /// values: exact for every finite half and the infinities. Runs on the CPU's conversion
-    /// instructions where it has them (unless the thread is forced to the portable level).
+    /// `destination[i]` = the IEEE half-precision float whose little-endian bits are the two
+    /// bytes at `source + 2i` (any alignment), for `count` values: exact for every finite half and
+    /// the infinities. Runs on the CPU's conversion instructions where it has them (unless the
+    /// thread is forced to the portable level).
     public static func floats(
-        fromHalves source: UnsafePointer<UInt16>, into destination: UnsafeMutablePointer<Float>, count: Int
+        fromHalves source: UnsafeRawPointer, into destination: UnsafeMutablePointer<Float>, count: Int
     ) {
         ck_halves_to_floats(source, destination, count)
+    }
+
+    /// Asks the system to back `buffer`'s whole pages with memory in one call rather than a
+    /// page fault per page as they are first written; best effort, and only worth it for fresh
+    /// buffers of a megabyte or more (a model's weights as it loads).
+    public static func populateForWriting(_ buffer: UnsafeMutableRawBufferPointer) {
+        guard let base = buffer.baseAddress else { return }
+        ck_populate_for_writing(base, buffer.count)
     }
 
     /// One optimiser step over a `rows × columns` block of one parameter matrix (see

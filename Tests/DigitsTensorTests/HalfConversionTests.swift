@@ -5,11 +5,14 @@ import DigitsKit
 /// Widening half-precision floats, the kernel a float16 model file is loaded through: at every
 /// kernel level it gives what the language's own exact conversion gives, for every bit pattern.
 @Suite struct HalfConversionTests {
+    /// The halves widened from little-endian bytes that start one byte into a buffer, as a
+    /// tensor may in a file: the kernel must not assume alignment.
     static func widened(_ halves: [UInt16]) -> [Float] {
+        let bytes: [UInt8] = [0xAB] + halves.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8($0 >> 8)] }
         var floats = [Float](repeating: -1, count: halves.count)
-        halves.withUnsafeBufferPointer { source in
+        bytes.withUnsafeBytes { source in
             floats.withUnsafeMutableBufferPointer { destination in
-                Kernels.floats(fromHalves: source.baseAddress!, into: destination.baseAddress!, count: halves.count)
+                Kernels.floats(fromHalves: source.baseAddress! + 1, into: destination.baseAddress!, count: halves.count)
             }
         }
         return floats

@@ -8,12 +8,20 @@
 extern "C" {
 #endif
 
-/// dst[i] ← the value of the IEEE half-precision float whose bits are src[i], for n values.
-/// Every finite half and both infinities widen exactly; a NaN stays a NaN.
+/// dst[i] ← the value of the IEEE half-precision float whose bits are the little-endian bytes
+/// src[2i], src[2i + 1] (src may have any alignment), for n values. Every finite half and both
+/// infinities widen exactly; a NaN stays a NaN.
 ///
 /// Uses the CPU's conversion instructions (F16C) unless the calling thread's kernels are forced
-/// to the portable level (`ck_force_kernel_level`), so tests can check both paths.
-void ck_halves_to_floats(const uint16_t *src, float *dst, size_t n);
+/// to the portable level (`ck_force_kernel_level`), so tests can check both paths. A large
+/// destination is populated first (`ck_populate_for_writing`).
+void ck_halves_to_floats(const void *src, float *dst, size_t n);
+
+/// Asks the kernel to populate the whole pages of [start, start + bytes) for writing in one call,
+/// rather than a page fault at a time as they are first touched. Best effort: on systems that do
+/// not know the advice (Linux before 5.14, other systems) it does nothing and the pages fault as
+/// usual. Only worth it for fresh memory of a megabyte or more.
+void ck_populate_for_writing(void *start, size_t bytes);
 
 #ifdef __cplusplus
 }
