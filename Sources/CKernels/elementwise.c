@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include <math.h>
+#include <string.h>
 
 static inline float apply_activation(float z, int activation) {
     switch (activation) {
@@ -66,6 +67,18 @@ void ck_column_sums(const float *restrict x, int rows, int cols, int ldx, float 
         const float *row = x + (size_t)r * ldx;
         for (int j = 0; j < cols; j++) sums[j] += row[j];
     }
+}
+
+bool ck_all_finite(const float *restrict x, size_t n) {
+    // A float is NaN or infinite exactly when its exponent bits are all ones.
+    uint32_t worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t bits;
+        memcpy(&bits, x + i, sizeof bits);
+        const uint32_t exponent = bits & 0x7f800000u;
+        worst = exponent > worst ? exponent : worst;
+    }
+    return worst != 0x7f800000u;
 }
 
 void ck_bytes_to_unit_floats(const uint8_t *restrict src, float *restrict dst, size_t n) {

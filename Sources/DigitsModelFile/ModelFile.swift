@@ -111,21 +111,47 @@ public struct ModelFile: Equatable, Sendable {
     /// says it is, which tensors it holds, whether their shapes chain into a 784 → … → 10
     /// network of finite weights, and whether the metadata agrees with the tensors.
     public init(_ stored: SafeTensorsFile, file: String) throws(ModelFileError) {
-        let activation = try Self.checkHeader(stored.metadata, file: file)
-        let layerCount = try Self.countLayers(in: stored, file: file)
+        let tensors = stored.tensors.mapValues { tensor in
+            StoredTensor(dtype: tensor.dtype, shape: tensor.shape, floats: { tensor.floats })
+        }
+        try self.init(tensors: tensors, metadata: stored.metadata, file: file)
+    }
+
+    /// Validates a safetensors file checked where it lies in memory (the model built into the
+    /// program), as `init(_:file:)` does, reading the weights straight from its bytes.
+    package init(_ layout: SafeTensorsFile.Layout, file: String) throws(ModelFileError) {
+        let tensors = layout.tensors.mapValues { tensor in
+            StoredTensor(
+                dtype: tensor.dtype, shape: tensor.shape,
+                floats: { SafeTensor.floats(of: tensor.dtype, in: layout.bytes(of: tensor)) })
+        }
+        try self.init(tensors: tensors, metadata: layout.metadata, file: file)
+    }
+
+    /// A tensor as a model reads it: its type and shape, and its values as floats when they are
+    /// of a type a model can hold (read when asked, so that a file refused early reads nothing).
+    struct StoredTensor {
+        var dtype: SafeTensor.DType
+        var shape: [Int]
+        var floats: () -> [Float]?
+    }
+
+    private init(tensors: [String: StoredTensor], metadata: [String: String], file: String) throws(ModelFileError) {
+        let activation = try Self.checkHeader(metadata, file: file)
+        let layerCount = try Self.countLayers(in: tensors, file: file)
         var layers: [Dense] = []
         for index in 0 ..< layerCount {
             let inputs = layers.last?.outputCount ?? Self.inputCount
             let isOutput = index == layerCount - 1
             layers.append(
                 try Self.layer(
-                    index, of: stored, inputs: inputs,
+                    index, of: tensors, inputs: inputs,
                     activation: isOutput ? .identity : activation, file: file))
         }
         let model = MLP(layers: layers)
         try Self.checkOutputs(of: model, file: file)
-        try Self.checkArchitecture(stored.metadata["architecture"], of: model, file: file)
-        let record = TrainingRecord(summary: stored.metadata["training"], history: stored.metadata["history"])
+        try Self.checkArchitecture(metadata["architecture"], of: model, file: file)
+        let record = TrainingRecord(summary: metadata["training"], history: metadata["history"])
         try record.checkWellFormed(file: file)
         self.init(model: model, trainingRecord: record)
     }
@@ -158,9 +184,9 @@ extension ModelFile {
 
     /// The number of layers, after checking that every tensor is `layers.N.weight` or
     /// `layers.N.bias` and that N runs from 0 without gaps.
-    static func countLayers(in stored: SafeTensorsFile, file: String) throws(ModelFileError) -> Int {
+    static func countLayers(in tensors: [String: StoredTensor], file: String) throws(ModelFileError) -> Int {
         var layerCount = 0
-        for name in stored.sortedTensorNames {
+        for name in tensors.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             let parts = name.split(separator: ".", omittingEmptySubsequences: false)
             guard parts.count == 3, parts[0] == "layers", let index = Int(parts[1]), index >= 0, index < 1000,
                 parts[2] == "weight" || parts[2] == "bias"
@@ -171,7 +197,7 @@ extension ModelFile {
         }
         guard layerCount > 0 else { throw .noLayers(file: file) }
         for index in 0 ..< layerCount {
-            for part in ["weight", "bias"] where stored.tensors["layers.\(index).\(part)"] == nil {
+            for part in ["weight", "bias"] where tensors["layers.\(index).\(part)"] == nil {
                 throw .missingTensor(file: file, name: "layers.\(index).\(part)")
             }
         }
@@ -180,9 +206,9 @@ extension ModelFile {
 
     /// Layer `index`, checked to take `inputs` inputs and to hold finite F32 or F16 values.
     static func layer(
-        _ index: Int, of stored: SafeTensorsFile, inputs: Int, activation: Activation, file: String
+        _ index: Int, of tensors: [String: StoredTensor], inputs: Int, activation: Activation, file: String
     ) throws(ModelFileError) -> Dense {
-        let weight = stored.tensors["layers.\(index).weight"]!, bias = stored.tensors["layers.\(index).bias"]!
+        let weight = tensors["layers.\(index).weight"]!, bias = tensors["layers.\(index).bias"]!
         guard weight.shape.count == 2 else {
             throw .weightNotTwoDimensional(file: file, layer: index, shape: weight.shape)
         }
@@ -190,10 +216,11 @@ extension ModelFile {
         guard n == inputs else { throw .shapesDoNotChain(file: file, layer: index, inputs: n, expected: inputs) }
         guard m > 0 else { throw .noOutputs(file: file, layer: index) }
         guard bias.shape == [m] else { throw .biasShape(file: file, layer: index, shape: bias.shape, outputs: m) }
-        guard let weightValues = weight.floats, let biasValues = bias.floats else {
+        guard let weightValues = weight.floats(), let biasValues = bias.floats() else {
             throw .unsupportedDType(file: file, layer: index, weight: weight.dtype.rawValue, bias: bias.dtype.rawValue)
         }
-        guard weightValues.allSatisfy({ $0.isFinite }), biasValues.allSatisfy({ $0.isFinite }) else {
+        guard weightValues.withUnsafeBufferPointer(Kernels.allFinite), biasValues.withUnsafeBufferPointer(Kernels.allFinite)
+        else {
             throw .notFinite(file: file, layer: index)
         }
         return Dense(

@@ -137,15 +137,20 @@ public struct SafeTensor: Equatable, Sendable {
     ///
     /// Decodes the bytes on every call; keep the result rather than calling it in a loop.
     public var floats: [Float]? {
+        bytes.withUnsafeBytes { Self.floats(of: dtype, in: $0) }
+    }
+
+    /// `bytes` (little-endian, any alignment) read as elements of `dtype`, widened to `Float`s:
+    /// nil unless `dtype` is `F32` or `F16`.
+    static func floats(of dtype: DType, in bytes: UnsafeRawBufferPointer) -> [Float]? {
         switch dtype {
         case .f32:
             let count = bytes.count / 4
             return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-                bytes.withUnsafeBytes { raw in
-                    for index in 0 ..< count {
-                        let bits = raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)
-                        buffer[index] = Float(bitPattern: UInt32(littleEndian: bits))
-                    }
+                if count >= 1 << 18 { Kernels.populateForWriting(UnsafeMutableRawBufferPointer(buffer)) }
+                for index in 0 ..< count {
+                    let bits = bytes.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)
+                    buffer[index] = Float(bitPattern: UInt32(littleEndian: bits))
                 }
                 initialized = count
             }
@@ -153,10 +158,8 @@ public struct SafeTensor: Equatable, Sendable {
             let count = bytes.count / 2
             return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
                 // The file is little-endian, as is every machine this builds for.
-                bytes.withUnsafeBytes { raw in
-                    if let source = raw.baseAddress, let destination = buffer.baseAddress {
-                        Kernels.floats(fromHalves: source, into: destination, count: count)
-                    }
+                if let source = bytes.baseAddress, let destination = buffer.baseAddress {
+                    Kernels.floats(fromHalves: source, into: destination, count: count)
                 }
                 initialized = count
             }

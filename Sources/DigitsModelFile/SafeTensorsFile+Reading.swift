@@ -41,56 +41,85 @@ extension SafeTensorsFile {
         try self.init(decoding: bytes, file: file, maximumHeaderLength: Self.maximumHeaderLength)
     }
 
-    /// Decodes and validates a safetensors file in memory the caller owns (a file built into
-    /// the program, say), as `init(decoding:file:)` does, copying only each tensor's bytes.
-    public init(decoding bytes: UnsafeRawBufferPointer, file: String) throws(SafeTensorsError) {
-        try self.init(decoding: bytes, file: file, maximumHeaderLength: Self.maximumHeaderLength)
-    }
-
     /// `init(decoding:file:)` with a different header limit, so the limit can be tested without
     /// building a file larger than it.
     init(decoding bytes: [UInt8], file: String, maximumHeaderLength: Int) throws(SafeTensorsError) {
         let decoded = bytes.withUnsafeBytes { raw in
             Result { () throws(SafeTensorsError) in
-                try Self(decoding: raw, file: file, maximumHeaderLength: maximumHeaderLength)
+                let layout = try Layout(of: raw, file: file, maximumHeaderLength: maximumHeaderLength)
+                var tensors: [String: SafeTensor] = [:]
+                tensors.reserveCapacity(layout.tensors.count)
+                for (name, tensor) in layout.tensors {
+                    let source = layout.bytes(of: tensor)
+                    let copy = [UInt8](unsafeUninitializedCapacity: source.count) { buffer, initialized in
+                        if source.count >= 1 << 20 { Kernels.populateForWriting(UnsafeMutableRawBufferPointer(buffer)) }
+                        UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
+                        initialized = source.count
+                    }
+                    tensors[name] = SafeTensor(uncheckedDType: tensor.dtype, shape: tensor.shape, bytes: copy)
+                }
+                return SafeTensorsFile(tensors: tensors, metadata: layout.metadata)
             }
         }
         self = try decoded.get()
     }
 
-    private init(decoding bytes: UnsafeRawBufferPointer, file: String, maximumHeaderLength: Int)
-        throws(SafeTensorsError)
-    {
-        guard bytes.count >= 8 else { throw .fileTooShort(file: file, byteCount: bytes.count) }
-        let headerLength = bytes[..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        let available = bytes.count - 8
-        guard headerLength <= UInt64(available) else {
-            throw .headerExceedsFile(file: file, headerLength: headerLength, available: available)
+    /// A safetensors file checked where it lies in memory, its tensors not copied out: what
+    /// loading the model built into the program needs, where a copy would only be thrown away.
+    package struct Layout {
+        /// One tensor: its element type, shape and where its bytes lie in the file.
+        package struct Tensor {
+            package var dtype: SafeTensor.DType
+            package var shape: [Int]
+            package var byteRange: Range<Int>
         }
-        guard headerLength <= UInt64(maximumHeaderLength) else {
-            throw .headerTooLarge(file: file, headerLength: headerLength, limit: maximumHeaderLength)
+
+        /// The file's bytes, which the caller keeps alive and unchanged while the layout is used.
+        package var file: UnsafeRawBufferPointer
+        /// The tensors by name.
+        package var tensors: [String: Tensor]
+        /// The `__metadata__` map.
+        package var metadata: [String: String]
+
+        /// The bytes of `tensor`, a view into `file`.
+        package func bytes(of tensor: Tensor) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(rebasing: file[tensor.byteRange])
         }
-        let dataStart = 8 + Int(headerLength)
 
-        let (entries, metadata) = try Self.parseHeader(Array(bytes[8 ..< dataStart]), file: file)
-        try Self.checkLayout(entries, dataLength: bytes.count - dataStart, file: file)
+        /// Checks `bytes` as `SafeTensorsFile.init(decoding:file:)` does.
+        package init(of bytes: UnsafeRawBufferPointer, file: String) throws(SafeTensorsError) {
+            try self.init(of: bytes, file: file, maximumHeaderLength: SafeTensorsFile.maximumHeaderLength)
+        }
 
-        var tensors: [String: SafeTensor] = [:]
-        tensors.reserveCapacity(entries.count)
-        for entry in entries {
-            let source = UnsafeRawBufferPointer(rebasing: bytes[dataStart + entry.begin ..< dataStart + entry.end])
-            let copy = [UInt8](unsafeUninitializedCapacity: source.count) { buffer, initialized in
-                if source.count >= 1 << 20 { Kernels.populateForWriting(UnsafeMutableRawBufferPointer(buffer)) }
-                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
-                initialized = source.count
+        init(of bytes: UnsafeRawBufferPointer, file: String, maximumHeaderLength: Int) throws(SafeTensorsError) {
+            guard bytes.count >= 8 else { throw .fileTooShort(file: file, byteCount: bytes.count) }
+            let headerLength = bytes[..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            let available = bytes.count - 8
+            guard headerLength <= UInt64(available) else {
+                throw .headerExceedsFile(file: file, headerLength: headerLength, available: available)
             }
-            tensors[entry.name] = SafeTensor(uncheckedDType: entry.dtype, shape: entry.shape, bytes: copy)
+            guard headerLength <= UInt64(maximumHeaderLength) else {
+                throw .headerTooLarge(file: file, headerLength: headerLength, limit: maximumHeaderLength)
+            }
+            let dataStart = 8 + Int(headerLength)
+
+            let (entries, metadata) = try SafeTensorsFile.parseHeader(Array(bytes[8 ..< dataStart]), file: file)
+            try SafeTensorsFile.checkLayout(entries, dataLength: bytes.count - dataStart, file: file)
+
+            var tensors: [String: Tensor] = [:]
+            tensors.reserveCapacity(entries.count)
+            for entry in entries {
+                tensors[entry.name] = Tensor(
+                    dtype: entry.dtype, shape: entry.shape, byteRange: dataStart + entry.begin ..< dataStart + entry.end)
+            }
+            self.file = bytes
+            self.tensors = tensors
+            self.metadata = metadata
         }
-        self.init(tensors: tensors, metadata: metadata)
     }
 
     /// One tensor as the header describes it.
-    private struct Entry {
+    fileprivate struct Entry {
         var name: String
         var dtype: SafeTensor.DType
         var shape: [Int]
@@ -99,7 +128,7 @@ extension SafeTensorsFile {
     }
 
     /// Parses the header and checks each entry on its own (not yet against the others).
-    private static func parseHeader(
+    fileprivate static func parseHeader(
         _ header: [UInt8], file: String
     ) throws(SafeTensorsError) -> (entries: [Entry], metadata: [String: String]) {
         guard header.first == UInt8(ascii: "{") else { throw .headerNotObject(file: file) }
@@ -220,7 +249,7 @@ extension SafeTensorsFile {
     }
 
     /// Checks that the tensors lie inside the data section and tile it exactly.
-    private static func checkLayout(_ entries: [Entry], dataLength: Int, file: String) throws(SafeTensorsError) {
+    fileprivate static func checkLayout(_ entries: [Entry], dataLength: Int, file: String) throws(SafeTensorsError) {
         for entry in entries where entry.end > dataLength {
             throw .offsetsOutOfBounds(file: file, tensor: entry.name, end: entry.end, dataLength: dataLength)
         }

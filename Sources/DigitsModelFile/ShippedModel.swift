@@ -23,6 +23,6 @@ public enum ShippedModel {
         let name = ModelSource.builtIn.description
         // Decoded where the program holds it: a copy of the whole file would only be thrown away.
         let embedded = UnsafeRawBufferPointer(start: digits_shipped_model_bytes(), count: digits_shipped_model_size())
-        return try ModelFile(try SafeTensorsFile(decoding: embedded, file: name), file: name)
+        return try ModelFile(try SafeTensorsFile.Layout(of: embedded, file: name), file: name)
     }
 }

@@ -112,6 +112,12 @@ public enum Kernels {
         ck_column_sums(x, Int32(rows), Int32(columns), Int32(stride), sums, accumulate)
     }
 
+    /// Whether every value is finite (no NaN, no infinity), checked with vector instructions.
+    public static func allFinite(_ values: UnsafeBufferPointer<Float>) -> Bool {
+        guard let base = values.baseAddress else { return true }
+        return ck_all_finite(base, values.count)
+    }
+
     /// `destination[i] = source[i] / 255` for `count` bytes: pixels to inputs in [0, 1].
     public static func unitFloats(
         fromBytes source: UnsafePointer<UInt8>, into destination: UnsafeMutablePointer<Float>, count: Int

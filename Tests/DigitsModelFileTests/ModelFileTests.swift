@@ -64,15 +64,28 @@ import DigitsTestSupport
         _ = try ModelFile(model: model).safeTensors()
     }
 
+    /// What loading the edited model says, read from a decoded file; the same file read in
+    /// place (as the built-in model is) must say exactly the same.
     static func rejection(_ edit: (inout SafeTensorsFile) throws -> Void) throws -> String {
         var file = try ModelFile(model: model()).safeTensors()
         try edit(&file)
+        let decoded: String
         do {
             _ = try ModelFile(file, file: "bad.safetensors")
-            return "accepted"
+            decoded = "accepted"
         } catch {
-            return "\(error)"
+            decoded = "\(error)"
         }
+        let inPlace = try file.encoded().withUnsafeBytes { bytes in
+            do {
+                _ = try ModelFile(SafeTensorsFile.Layout(of: bytes, file: "bad.safetensors"), file: "bad.safetensors")
+                return "accepted"
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(inPlace == decoded)
+        return decoded
     }
 
     @Test func inconsistentModelsAreRefusedWithTheReason() throws {

@@ -28,6 +28,10 @@ void ck_activation_backward(const float *a, float *g, size_t n, int activation);
 /// sums[j] += that instead. Rows are added in order, so the result depends only on the data.
 void ck_column_sums(const float *x, int rows, int cols, int ldx, float *sums, bool accumulate);
 
+/// Whether every one of the n floats is finite (no NaN, no infinity). Reads them all, without
+/// an early exit, so that it vectorises: a model's weights are checked this way as they load.
+bool ck_all_finite(const float *x, size_t n);
+
 /// dst[i] ← src[i] / 255 for n bytes: pixels to inputs in [0, 1].
 void ck_bytes_to_unit_floats(const uint8_t *src, float *dst, size_t n);
 
