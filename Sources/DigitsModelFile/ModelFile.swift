@@ -219,7 +219,8 @@ extension ModelFile {
         guard let weightValues = weight.floats(), let biasValues = bias.floats() else {
             throw .unsupportedDType(file: file, layer: index, weight: weight.dtype.rawValue, bias: bias.dtype.rawValue)
         }
-        guard weightValues.withUnsafeBufferPointer(Kernels.allFinite), biasValues.withUnsafeBufferPointer(Kernels.allFinite)
+        guard weightValues.withUnsafeBufferPointer(Kernels.allFinite),
+            biasValues.withUnsafeBufferPointer(Kernels.allFinite)
         else {
             throw .notFinite(file: file, layer: index)
         }

@@ -110,7 +110,8 @@ extension SafeTensorsFile {
             tensors.reserveCapacity(entries.count)
             for entry in entries {
                 tensors[entry.name] = Tensor(
-                    dtype: entry.dtype, shape: entry.shape, byteRange: dataStart + entry.begin ..< dataStart + entry.end)
+                    dtype: entry.dtype, shape: entry.shape, byteRange: dataStart + entry.begin ..< dataStart + entry.end
+                )
             }
             self.file = bytes
             self.tensors = tensors
