@@ -68,7 +68,7 @@ void ck_populate_for_writing(void *start, size_t bytes) {
 }
 
 void ck_halves_to_floats(const void *src, float *dst, size_t n) {
-    if (n * sizeof(float) >= (1u << 20)) ck_populate_for_writing(dst, n * sizeof(float));
+    if (n * sizeof(float) >= (1u << 16)) ck_populate_for_writing(dst, n * sizeof(float));
 #if defined(__x86_64__)
     if (strcmp(ck_current_level()->name, "portable") != 0 && __builtin_cpu_supports("f16c")) {
         halves_to_floats_f16c(src, dst, n);

@@ -146,12 +146,11 @@ public struct SafeTensor: Equatable, Sendable {
         switch dtype {
         case .f32:
             let count = bytes.count / 4
+            // Little-endian in the file as in memory on every machine this builds for: a copy.
             return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-                if count >= 1 << 18 { Kernels.populateForWriting(UnsafeMutableRawBufferPointer(buffer)) }
-                for index in 0 ..< count {
-                    let bits = bytes.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)
-                    buffer[index] = Float(bitPattern: UInt32(littleEndian: bits))
-                }
+                let destination = UnsafeMutableRawBufferPointer(buffer)
+                if count >= 1 << 14 { Kernels.populateForWriting(destination) }
+                destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0 ..< count * 4]))
                 initialized = count
             }
         case .f16:

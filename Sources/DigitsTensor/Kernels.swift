@@ -137,7 +137,7 @@ public enum Kernels {
 
     /// Asks the system to back `buffer`'s whole pages with memory in one call rather than a
     /// page fault per page as they are first written; best effort, and only worth it for fresh
-    /// buffers of a megabyte or more (a model's weights as it loads).
+    /// buffers of tens of kilobytes or more (a model's weights as it loads).
     public static func populateForWriting(_ buffer: UnsafeMutableRawBufferPointer) {
         guard let base = buffer.baseAddress else { return }
         ck_populate_for_writing(base, buffer.count)

@@ -4,6 +4,7 @@ import DigitsKit
 /// `digits classify`: which digit each PNG shows, with the ten class probabilities.
 struct Classify: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "classify",
         abstract: "Say which digit each PNG picture shows.",
         discussion: """
             Reads any PNG (gray, colour, palette, 16-bit, interlaced, transparent), normalises it \

@@ -8,6 +8,7 @@ import Glibc
 @main
 struct Digits: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "digits",
         abstract: "Train and use a handwritten-digit classifier (an MLP on MNIST).",
         discussion: """
             Start with `digits classify Fixtures/digits/seven.png` to classify a picture with the \

@@ -4,6 +4,7 @@ import DigitsKit
 /// `digits download`: fetches MNIST into a data folder, verified file by file.
 struct Download: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "download",
         abstract: "Download MNIST into a data folder.",
         discussion: """
             Fetches the four MNIST files (about 11 MB) into the folder, trying mirrors in order \

@@ -4,6 +4,7 @@ import DigitsKit
 /// `digits evaluate`: accuracy, loss, per-class precision and recall, and the confusion matrix.
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "evaluate",
         abstract: "Measure a model on the MNIST test set (or the training set).",
         discussion: """
             Prints the accuracy, the mean cross-entropy loss, each digit's precision (of the \

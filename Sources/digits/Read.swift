@@ -4,6 +4,7 @@ import DigitsKit
 /// `digits read`: the number in each PNG, digit by digit, with where each digit is.
 struct Read: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "read",
         abstract: "Read the number in each PNG picture: every digit, left to right, row by row.",
         discussion: """
             Finds the ink as classify does, breaks it into separate marks, groups them into rows \

@@ -5,6 +5,7 @@ import DigitsKit
 /// first layer looks for.
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "report",
         abstract: "Write a web page about a model: its training, its mistakes and its weights.",
         discussion: """
             Writes FOLDER/index.html and the PNG pictures it shows: the model card (architecture, \

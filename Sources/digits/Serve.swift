@@ -8,6 +8,7 @@ import Glibc
 /// `digits serve`: the draw-a-digit page and the classifier over HTTP.
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Serve a page to draw digits on, and the classifier as JSON over HTTP.",
         discussion: """
             Open the printed address in a browser: draw a digit with a mouse, finger or pen (or \

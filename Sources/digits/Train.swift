@@ -4,6 +4,7 @@ import DigitsKit
 /// `digits train`: trains an MLP on MNIST and writes the model file.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "train",
         abstract: "Train a multi-layer perceptron on MNIST.",
         discussion: """
             Trains with mini-batch SGD with momentum, an optional linear warmup and a cosine (or \
