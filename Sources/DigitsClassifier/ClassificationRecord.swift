@@ -19,8 +19,8 @@ public struct ClassificationRecord: Encodable, Equatable, Sendable {
     /// The normalised 28×28 input the network saw, row after row, each value in `0...1`; only
     /// when an explanation was asked for.
     public var input: [Float]?
-    /// Each hidden layer's outputs for this input, input side first (for the shipped model 256
-    /// and then 128 values); only when an explanation was asked for.
+    /// Each hidden layer's outputs for this input, input side first (for the shipped model 1,024
+    /// and then 512 values); only when an explanation was asked for.
     public var hidden: [[Float]]?
 
     /// One of the most likely digits.

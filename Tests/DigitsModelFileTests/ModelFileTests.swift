@@ -157,7 +157,7 @@ import DigitsTestSupport
 
     @Test func theShippedModelLoadsWithItsTrainingRecord() throws {
         let file = try ModelFile(contentsOf: DataTestSupport.packageRoot + "/" + ShippedModel.packagePath)
-        #expect(file.model.layerSizes == [784, 256, 128, 10])
+        #expect(file.model.layerSizes == [784, 1024, 512, 10])
         #expect(file.trainingRecord.summary != nil)
         #expect(file.trainingRecord.history != nil)
     }

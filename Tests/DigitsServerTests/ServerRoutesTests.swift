@@ -53,7 +53,7 @@ import Testing
         let hidden = try #require(json["hidden"] as? [[Double]])
         #expect(input.count == 784)
         #expect(input.allSatisfy { (0 ... 1).contains($0) } && input.contains { $0 > 0.5 })
-        #expect(hidden.map(\.count) == [256, 128])
+        #expect(hidden.map(\.count) == [1024, 512])
         // ReLU layers: nothing negative, and some units on.
         #expect(hidden.allSatisfy { layer in layer.allSatisfy { $0 >= 0 } && layer.contains { $0 > 0 } })
     }
@@ -93,9 +93,9 @@ import Testing
     @Test func modelAndHealthAnswerJSON() async throws {
         let model = await Self.routes.respond(to: HTTPRequest(method: "GET", path: "/model"))
         let json = try #require(Self.json(model))
-        #expect(json["architecture"] as? String == "784-256-128-10")
-        #expect(json["layers"] as? [Int] == [784, 256, 128, 10])
-        #expect(json["parameters"] as? Int == 235_146)
+        #expect(json["architecture"] as? String == "784-1024-512-10")
+        #expect(json["layers"] as? [Int] == [784, 1024, 512, 10])
+        #expect(json["parameters"] as? Int == 1_333_770)
         #expect(json["model"] as? String == "built-in (mnist-mlp.safetensors)")
         // Every epoch the shipped model's file records, one entry each.
         let recorded =

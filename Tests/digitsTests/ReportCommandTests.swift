@@ -68,11 +68,14 @@ import Testing
     }
 
     /// Checks that the report in `folder` holds its files, that they decode, and that its numbers
-    /// are `evaluation`'s.
-    static func checkReport(in folder: String, matches evaluation: (object: [String: Any], text: String)) throws {
+    /// are `evaluation`'s; the first layer's weights are a square of `tilesPerSide`² tiles.
+    static func checkReport(
+        in folder: String, matches evaluation: (object: [String: Any], text: String), tilesPerSide: Int
+    ) throws {
         let html = try String(contentsOfFile: folder + "/index.html", encoding: .utf8)
         let weights = try PNGDecoder.decode(contentsOfFile: folder + "/weights.png")
-        #expect(weights.width == 16 * 28 + 15 && weights.height == 16 * 28 + 15)  // 256 units, 1-px gaps
+        let side = tilesPerSide * 28 + tilesPerSide - 1  // 28×28 tiles, 1-px gaps
+        #expect(weights.width == side && weights.height == side)
         let pictures = html.components(separatedBy: "src=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
         #expect(pictures.filter { $0 == "weights.png" }.count == 1)
         for name in pictures where name != "weights.png" {
@@ -100,7 +103,8 @@ import Testing
             environment: ["DIGITS_MODEL": ""])
         #expect(output.status == 0, "\(output.standardError)")
         #expect(output.standardOutput.hasPrefix("Report: \(scratch.path("report"))/index.html ("))
-        try Self.checkReport(in: scratch.path("report"), matches: try Self.evaluate(nil))
+        // The shipped model's 1,024 first-layer units.
+        try Self.checkReport(in: scratch.path("report"), matches: try Self.evaluate(nil), tilesPerSide: 32)
         let html = try String(contentsOfFile: scratch.path("report/index.html"), encoding: .utf8)
         #expect(html.contains("built-in (mnist-mlp.safetensors)"))
         #expect(html.components(separatedBy: "class=\"chart\"").count - 1 == 3)  // its recorded history
@@ -116,7 +120,8 @@ import Testing
         #expect(train.status == 0, "\(train.standardError)")
         #expect(train.standardOutput.contains("Report: \(scratch.path("trained"))/index.html ("))
         let evaluation = try Self.evaluate(model)
-        try Self.checkReport(in: scratch.path("trained"), matches: evaluation)
+        // The default network's 256.
+        try Self.checkReport(in: scratch.path("trained"), matches: evaluation, tilesPerSide: 16)
 
         let report = try CommandRunner.run([
             "report", "--model", model, "--data", "Fixtures/mnist-subset", "--output", scratch.path("again"),

@@ -106,7 +106,7 @@ final class ServeProcess: @unchecked Sendable {
         #expect((answers.2.json?["error"] as? String)?.hasPrefix("upload: ") == true, "\(answers.2.text)")
         #expect(answers.3.status == 400)
         #expect(answers.4.status == 413)
-        #expect(answers.5.json?["architecture"] as? String == "784-256-128-10")
+        #expect(answers.5.json?["architecture"] as? String == "784-1024-512-10")
         #expect(answers.6.json?["status"] as? String == "ok")
         #expect(answers.7.status == 404)
         #expect(answers.8.status == 405 && answers.8.headers["allow"] == "POST")
