@@ -176,7 +176,11 @@ enum DrawingPage {
           setState("waiting", "");
           try {
             const url = numberMode ? "/read" : "/classify?explain=1";
-            const answer = await fetch(url, { method: "POST", headers: { "Content-Type": "image/png" }, body: blob });
+            const request = () => fetch(url, { method: "POST", headers: { "Content-Type": "image/png" }, body: blob });
+            // A kept-alive connection can be closed by the server just as a request goes out on
+            // it, and the browser does not resend a POST by itself. Classifying has no side
+            // effects, so a request that never got an answer is sent once more.
+            const answer = await request().catch(request);
             const json = await answer.json();
             if (!answer.ok) throw new Error(json.error || answer.statusText);
             if (numberMode) showReading(json); else showClassification(json);

@@ -73,12 +73,12 @@ def stroke(session, element, points, kind):
 
 def answer(session, timeout=20):
     """Waits for the page to finish answering; returns the predicted digit's text."""
-    WebDriverWait(session, timeout).until(
-        lambda s: s.find_element(By.TAG_NAME, "body").get_attribute("data-state") in ("answered", "error")
-    )
-    state = session.find_element(By.TAG_NAME, "body").get_attribute("data-state")
+    # The state and its message are read together: the page may move on between two reads.
+    read = "return [document.body.dataset.state, document.getElementById('status').textContent]"
+    WebDriverWait(session, timeout).until(lambda s: s.execute_script(read)[0] in ("answered", "error"))
+    state, message = session.execute_script(read)
     if state != "answered":
-        raise RuntimeError("the page reported an error: " + session.find_element(By.TAG_NAME, "body").text[:500])
+        raise RuntimeError("the page reported an error: " + message)
     return session.find_element(By.ID, "prediction").text.strip()
 
 

@@ -51,7 +51,6 @@ import Glibc
             return
         }
         let server = try ServeProcess()
-        defer { _ = server.log }
         let driver = Process()
         let output = Pipe(), errors = Pipe()
         driver.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -69,7 +68,8 @@ import Glibc
         let stopped = try await server.stop(with: SIGINT)
         #expect(stopped.status == 0)
 
-        let errorText = String(decoding: messages, as: UTF8.self)
+        // The server's log of every request goes with a failure, so its side can be seen too.
+        let errorText = String(decoding: messages, as: UTF8.self) + "\nserver log:\n" + server.log
         try #require(driver.terminationStatus == 0, "the browser driver failed: \(errorText)")
         let result = try #require(
             try JSONSerialization.jsonObject(with: answer) as? [String: Any], "no answer: \(errorText)")
