@@ -3,11 +3,10 @@
 // conversion turns eight halves into floats per instruction, where a bit-by-bit conversion
 // would cost milliseconds on a large model.
 #include "CKernelsHalves.h"
+#include "CKernelsMemory.h"
 #include "sgemm_internal.h"
 
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -53,22 +52,8 @@ static void halves_to_floats_f16c(const unsigned char *restrict src, float *rest
 }
 #endif
 
-// A fresh model's weights are megabytes of new memory: populating their pages in one call
-// saves a page fault per 4 KiB, about a millisecond of a fresh `digits classify`.
-void ck_populate_for_writing(void *start, size_t bytes) {
-#if defined(__linux__)
-    const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-    const uintptr_t first = ((uintptr_t)start + page - 1) & ~(page - 1);
-    const uintptr_t end = ((uintptr_t)start + bytes) & ~(page - 1);
-    if (end > first) (void)madvise((void *)first, end - first, 23 /* MADV_POPULATE_WRITE */);
-#else
-    (void)start;
-    (void)bytes;
-#endif
-}
-
 void ck_halves_to_floats(const void *src, float *dst, size_t n) {
-    if (n * sizeof(float) >= (1u << 16)) ck_populate_for_writing(dst, n * sizeof(float));
+    ck_populate_for_writing(dst, n * sizeof(float));
 #if defined(__x86_64__)
     if (strcmp(ck_current_level()->name, "portable") != 0 && __builtin_cpu_supports("f16c")) {
         halves_to_floats_f16c(src, dst, n);

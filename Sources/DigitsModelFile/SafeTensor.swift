@@ -149,7 +149,7 @@ public struct SafeTensor: Equatable, Sendable {
             // Little-endian in the file as in memory on every machine this builds for: a copy.
             return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
                 let destination = UnsafeMutableRawBufferPointer(buffer)
-                if count >= 1 << 14 { Kernels.populateForWriting(destination) }
+                Kernels.populateForWriting(destination)
                 destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0 ..< count * 4]))
                 initialized = count
             }

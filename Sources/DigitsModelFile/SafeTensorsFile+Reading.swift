@@ -52,7 +52,7 @@ extension SafeTensorsFile {
                 for (name, tensor) in layout.tensors {
                     let source = layout.bytes(of: tensor)
                     let copy = [UInt8](unsafeUninitializedCapacity: source.count) { buffer, initialized in
-                        if source.count >= 1 << 20 { Kernels.populateForWriting(UnsafeMutableRawBufferPointer(buffer)) }
+                        Kernels.populateForWriting(UnsafeMutableRawBufferPointer(buffer))
                         UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
                         initialized = source.count
                     }

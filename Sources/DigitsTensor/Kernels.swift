@@ -136,8 +136,8 @@ public enum Kernels {
     }
 
     /// Asks the system to back `buffer`'s whole pages with memory in one call rather than a
-    /// page fault per page as they are first written; best effort, and only worth it for fresh
-    /// buffers of tens of kilobytes or more (a model's weights as it loads).
+    /// page fault per page as they are first written (a model's weights as it loads); best
+    /// effort, and nothing for a buffer under 64 KiB.
     public static func populateForWriting(_ buffer: UnsafeMutableRawBufferPointer) {
         guard let base = buffer.baseAddress else { return }
         ck_populate_for_writing(base, buffer.count)

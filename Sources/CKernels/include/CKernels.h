@@ -7,6 +7,7 @@
 #include "CKernelsDistortion.h"
 #include "CKernelsElementwise.h"
 #include "CKernelsHalves.h"
+#include "CKernelsMemory.h"
 #include "CKernelsPool.h"
 #include "CKernelsSignals.h"
 

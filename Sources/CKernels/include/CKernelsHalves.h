@@ -17,11 +17,6 @@ extern "C" {
 /// destination is populated first (`ck_populate_for_writing`).
 void ck_halves_to_floats(const void *src, float *dst, size_t n);
 
-/// Asks the kernel to populate the whole pages of [start, start + bytes) for writing in one call,
-/// rather than a page fault at a time as they are first touched. Best effort: on systems that do
-/// not know the advice (Linux before 5.14, other systems) it does nothing and the pages fault as
-/// usual. Only worth it for fresh memory of tens of kilobytes or more.
-void ck_populate_for_writing(void *start, size_t bytes);
 
 #ifdef __cplusplus
 }
