@@ -37,6 +37,8 @@ struct RowSegmenter {
     struct Part {
         var slices: [Slice]
         var box: PixelBox
+        /// The group of pieces it comes from (an index into `groups()`).
+        var group: Int
     }
 
     /// The row's digits, left to right.
@@ -54,7 +56,9 @@ struct RowSegmenter {
         let inputs = ranges.map { input(of: parts[$0]) }
         let classifications = classifier.classify(inputs.map(\.digit))
         var candidates: [Range<Int>: (score: Double, digit: ReadDigit)] = [:]
+        var firsts = [[Int]](repeating: [], count: parts.count + 1)
         for (index, range) in ranges.enumerated() {
+            firsts[range.upperBound].append(range.lowerBound)
             candidates[range] = score(
                 parts[range], classification: classifications[index], box: inputs[index].box,
                 next: range.upperBound < parts.count ? parts[range.upperBound] : nil, height: height, row: row)
@@ -73,8 +77,8 @@ struct RowSegmenter {
                 start[end] = end - 1
                 skipped[end] = true
             }
-            for first in stride(from: end - 1, through: max(0, end - settings.maximumPartsPerDigit), by: -1) {
-                guard let candidate = candidates[first ..< end] else { break }
+            for first in firsts[end] {
+                let candidate = candidates[first ..< end]!
                 guard best[first] > -.infinity else { continue }
                 if best[first] + candidate.score > best[end] {
                     best[end] = best[first] + candidate.score
@@ -94,14 +98,24 @@ struct RowSegmenter {
 
     /// The runs of consecutive parts that may be one digit, by where they end and then from the
     /// shortest: at most `maximumPartsPerDigit` parts, with no gap wider than `maximumJoinGap`
-    /// between neighbours.
+    /// between neighbours, or any number of parts of one group of pieces that together are no
+    /// wider than `widestDigit` (a wide 0, or a 7 whose bar came apart, may be cut into more
+    /// parts than a digit usually takes).
     func candidateRanges(of parts: [Part], height: Double) -> [Range<Int>] {
         var ranges: [Range<Int>] = []
         for end in 1 ... parts.count {
-            for first in stride(from: end - 1, through: max(0, end - settings.maximumPartsPerDigit), by: -1) {
-                if first < end - 1 && gap(between: parts[first], parts[first + 1]) > settings.maximumJoinGap * height {
-                    break
+            var box = parts[end - 1].box
+            var oneGroup = true
+            for first in stride(from: end - 1, through: 0, by: -1) {
+                if first < end - 1 {
+                    if gap(between: parts[first], parts[first + 1]) > settings.maximumJoinGap * height { break }
+                    box = box.union(parts[first].box)
+                    oneGroup = oneGroup && parts[first].group == parts[end - 1].group
                 }
+                // Past both limits, a longer run only grows wider and keeps any other group.
+                guard end - first <= settings.maximumPartsPerDigit
+                    || (oneGroup && Double(box.width) <= settings.widestDigit * height)
+                else { break }
                 ranges.append(first ..< end)
             }
         }
@@ -165,11 +179,11 @@ struct RowSegmenter {
     func parts(of groups: [Group], height: Double) -> [Part] {
         let cutWidth = settings.cutWidth * height
         var parts: [Part] = []
-        for group in groups {
+        for (groupIndex, group) in groups.enumerated() {
             let wide = group.members.contains { Double(pieces[$0].box.width) > cutWidth }
             let tall = group.members.filter { 2 * Double(pieces[$0].box.height) >= height }.count
             if Double(group.box.width) <= cutWidth || (!wide && tall < 2) {
-                parts.append(Part(slices: group.members.map { Slice(piece: $0) }, box: group.box))
+                parts.append(Part(slices: group.members.map { Slice(piece: $0) }, box: group.box, group: groupIndex))
                 continue
             }
             for member in group.members {
@@ -183,7 +197,7 @@ struct RowSegmenter {
                 for (left, right) in zip(lefts, rights) {
                     let slice = Slice(piece: member, left: left, right: right)
                     if let box = box(of: slice) {
-                        parts.append(Part(slices: [slice], box: box))
+                        parts.append(Part(slices: [slice], box: box, group: groupIndex))
                     }
                 }
             }

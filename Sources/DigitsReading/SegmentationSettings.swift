@@ -29,6 +29,9 @@ public struct SegmentationSettings: Equatable, Sendable {
     public var minimumPartWidth = 0.2
     /// The most consecutive parts (pieces or cut pieces) that one digit may be made of.
     public var maximumPartsPerDigit = 4
+    /// Slices of one piece may make one digit in any number when together they are no wider than
+    /// this (a wide 0 is cut into more slices than `maximumPartsPerDigit`).
+    public var widestDigit = 1.6
     /// Parts further apart than this are never one digit.
     public var maximumJoinGap = 0.3
     /// What each digit costs the reading, in nats: reading two digits where one would do must

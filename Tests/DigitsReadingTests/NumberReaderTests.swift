@@ -131,3 +131,31 @@ extension NumberReaderTests {
         }
     }
 }
+
+extension NumberReaderTests {
+    /// A 0 drawn as an ellipse ring half again as wide as it is tall, 7 pixels thick, on paper.
+    static func wideZero() -> GrayAlphaImage {
+        let (width, height) = (140, 100)
+        var gray = [UInt8](repeating: 235, count: width * height)
+        for y in 0 ..< height {
+            for x in 0 ..< width {
+                let dx = Double(x - 70)
+                let dy = Double(y - 50)
+                // Distance from the ring's middle line, roughly, in pixels: scaled by the radius.
+                let radius = (dx * dx / (45 * 45) + dy * dy / (30 * 30)).squareRoot()
+                if abs(radius - 1) * 36 < 3.5 { gray[y * width + x] = 30 }
+            }
+        }
+        return GrayAlphaImage(width: width, height: height, gray: gray)
+    }
+
+    @Test("a wide 0, cut into more slices than a digit usually takes, is still read as one 0")
+    func wideZeroReadsWhole() throws {
+        let reader = try Self.reader.get()
+        #expect(try reader.read(Self.wideZero()).text == "0")
+        // Held to `maximumPartsPerDigit` slices, the ring cannot be read whole.
+        var limited = reader
+        limited.settings.widestDigit = 0
+        #expect(try limited.read(Self.wideZero()).text != "0")
+    }
+}
