@@ -1,4 +1,7 @@
+import DigitsClassifier
 import DigitsImaging
+import DigitsModel
+import DigitsTensor
 import Testing
 
 @testable import DigitsReading
@@ -92,5 +95,32 @@ import Testing
         let right = Slice(piece: 0, left: cut, right: nil)
         let total = piece.runs.reduce(0) { $0 + left.columns(of: $1).count + right.columns(of: $1).count }
         #expect(total == piece.area)
+    }
+
+    @Test("any number of parts of one group may make a digit while no wider than widestDigit; other runs stop at four")
+    func candidateRunsOfOneGroup() {
+        var generator = SplitMix64(seed: 5)
+        let model = MLP(inputCount: 784, hidden: [], outputCount: 10, activation: .relu, generator: &generator)
+        let segmenter = RowSegmenter(
+            pieces: [], members: [], ink: Self.inkMap(width: 1, height: 1, rectangles: []), blankLevel: 0,
+            settings: SegmentationSettings(), classifier: DigitClassifier(model: model))
+        // A 60-pixel-high row: six 12-pixel slices of one group (72 wide in all), then two parts
+        // of another group, every part touching the next.
+        let parts = (0 ..< 8).map { index in
+            RowSegmenter.Part(
+                slices: [], box: PixelBox(x: 12 * index, y: 0, width: 12, height: 60), group: index < 6 ? 0 : 1)
+        }
+        let ranges = Set(segmenter.candidateRanges(of: parts, height: 60))
+        #expect(ranges.contains(0 ..< 6))
+        #expect(ranges.contains(0 ..< 5))
+        #expect(ranges.contains(4 ..< 8))
+        #expect(!ranges.contains(2 ..< 7))
+        #expect(!ranges.contains(1 ..< 7))
+
+        var narrow = segmenter
+        narrow.settings.widestDigit = 1
+        let narrowRanges = Set(narrow.candidateRanges(of: parts, height: 60))
+        #expect(!narrowRanges.contains(0 ..< 6))
+        #expect(narrowRanges.contains(0 ..< 4))
     }
 }
