@@ -113,8 +113,9 @@ struct RowSegmenter {
                     oneGroup = oneGroup && parts[first].group == parts[end - 1].group
                 }
                 // Past both limits, a longer run only grows wider and keeps any other group.
-                guard end - first <= settings.maximumPartsPerDigit
-                    || (oneGroup && Double(box.width) <= settings.widestDigit * height)
+                guard
+                    end - first <= settings.maximumPartsPerDigit
+                        || (oneGroup && Double(box.width) <= settings.widestDigit * height)
                 else { break }
                 ranges.append(first ..< end)
             }
