@@ -55,6 +55,8 @@ public struct TrainingRun {
     public let resumesOnOtherData: Bool
 
     private let trainingSet: MNISTDataSet
+    /// `trainingSet.fingerprint`, worked out once: it reads every pixel, byte after byte.
+    private let trainingFingerprint: String
     private let testSet: MNISTDataSet
     private let shouldStop: (() -> Bool)?
 
@@ -95,6 +97,7 @@ public struct TrainingRun {
             resumesOnOtherData = checkpoint.origin.map { $0.dataFingerprint != fingerprint } ?? false
         }
         self.trainingSet = trainingSet
+        trainingFingerprint = fingerprint
         self.testSet = testSet
         self.modelPath = modelPath
         self.modelPrecision = modelPrecision
@@ -193,7 +196,7 @@ public struct TrainingRun {
         let summary = TrainingSummary(
             configuration: trainer.configuration, epochs: trainer.epochsDone, testAccuracy: testAccuracy,
             testLoss: testLoss, trainingExamples: trainingSet.count, testExamples: testSet.count,
-            command: command, trainingDataFingerprint: trainingSet.fingerprint, testDataFingerprint: testSet.fingerprint
+            command: command, trainingDataFingerprint: trainingFingerprint, testDataFingerprint: testSet.fingerprint
         )
         let bytes = try ModelFile(model: trainer.model, training: summary, history: trainer.history)
             .safeTensors(precision: modelPrecision).encoded()
