@@ -6,7 +6,8 @@ import DigitsImaging
 /// Then, left to right, each joins the row whose latest full-height piece it overlaps
 /// vertically the most (by at least `overlap` of the shorter height), else starts a row. Comparing
 /// with the latest piece rather than the whole row lets a row slant or wander. A row of only short
-/// pieces close above or below a taller row (a 5's top stroke drawn high, a dot) is part of it.
+/// pieces close to a taller row (a 5's top stroke drawn high or off to the right, a dot) is part
+/// of it.
 struct RowFinder {
     /// The pieces to group.
     var pieces: [InkPiece]
@@ -116,14 +117,15 @@ struct RowFinder {
         while changed {
             changed = false
             for short in rows.indices {
+                // Close on both axes: a mark beside a row's last digit (a 5's top drawn apart to
+                // its right) is as much part of the row as one above it.
                 let candidates = rows.indices.filter { other in
                     other != short && 2 * rows[short].tallest < rows[other].tallest
-                        && verticalGap(rows[short].box, rows[other].box) * 10 < rows[other].tallest * 3
-                        && rows[short].box.horizontalOverlap(with: rows[other].box) > 0
+                        && rows[short].box.gap(to: rows[other].box) * 10 < rows[other].tallest * 3
                 }
                 guard
                     let target = candidates.min(by: {
-                        verticalGap(rows[short].box, rows[$0].box) < verticalGap(rows[short].box, rows[$1].box)
+                        rows[short].box.gap(to: rows[$0].box) < rows[short].box.gap(to: rows[$1].box)
                     })
                 else { continue }
                 for member in rows[short].members {
@@ -136,10 +138,5 @@ struct RowFinder {
             }
         }
         return rows
-    }
-
-    /// Empty rows between two boxes (0 when they overlap vertically).
-    private func verticalGap(_ a: PixelBox, _ b: PixelBox) -> Int {
-        max(0, max(a.y, b.y) - min(a.y + a.height, b.y + b.height))
     }
 }

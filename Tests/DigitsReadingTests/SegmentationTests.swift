@@ -53,6 +53,19 @@ import Testing
         #expect(rows.first?.count == 4)
     }
 
+    @Test("a short stroke high beside a row's last digit (a 5's top drawn off to the right) joins its row")
+    func strokeBesideLastDigitJoinsItsRow() throws {
+        // The stroke's rows overlap the digit's by 4 of its 10, too few to join by overlap alone.
+        let ink = Self.inkMap(
+            width: 120, height: 80,
+            rectangles: [(10, 16, 12, 40), (40, 16, 12, 40), (55, 10, 20, 10)])
+        let pieces = try Self.pieces(ink)
+        #expect(pieces.count == 3)
+        let rows = RowFinder(pieces: pieces, overlap: 0.5).rows()
+        #expect(rows.count == 1)
+        #expect(rows.first?.count == 3)
+    }
+
     @Test("two blobs joined by a thin bridge are cut at the bridge, crossing one stroke")
     func touchingBlobsAreCutAtTheBridge() throws {
         // Two 24×40 blocks with a 6-pixel gap, bridged by a 3-pixel-high bar in the middle.
