@@ -55,19 +55,20 @@ struct RowSegmenter {
         let ranges = candidateRanges(of: parts, height: height)
         let inputs = ranges.map { input(of: parts[$0]) }
         let classifications = classifier.classify(inputs.map(\.digit))
-        var candidates: [Range<Int>: (score: Double, digit: ReadDigit)] = [:]
-        var firsts = [[Int]](repeating: [], count: parts.count + 1)
+        // endingAt[j]: the candidates whose last part is j - 1, each with where it begins.
+        var endingAt = [[(first: Int, score: Double, digit: ReadDigit)]](repeating: [], count: parts.count + 1)
         for (index, range) in ranges.enumerated() {
-            firsts[range.upperBound].append(range.lowerBound)
-            candidates[range] = score(
+            let (score, digit) = score(
                 parts[range], classification: classifications[index], box: inputs[index].box,
                 next: range.upperBound < parts.count ? parts[range.upperBound] : nil, height: height, row: row)
+            endingAt[range.upperBound].append((range.lowerBound, score, digit))
         }
 
-        // best[j]: the best score of reading parts 0 ..< j; start[j]: where its last digit begins.
+        // best[j]: the best score of reading parts 0 ..< j; start[j]: where its last digit begins;
+        // chosen[j]: that digit, or nil when the last part is a mark left unread.
         var best = [Double](repeating: -.infinity, count: parts.count + 1)
         var start = [Int](repeating: 0, count: parts.count + 1)
-        var skipped = [Bool](repeating: false, count: parts.count + 1)
+        var chosen = [ReadDigit?](repeating: nil, count: parts.count + 1)
         best[0] = 0
         for end in 1 ... parts.count {
             // A small mark may be left out (a dot, a speck, a stray stroke) rather than read.
@@ -75,22 +76,17 @@ struct RowSegmenter {
             if Double(max(mark.width, mark.height)) < settings.largestMark * height, best[end - 1] > -.infinity {
                 best[end] = best[end - 1] - settings.markCost
                 start[end] = end - 1
-                skipped[end] = true
             }
-            for first in firsts[end] {
-                let candidate = candidates[first ..< end]!
-                guard best[first] > -.infinity else { continue }
-                if best[first] + candidate.score > best[end] {
-                    best[end] = best[first] + candidate.score
-                    start[end] = first
-                    skipped[end] = false
-                }
+            for candidate in endingAt[end] where best[candidate.first] + candidate.score > best[end] {
+                best[end] = best[candidate.first] + candidate.score
+                start[end] = candidate.first
+                chosen[end] = candidate.digit
             }
         }
         var digits: [ReadDigit] = []
         var end = parts.count
         while end > 0 {
-            if !skipped[end] { digits.append(candidates[start[end] ..< end]!.digit) }
+            if let digit = chosen[end] { digits.append(digit) }
             end = start[end]
         }
         return digits.reversed()

@@ -27,10 +27,12 @@ public struct SegmentationSettings: Equatable, Sendable {
     public var cutWidth = 0.75
     /// No part left by a cut is narrower than this.
     public var minimumPartWidth = 0.2
-    /// The most consecutive parts (pieces or cut pieces) that one digit may be made of.
+    /// The most consecutive parts (pieces or cut pieces) that one digit may be made of, except
+    /// parts of one group (see `widestDigit`).
     public var maximumPartsPerDigit = 4
-    /// Slices of one piece may make one digit in any number when together they are no wider than
-    /// this (a wide 0 is cut into more slices than `maximumPartsPerDigit`).
+    /// Parts of one group of pieces (pieces sharing their columns, and the slices cut from them)
+    /// may make one digit in any number while together they are no wider than this: a wide 0,
+    /// or a 7 whose bar came apart, is cut into more parts than `maximumPartsPerDigit`.
     public var widestDigit = 1.6
     /// Parts further apart than this are never one digit.
     public var maximumJoinGap = 0.3

@@ -24,8 +24,9 @@ struct Read: ParsableCommand {
             signs, decimal points and other marks are read as digits too — crop the picture to \
             the number. Digits should be upright, of similar height within a row, and rows well \
             apart. Digits that touch or overlap their neighbours are often read as fewer digits \
-            than were written: leave a little paper between them. A picture with more than \(SegmentationSettings().maximumPieces) separate marks \
-            (a page of text, a noisy photo) is refused rather than read slowly.
+            than were written: leave a little paper between them. A picture with more than \
+            \(SegmentationSettings().maximumPieces) separate marks (a page of text, a noisy photo) \
+            is refused rather than read slowly.
 
             --annotate PATH writes each picture with a frame and the digit read over every digit: \
             green when the model is at least 90% sure, orange from 50%, red below. With one \
