@@ -41,6 +41,10 @@ public struct ReadingSample: Sendable {
     /// How it was drawn, where the kind leaves a choice that matters to a reader (the face, the
     /// pen, light on dark, the blur…), to tell which variations a reader fails on.
     public var details: String
+    /// Where each digit was drawn, in the picture's pixels, in the order of `text`: the box of its
+    /// ink before its neighbours were drawn over it. Empty for the kinds whose pictures are turned
+    /// or hold several rows.
+    public var digitBoxes: [PixelBox]
 
     /// How many digits were drawn.
     public var digitCount: Int { text.filter { $0 != "\n" }.count }
@@ -100,7 +104,8 @@ public struct ReadingSets: Sendable {
             kindNumber: ReadingSetKind.allCases.firstIndex(of: kind)! + 1, index: index)
         let (image, text) = composer.make(kind)
         return ReadingSample(
-            kind: kind, index: index, image: image, text: text, details: composer.details.joined(separator: ", "))
+            kind: kind, index: index, image: image, text: text, details: composer.details.joined(separator: ", "),
+            digitBoxes: composer.digitBoxes)
     }
 
     /// The first `count` samples of `kind`.
@@ -117,6 +122,8 @@ struct SampleComposer {
     var random: SplitMix64
     /// The choices worth reporting, as they are made.
     var details: [String] = []
+    /// The boxes of the latest row's digits, moved with it as it gets its margins.
+    var digitBoxes: [PixelBox] = []
 
     /// A composer for sample `index` of the kind numbered `kindNumber`: each sample gets its own
     /// generator, mixed from the seed, the kind and the index, so it can be drawn on its own.
@@ -179,6 +186,7 @@ struct SampleComposer {
                 String(format: "%.0f px, turned %.1f°, blur σ %.1f, noise σ %.0f", height, angle, blur, noise))
             let image = framed.rotated(degrees: angle).blurred(sigma: blur)
                 .image(paper: paper, inkLevel: ink, noise: noise, using: &random)
+            digitBoxes = []
             return (image, text)
         case .multiRow:
             let height = uniform(28 ... 64)
@@ -192,6 +200,7 @@ struct SampleComposer {
                 top += row.height + Int((height * uniform(0.3 ... 0.8)).rounded())
                 texts.append(text)
             }
+            digitBoxes = []
             return (finish(Self.compose(placed), height: height), texts.joined(separator: "\n"))
         case .printed:
             let height = logUniform(18 ... 120)
@@ -243,6 +252,11 @@ struct SampleComposer {
             }
             placed.append(Placed(plane: plane, x: x, y: y))
             text += String(digit)
+        }
+        let left = placed.map(\.x).min() ?? 0
+        let top = placed.map(\.y).min() ?? 0
+        digitBoxes = placed.map {
+            PixelBox(x: $0.x - left, y: $0.y - top, width: $0.plane.width, height: $0.plane.height)
         }
         return (Self.compose(placed), text)
     }
@@ -323,6 +337,11 @@ struct SampleComposer {
             placed.append(Placed(plane: plane, x: x, y: y))
             text += String(digit)
         }
+        let left = placed.map(\.x).min() ?? 0
+        let top = placed.map(\.y).min() ?? 0
+        digitBoxes = placed.map {
+            PixelBox(x: $0.x - left, y: $0.y - top, width: $0.plane.width, height: $0.plane.height)
+        }
         return (Self.compose(placed), text)
     }
 
@@ -370,6 +389,9 @@ struct SampleComposer {
         var margins: [Int] = []
         for _ in 0 ..< 4 {
             margins.append(max(3, Int((height * uniform(0.25 ... 1)).rounded())))
+        }
+        digitBoxes = digitBoxes.map {
+            PixelBox(x: $0.x + margins[0], y: $0.y + margins[1], width: $0.width, height: $0.height)
         }
         return plane.padded(left: margins[0], top: margins[1], right: margins[2], bottom: margins[3])
     }
