@@ -36,6 +36,9 @@ public struct ModelFile: Equatable, Sendable {
     public static let inputCount = 28 * 28
     /// Outputs a `digits` model gives: one logit per digit.
     public static let outputCount = 10
+    /// Outputs the reader's digit verifier gives: one logit per digit, then one for "not one
+    /// digit" (see `ShippedModel.loadVerifier()`).
+    public static let verifierOutputCount = 11
 
     /// How a model file stores its weights and biases.
     public enum Precision: String, CaseIterable, Sendable {
@@ -100,32 +103,33 @@ public struct ModelFile: Equatable, Sendable {
         return rounded
     }
 
-    /// Reads and validates a model file.
-    public init(contentsOf path: String) throws {
-        try self.init(try SafeTensorsFile(contentsOf: path), file: path)
+    /// Reads and validates a model file whose network gives `outputs` logits.
+    public init(contentsOf path: String, outputs: Int = outputCount) throws {
+        try self.init(try SafeTensorsFile(contentsOf: path), file: path, outputs: outputs)
     }
 
     /// Validates a decoded safetensors file as a `digits` model; `file` names it in errors.
     ///
     /// The checks run in the order a reader would want to hear about problems: what the file
     /// says it is, which tensors it holds, whether their shapes chain into a 784 → … → 10
-    /// network of finite weights, and whether the metadata agrees with the tensors.
-    public init(_ stored: SafeTensorsFile, file: String) throws(ModelFileError) {
+    /// network of finite weights (→ `outputs` for another kind of model), and whether the metadata
+    /// agrees with the tensors.
+    public init(_ stored: SafeTensorsFile, file: String, outputs: Int = outputCount) throws(ModelFileError) {
         let tensors = stored.tensors.mapValues { tensor in
             StoredTensor(dtype: tensor.dtype, shape: tensor.shape, floats: { tensor.floats })
         }
-        try self.init(tensors: tensors, metadata: stored.metadata, file: file)
+        try self.init(tensors: tensors, metadata: stored.metadata, file: file, outputs: outputs)
     }
 
     /// Validates a safetensors file checked where it lies in memory (the model built into the
     /// program), as `init(_:file:)` does, reading the weights straight from its bytes.
-    package init(_ layout: SafeTensorsFile.Layout, file: String) throws(ModelFileError) {
+    package init(_ layout: SafeTensorsFile.Layout, file: String, outputs: Int = outputCount) throws(ModelFileError) {
         let tensors = layout.tensors.mapValues { tensor in
             StoredTensor(
                 dtype: tensor.dtype, shape: tensor.shape,
                 floats: { SafeTensor.floats(of: tensor.dtype, in: layout.bytes(of: tensor)) })
         }
-        try self.init(tensors: tensors, metadata: layout.metadata, file: file)
+        try self.init(tensors: tensors, metadata: layout.metadata, file: file, outputs: outputs)
     }
 
     /// A tensor as a model reads it: its type and shape, and its values as floats when they are
@@ -136,7 +140,9 @@ public struct ModelFile: Equatable, Sendable {
         var floats: () -> [Float]?
     }
 
-    private init(tensors: [String: StoredTensor], metadata: [String: String], file: String) throws(ModelFileError) {
+    private init(
+        tensors: [String: StoredTensor], metadata: [String: String], file: String, outputs: Int
+    ) throws(ModelFileError) {
         let activation = try Self.checkHeader(metadata, file: file)
         let layerCount = try Self.countLayers(in: tensors, file: file)
         var layers: [Dense] = []
@@ -149,7 +155,7 @@ public struct ModelFile: Equatable, Sendable {
                     activation: isOutput ? .identity : activation, file: file))
         }
         let model = MLP(layers: layers)
-        try Self.checkOutputs(of: model, file: file)
+        try Self.checkOutputs(of: model, file: file, expected: outputs)
         try Self.checkArchitecture(metadata["architecture"], of: model, file: file)
         let record = TrainingRecord(summary: metadata["training"], history: metadata["history"])
         try record.checkWellFormed(file: file)
@@ -229,14 +235,14 @@ extension ModelFile {
             bias: Matrix(rows: 1, columns: m, values: biasValues), activation: activation)
     }
 
-    /// Checks that the network gives ten outputs, none of which can overflow.
+    /// Checks that the network gives `expected` outputs, none of which can overflow.
     ///
     /// Finite weights can still be large enough that some picture's logits overflow to infinity,
     /// and the softmax of those is NaN. Training never gets there (it stops when the loss
     /// explodes), so such a file is damaged or was not made by a trainer.
-    static func checkOutputs(of model: MLP, file: String) throws(ModelFileError) {
-        guard model.outputCount == outputCount else {
-            throw .wrongOutputCount(file: file, outputs: model.outputCount, expected: outputCount)
+    static func checkOutputs(of model: MLP, file: String, expected: Int = outputCount) throws(ModelFileError) {
+        guard model.outputCount == expected else {
+            throw .wrongOutputCount(file: file, outputs: model.outputCount, expected: expected)
         }
         let bound = model.outputMagnitudeBound()
         guard bound < Double(Float.greatestFiniteMagnitude) / 4 else {

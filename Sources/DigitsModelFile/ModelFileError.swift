@@ -90,7 +90,9 @@ public enum ModelFileError: Error, Equatable, Sendable, CustomStringConvertible 
         case let .notFinite(_, layer):
             "layers.\(layer) holds NaN or infinite values (was it saved from a diverged run?)"
         case let .wrongOutputCount(_, outputs, expected):
-            "the last layer gives \(outputs) outputs; a digit classifier needs \(expected)"
+            "the last layer gives \(outputs) outputs; "
+                + (expected == ModelFile.outputCount ? "a digit classifier" : "the digit verifier")
+                + " needs \(expected)"
         case let .outputsOverflow(_, exponent):
             "its weights are so large that some pictures would give infinite outputs "
                 + "(logits up to about 10^\(exponent), where a float ends at 3.4·10^38); "
