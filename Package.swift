@@ -15,7 +15,7 @@ import PackageDescription
 //   DigitsClassifier    PNG → 28×28 → probabilities                   (Imaging, Model)
 //   DigitsWalkthrough   the design notes' worked example              (Training, Model)
 //   DigitsDownload      fetching and verifying data sets over HTTP    (Data, CCurl)
-//   DigitsReading       the digits of a whole number in one picture   (Classifier, Imaging, Model)
+//   DigitsReading       the digits of a whole number in one picture   (Classifier, Imaging, Model, Tensor)
 //   DigitsReport        a model's report page: HTML, SVG charts, PNGs (Training, ModelFile, Imaging, Data, Model,
 //                                                                      Tensor, Terminal, FileSystem)
 //   DigitsServer        HTTP: the draw-a-digit page and JSON answers  (Reading, Classifier, ModelFile, Imaging,
@@ -37,7 +37,7 @@ let layers: [(name: String, dependencies: [Target.Dependency])] = [
     ("DigitsClassifier", ["DigitsImaging", "DigitsModel", "DigitsTensor"]),
     ("DigitsWalkthrough", ["DigitsTraining", "DigitsModel", "DigitsTensor"]),
     ("DigitsDownload", ["DigitsData", "CCurl"]),
-    ("DigitsReading", ["DigitsClassifier", "DigitsImaging", "DigitsModel"]),
+    ("DigitsReading", ["DigitsClassifier", "DigitsImaging", "DigitsModel", "DigitsTensor"]),
     (
         "DigitsReport",
         [

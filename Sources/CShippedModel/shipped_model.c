@@ -4,6 +4,8 @@
 #error "the compiler does not support #embed"
 #elif !__has_embed("../../Models/mnist-mlp.safetensors")
 #error "Models/mnist-mlp.safetensors was not found"
+#elif !__has_embed("../../Models/digit-verifier.safetensors")
+#error "Models/digit-verifier.safetensors was not found"
 #endif
 
 // The file's bytes, read by the compiler: the program carries its default model.
@@ -14,3 +16,12 @@ static const unsigned char shipped_model[] = {
 const unsigned char *digits_shipped_model_bytes(void) { return shipped_model; }
 
 size_t digits_shipped_model_size(void) { return sizeof shipped_model; }
+
+// The reader's digit verifier, likewise.
+static const unsigned char shipped_verifier[] = {
+#embed "../../Models/digit-verifier.safetensors"
+};
+
+const unsigned char *digits_shipped_verifier_bytes(void) { return shipped_verifier; }
+
+size_t digits_shipped_verifier_size(void) { return sizeof shipped_verifier; }

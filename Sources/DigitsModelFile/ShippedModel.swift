@@ -16,7 +16,7 @@ public enum ShippedModel {
         Array(UnsafeBufferPointer(start: digits_shipped_model_bytes(), count: digits_shipped_model_size()))
     }
 
-    /// Decodes and validates the shipped model, the way ``ModelFile/init(contentsOf:)`` does a file.
+    /// Decodes and validates the shipped model, the way ``ModelFile/init(contentsOf:outputs:)`` does a file.
     ///
     /// Errors name the model as ``ModelSource/builtIn`` describes it.
     public static func load() throws -> ModelFile {
@@ -24,5 +24,24 @@ public enum ShippedModel {
         // Decoded where the program holds it: a copy of the whole file would only be thrown away.
         let embedded = UnsafeRawBufferPointer(start: digits_shipped_model_bytes(), count: digits_shipped_model_size())
         return try ModelFile(try SafeTensorsFile.Layout(of: embedded, file: name), file: name)
+    }
+
+    /// The file name of the reader's digit verifier, which ships beside the model.
+    public static let verifierFileName = "digit-verifier.safetensors"
+
+    /// The digit verifier's path inside the package, where its bytes are built from.
+    public static let verifierPackagePath = "Models/" + verifierFileName
+
+    /// Decodes and validates the digit verifier built into the program: a network that, given a
+    /// 28×28 input, says which digit it shows or (output 10) that it is not one whole digit, but
+    /// two digits run together, part of one, or a stray mark. `NumberReader` uses it to tell a
+    /// good split of a row of touching digits from a bad one, which the classifier alone cannot:
+    /// it reads most blobs of two digits as some digit, quite sure of itself.
+    public static func loadVerifier() throws -> ModelFile {
+        let name = "the built-in digit verifier"
+        let embedded = UnsafeRawBufferPointer(
+            start: digits_shipped_verifier_bytes(), count: digits_shipped_verifier_size())
+        return try ModelFile(
+            try SafeTensorsFile.Layout(of: embedded, file: name), file: name, outputs: ModelFile.verifierOutputCount)
     }
 }

@@ -9,16 +9,28 @@ import DigitsModel
 /// digits by recognition (see `RowSegmenter`): pieces of one digit are joined, touching digits
 /// are cut apart, and every candidate digit is normalised to 28×28 and classified as
 /// `DigitClassifier` classifies a picture of one digit (except that its box is not held to the
-/// digit's body, since a candidate's edges may be cuts rather than a blur's fading edge).
+/// digit's body, since a candidate's edges may be cuts rather than a blur's fading edge), and
+/// judged by the verifier, which says how likely it is to be one whole digit.
 public struct NumberReader: Sendable {
     /// The classifier each digit goes through.
     public let classifier: DigitClassifier
+    /// The network that tells one whole digit from anything else a candidate may be (two digits
+    /// run together, part of one, a stray mark): 784 inputs, 11 outputs, the last for "not one
+    /// digit". Without it, touching digits are mostly read as fewer digits than they are, since the
+    /// classifier reads a blob of two digits as some digit, quite sure of itself.
+    public let verifier: MLP?
     /// How digits are found; the defaults suit handwriting and print alike.
     public var settings = SegmentationSettings()
 
-    /// A reader using `model` (784 inputs, 10 outputs).
-    public init(model: MLP) {
+    /// A reader using `model` (784 inputs, 10 outputs) to read digits and `verifier` (784 inputs,
+    /// 11 outputs; `ShippedModel.loadVerifier()` gives the one that ships) to judge candidates.
+    public init(model: MLP, verifier: MLP?) {
+        precondition(
+            verifier.map { $0.inputCount == NormalizedDigit.side * NormalizedDigit.side && $0.outputCount == 11 }
+                ?? true,
+            "a digit verifier needs a 784 → 11 model")
         classifier = DigitClassifier(model: model)
+        self.verifier = verifier
     }
 
     /// Reads the PNG file at `path`.
@@ -45,9 +57,19 @@ public struct NumberReader: Sendable {
 
     /// Reads a decoded image; `name` labels it in errors.
     public func read(_ image: GrayAlphaImage, name: String = "picture") throws(ReadingError) -> Reading {
+        var readRows: [ReadRow] = []
+        for segmenter in try rowSegmenters(of: image, name: name) {
+            let digits = segmenter.read(row: readRows.count)
+            if !digits.isEmpty { readRows.append(ReadRow(digits: digits)) }
+        }
+        return Reading(rows: readRows, width: image.width, height: image.height)
+    }
+
+    /// The picture's rows of ink, top to bottom, each ready to be split into digits; none when the
+    /// picture has no ink.
+    func rowSegmenters(of image: GrayAlphaImage, name: String) throws(ReadingError) -> [RowSegmenter] {
         let ink = classifier.normalizer.inkMap(of: image)
-        let empty = Reading(rows: [], width: image.width, height: image.height)
-        guard ink.found, let blankLevel = ink.table.firstIndex(of: 0) else { return empty }
+        guard ink.found, let blankLevel = ink.table.firstIndex(of: 0) else { return [] }
 
         let pieces = try InkPiece.pieces(
             of: ink, threshold: settings.inkThreshold, runLimit: settings.maximumRuns, name: name)
@@ -57,19 +79,15 @@ public struct NumberReader: Sendable {
         guard kept.count <= settings.maximumPieces else {
             throw .tooManyPieces(name: name, found: kept.count, limit: settings.maximumPieces)
         }
-        guard !kept.isEmpty else { return empty }
+        guard !kept.isEmpty else { return [] }
 
         let dotGap = Self.dotGap(of: kept.map { pieces[$0].box }, dottedSize: settings.dottedSize)
         let rows = RowFinder(pieces: kept.map { pieces[$0] }, overlap: settings.rowOverlap, dotGap: dotGap).rows()
-        var readRows: [ReadRow] = []
-        for members in rows {
-            let segmenter = RowSegmenter(
+        return rows.map { members in
+            RowSegmenter(
                 pieces: pieces, members: members.map { kept[$0] }, ink: ink, blankLevel: UInt8(blankLevel),
-                settings: settings, classifier: classifier, dotGap: dotGap)
-            let digits = segmenter.read(row: readRows.count)
-            if !digits.isEmpty { readRows.append(ReadRow(digits: digits)) }
+                settings: settings, classifier: classifier, verifier: verifier, dotGap: dotGap)
         }
-        return Reading(rows: readRows, width: image.width, height: image.height)
     }
 
     /// How close pieces must be to count as dots of one stroke: the typical piece's size when the

@@ -5,10 +5,15 @@ import DigitsImaging
 /// Thin columns are proposed (local minima of the ink per column, at most 60% of the fullest
 /// column: where two digits meet), and, for a piece wide enough to hold several digits, the
 /// thinnest column near each place where a boundary would fall if its digits were of typical
-/// width; proposals are kept at least a minimum part apart. Each becomes the cut near it that
-/// crosses the least ink: a path from top to bottom, moving at most one column per row and less
-/// than half a minimum part either way (so no two cuts cross), found by dynamic programming over
-/// the rows. It can pass between digits that lean into each other.
+/// width; proposals are kept at least a minimum part apart. A piece too wide to be one digit is
+/// offered far more: every thin column, and a column every `denseSpacing`, kept that far apart,
+/// since where two touching digits meet is often no thin column at all, and a verifier then tells
+/// the good cuts from the bad (see `NumberReader.verifier`).
+///
+/// Each proposal becomes the cut near it that crosses the least ink: a path from top to bottom,
+/// moving at most one column per row and less than half a minimum part either way, found by
+/// dynamic programming over the rows. It can pass between digits that lean into each other. A
+/// cut never crosses the one on its left: where it would, it follows it.
 struct PieceCutter {
     /// The piece to cut.
     var piece: InkPiece
@@ -16,6 +21,10 @@ struct PieceCutter {
     var height: Double
     /// The narrowest part a cut may leave, as a fraction of `height`.
     var minimumPartWidth: Double
+    /// Pieces at least this wide, as a fraction of `height`, are offered dense cuts.
+    var denseWidth: Double
+    /// How far apart dense cuts are, as a fraction of `height`.
+    var denseSpacing: Double
 
     /// The proposed cuts, left to right.
     func cuts() -> [CutPath] {
@@ -24,11 +33,13 @@ struct PieceCutter {
         guard box.width >= 2 * minimumPart else { return [] }
         let profile = piece.columnProfile()
         let fullest = profile.max() ?? 0
+        let dense = Double(box.width) >= denseWidth * height
+        let spacing = dense ? max(2, Int((denseSpacing * height).rounded())) : minimumPart
         var proposals: [Int] = []
         for column in minimumPart ... box.width - minimumPart {
             let left = profile[column - 1]
             let right = column + 1 < box.width ? profile[column + 1] : Int.max
-            if profile[column] <= left && profile[column] <= right && 10 * profile[column] <= 6 * fullest {
+            if profile[column] <= left && profile[column] <= right && (dense || 10 * profile[column] <= 6 * fullest) {
                 proposals.append(column)
             }
         }
@@ -44,24 +55,36 @@ struct PieceCutter {
                 proposals.append(thinnest)
             }
         }
-        // The thinnest first, each at least a minimum part from those kept, so no two cuts cross.
+        if dense {
+            proposals += stride(from: minimumPart, through: box.width - minimumPart, by: spacing)
+        }
+        // The thinnest first, each at least `spacing` from those kept.
         var kept: [Int] = []
         for proposal in proposals.sorted(by: { (profile[$0], $0) < (profile[$1], $1) })
-        where kept.allSatisfy({ abs($0 - proposal) >= minimumPart }) {
+        where kept.allSatisfy({ abs($0 - proposal) >= spacing }) {
             kept.append(proposal)
         }
         let mask = piece.mask()
         let reach = max(1, (minimumPart - 1) / 2)
-        return kept.sorted().enumerated().map { index, column in
-            let path = bestPath(near: column, reach: reach, mask: mask)
-            return CutPath(
-                index: index, top: box.y, columns: path.columns.map { $0 + box.x }, crossings: path.crossings)
+        var cuts: [CutPath] = []
+        for (index, column) in kept.sorted().enumerated() {
+            var path = bestPath(near: column, reach: reach, mask: mask)
+            if let previous = cuts.last {
+                for row in path.indices {
+                    path[row] = max(path[row], previous.columns[row] - box.x)
+                }
+            }
+            cuts.append(
+                CutPath(
+                    index: index, top: box.y, columns: path.map { $0 + box.x },
+                    crossings: crossings(of: path, mask: mask)))
         }
+        return cuts
     }
 
     /// The path from top to bottom within `reach` columns of `centre` (box columns) that crosses
     /// the fewest ink pixels, preferring straight steps; its columns are box columns.
-    func bestPath(near centre: Int, reach: Int, mask: [Bool]) -> (columns: [Int], ink: Int, crossings: Int) {
+    func bestPath(near centre: Int, reach: Int, mask: [Bool]) -> [Int] {
         let box = piece.box
         let lowest = max(1, centre - reach)
         let highest = min(box.width - 1, centre + reach)
@@ -96,18 +119,19 @@ struct PieceCutter {
             columns[row] = lowest + offset
             offset = from[row * span + offset]
         }
-        var ink = 0
+        return columns
+    }
+
+    /// How many separate strokes a path (box columns, one per row) crosses: stretches of ink along it.
+    func crossings(of columns: [Int], mask: [Bool]) -> Int {
         var crossings = 0
         var inStroke = false
-        for row in 0 ..< box.height {
-            let isInk = mask[row * box.width + columns[row]]
-            if isInk {
-                ink += 1
-                if !inStroke { crossings += 1 }
-            }
+        for row in columns.indices {
+            let isInk = mask[row * piece.box.width + columns[row]]
+            if isInk && !inStroke { crossings += 1 }
             inStroke = isInk
         }
-        return (columns, ink, crossings)
+        return crossings
     }
 }
 

@@ -1,5 +1,7 @@
 import DigitsClassifier
 import DigitsImaging
+import DigitsModel
+import DigitsTensor
 
 #if canImport(Glibc)
 import Glibc
@@ -13,8 +15,10 @@ import Darwin
 ///
 /// The row is first broken into *parts*, in reading order: a piece of ink, several pieces that
 /// share their columns (a 7 and its bar), or a slice of a wide piece between two cuts (where
-/// two touching digits meet; see `PieceCutter`). A digit is then one or more consecutive parts. Each candidate digit
-/// scores the log-probability of its most likely class less costs (see `SegmentationSettings`):
+/// two touching digits meet; see `PieceCutter`). A digit is then one or more consecutive parts.
+/// Each candidate digit scores the log of its chance of being the digit the classifier reads in
+/// it (the classifier's confidence, tempered by the verifier's judgement that it is one whole
+/// digit), less costs (see `SegmentationSettings`):
 /// for each digit, for joining separate pieces, for cutting through strokes, for being wider than
 /// digits of its class are or shorter than the row's digits. So a wide blob is split only when
 /// its halves read better than the whole, and a stroke is not read as a digit of its own when it
@@ -30,6 +34,8 @@ struct RowSegmenter {
     var blankLevel: UInt8
     var settings: SegmentationSettings
     var classifier: DigitClassifier
+    /// The network that says whether a candidate is one whole digit (see `NumberReader.verifier`).
+    var verifier: MLP?
     /// Pieces this close are dots of one dotted stroke (see `RowFinder.dotGap`).
     var dotGap = 0
 
@@ -41,27 +47,26 @@ struct RowSegmenter {
         var group: Int
     }
 
+    /// A run of consecutive parts that may be one digit, scored.
+    struct Candidate {
+        /// Its parts.
+        var parts: Range<Int>
+        /// Its ink as the classifier saw it.
+        var input: NormalizedDigit
+        /// The digit read, its box in the picture and its row.
+        var digit: ReadDigit
+        /// How good a reading of its parts it is (see `score`), in nats.
+        var score: Double
+    }
+
     /// The row's digits, left to right.
     func read(row: Int) -> [ReadDigit] {
-        let groups = groups()
-        let height = rowHeight(of: groups)
-        let parts = parts(of: groups, height: height)
+        let (parts, height, candidates) = candidates(row: row)
         guard !parts.isEmpty else { return [] }
-
-        // Every candidate digit is scored before the search, its input classified with all the
-        // others in one batch: a large model's weights are then read once per row, not once per
-        // candidate. The search below tries exactly these, since every prefix of the row can be
-        // read (each part alone is a candidate).
-        let ranges = candidateRanges(of: parts, height: height)
-        let inputs = ranges.map { input(of: parts[$0]) }
-        let classifications = classifier.classify(inputs.map(\.digit))
-        // endingAt[j]: the candidates whose last part is j - 1, each with where it begins.
-        var endingAt = [[(first: Int, score: Double, digit: ReadDigit)]](repeating: [], count: parts.count + 1)
-        for (index, range) in ranges.enumerated() {
-            let (score, digit) = score(
-                parts[range], classification: classifications[index], box: inputs[index].box,
-                next: range.upperBound < parts.count ? parts[range.upperBound] : nil, height: height, row: row)
-            endingAt[range.upperBound].append((range.lowerBound, score, digit))
+        // endingAt[j]: the candidates whose last part is j - 1.
+        var endingAt = [[Candidate]](repeating: [], count: parts.count + 1)
+        for candidate in candidates {
+            endingAt[candidate.parts.upperBound].append(candidate)
         }
 
         // best[j]: the best score of reading parts 0 ..< j; start[j]: where its last digit begins;
@@ -77,9 +82,9 @@ struct RowSegmenter {
                 best[end] = best[end - 1] - settings.markCost
                 start[end] = end - 1
             }
-            for candidate in endingAt[end] where best[candidate.first] + candidate.score > best[end] {
-                best[end] = best[candidate.first] + candidate.score
-                start[end] = candidate.first
+            for candidate in endingAt[end] where best[candidate.parts.lowerBound] + candidate.score > best[end] {
+                best[end] = best[candidate.parts.lowerBound] + candidate.score
+                start[end] = candidate.parts.lowerBound
                 chosen[end] = candidate.digit
             }
         }
@@ -90,6 +95,45 @@ struct RowSegmenter {
             end = start[end]
         }
         return digits.reversed()
+    }
+
+    /// The row's parts, its digits' typical height (see `rowHeight`), and every run of parts that
+    /// may be one digit, scored.
+    ///
+    /// Every candidate is classified with all the others in one batch: a large model's weights
+    /// are then read once per row, not once per candidate. Every prefix of the row can be read,
+    /// since each part alone is a candidate.
+    func candidates(row: Int) -> (parts: [Part], height: Double, candidates: [Candidate]) {
+        let groups = groups()
+        let height = rowHeight(of: groups)
+        let parts = parts(of: groups, height: height)
+        guard !parts.isEmpty else { return ([], height, []) }
+        let ranges = candidateRanges(of: parts, height: height)
+        let inputs = ranges.map { input(of: parts[$0]) }
+        let classifications = classifier.classify(inputs.map(\.digit))
+        // The classifier's confidence says only which digit a candidate looks most like, and it is
+        // high for many a blob of two digits; the verifier says how likely it is to be one whole
+        // digit, and that digit. Their weighted geometric mean is the candidate's chance.
+        let judged = verifier.map {
+            $0.probabilities(
+                Matrix(
+                    rows: inputs.count, columns: NormalizedDigit.side * NormalizedDigit.side,
+                    values: inputs.flatMap(\.digit.pixels)))
+        }
+        let candidates = ranges.indices.map { index in
+            let range = ranges[index]
+            let classification = classifications[index]
+            var chance = Double(classification.confidence)
+            if let judged {
+                let share = settings.verifierShare
+                chance = pow(chance, 1 - share) * pow(Double(judged[index, classification.prediction]), share)
+            }
+            let (score, digit) = score(
+                parts[range], classification: classification, chance: chance, box: inputs[index].box,
+                next: range.upperBound < parts.count ? parts[range.upperBound] : nil, height: height, row: row)
+            return Candidate(parts: range, input: inputs[index].digit, digit: digit, score: score)
+        }
+        return (parts, height, candidates)
     }
 
     /// The runs of consecutive parts that may be one digit, by where they end and then from the
@@ -187,7 +231,10 @@ struct RowSegmenter {
                 let piece = pieces[member]
                 let cuts =
                     Double(piece.box.width) > cutWidth
-                    ? PieceCutter(piece: piece, height: height, minimumPartWidth: settings.minimumPartWidth).cuts()
+                    ? PieceCutter(
+                        piece: piece, height: height, minimumPartWidth: settings.minimumPartWidth,
+                        denseWidth: settings.denseCutWidth, denseSpacing: settings.denseCutSpacing
+                    ).cuts()
                     : []
                 let lefts: [CutPath?] = [nil] + cuts
                 let rights: [CutPath?] = cuts + [nil]
@@ -234,14 +281,15 @@ struct RowSegmenter {
     }
 
     /// The score of reading consecutive parts (in `box`) as the digit the classifier made of
-    /// them: the log of its confidence, less the costs of being one more digit, of joining
+    /// them, whose `chance` (in 0...1) is that of its being that digit: the log of the chance, less
+    /// the costs of being one more digit, of joining
     /// separate pieces, of the cut that ends it (unless its piece is too wide to be one digit),
     /// and of being too wide or too short for a digit.
     func score(
-        _ parts: ArraySlice<Part>, classification: Classification, box: PixelBox, next: Part?, height: Double,
-        row: Int
+        _ parts: ArraySlice<Part>, classification: Classification, chance: Double, box: PixelBox, next: Part?,
+        height: Double, row: Int
     ) -> (score: Double, digit: ReadDigit) {
-        var score = log(Double(max(classification.confidence, 1e-9))) - settings.digitCost
+        var score = log(max(chance, 1e-9)) - settings.digitCost
 
         let joins = zip(parts.dropLast(), parts.dropFirst()).filter { cut(between: $0, $1) == nil }.count
         score -= settings.separateJoinCost * Double(joins)

@@ -25,6 +25,12 @@ public struct SegmentationSettings: Equatable, Sendable {
     public var joinOverlap = 0.5
     /// Pieces wider than this may hold several touching digits and are offered cuts.
     public var cutWidth = 0.75
+    /// Pieces at least this wide are wider than any one digit: they are offered a cut at every
+    /// thin column and every `denseCutSpacing`, and the verifier, when there is one, tells the
+    /// good cuts from the bad.
+    public var denseCutWidth = 1.3
+    /// See `denseCutWidth`.
+    public var denseCutSpacing = 0.07
     /// No part left by a cut is narrower than this.
     public var minimumPartWidth = 0.2
     /// The most consecutive parts (pieces or cut pieces) that one digit may be made of, except
@@ -36,6 +42,11 @@ public struct SegmentationSettings: Equatable, Sendable {
     public var widestDigit = 1.6
     /// Parts further apart than this are never one digit.
     public var maximumJoinGap = 0.3
+    /// How much the verifier's judgement counts, when there is one (see `NumberReader.verifier`):
+    /// a candidate's chance of being the digit read is the classifier's confidence to the power
+    /// 1 − this, times the verifier's probability that it is one whole digit and that digit to the
+    /// power of this.
+    public var verifierShare = 0.3
     /// What each digit costs the reading, in nats: reading two digits where one would do must
     /// make the string more probable by at least this much.
     public var digitCost = 0.15

@@ -35,13 +35,14 @@ public struct ServerRoutes: Sendable {
     /// What uploads are called in answers and error messages.
     public static let uploadName = "upload"
 
-    /// Routes serving `modelFile`, described as `modelName` (a path, or the built-in model's name).
+    /// Routes serving `modelFile`, described as `modelName` (a path, or the built-in model's name),
+    /// whose reader judges its candidate digits with `verifier` (see `NumberReader.verifier`).
     public init(
-        modelFile: ModelFile, modelName: String,
+        modelFile: ModelFile, modelName: String, verifier: MLP?,
         reportProvider: (@Sendable () async throws -> [MediaFile])? = nil
     ) {
         classifier = DigitClassifier(model: modelFile.model)
-        reader = NumberReader(model: modelFile.model)
+        reader = NumberReader(model: modelFile.model, verifier: verifier)
         modelJSON = Self.describe(modelFile, name: modelName)
         report = reportProvider.map { ReportCache(provider: $0) }
     }

@@ -11,7 +11,9 @@ struct Read: ParsableCommand {
             (read top to bottom, one line of text each) and splits each row into digits (read left \
             to right). Each digit is classified exactly as `digits classify` classifies a picture \
             of one digit; marks of one digit are joined (a 5 with its top stroke apart), and \
-            digits that touch are cut apart where the pieces read better than the whole. Prints \
+            digits that touch are cut apart where the pieces read better than the whole, as \
+            judged by the model and by a digit verifier built into digits (it tells one whole \
+            digit from two run together or part of one, and is used with any --model). Prints \
             the number, the confidence that all of it is right (the product of the digits' \
             probabilities), and each digit with its probability and its box in the picture.
 
@@ -23,8 +25,8 @@ struct Read: ParsableCommand {
             Limits: the model knows the digits 0 to 9 written one by one as in MNIST, so letters, \
             signs, decimal points and other marks are read as digits too — crop the picture to \
             the number. Digits should be upright, of similar height within a row, and rows well \
-            apart. Digits that touch or overlap their neighbours are often read as fewer digits \
-            than were written: leave a little paper between them. A picture with more than \
+            apart. Digits that touch or overlap their neighbours are often misread (most often as \
+            fewer digits than were written): leave a little paper between them. A picture with more than \
             \(SegmentationSettings().maximumPieces) separate marks (a page of text, a noisy photo) \
             is refused rather than read slowly.
 
@@ -72,7 +74,7 @@ struct Read: ParsableCommand {
         let target = try annotate.map { try AnnotationTarget(path: $0, arguments: files, inputs: inputs) }
         if let target, let first = inputs.first { try target.prepare(for: first) }
         let (_, modelFile) = try modelOptions.load()
-        let reader = NumberReader(model: modelFile.model)
+        let reader = NumberReader(model: modelFile.model, verifier: try ShippedModel.loadVerifier().model)
         var failures = 0
         for (index, file) in inputs.enumerated() {
             let name = file == "-" ? "standard input" : file

@@ -72,7 +72,7 @@ struct Serve: ParsableCommand {
                     + "which has no authentication. Leave out --host to serve this machine only.")
         }
         let routes = ServerRoutes(
-            modelFile: modelFile, modelName: source.description,
+            modelFile: modelFile, modelName: source.description, verifier: try ShippedModel.loadVerifier().model,
             reportProvider: try Self.report(of: modelFile, named: source.description, data: data))
         let running: RunningServer
         do {

@@ -35,4 +35,30 @@ import Testing
         #expect(try ModelSource.builtIn.load() == fromFile)
         #expect(try ShippedModel.load() == fromFile)
     }
+
+    @Test("the built-in digit verifier is the shipped file, a 784 → … → 11 network with its training record")
+    func theBuiltInVerifierLoadsAsTheShippedFileDoes() throws {
+        let path = DataTestSupport.packageRoot + "/" + ShippedModel.verifierPackagePath
+        let fromFile = try ModelFile(contentsOf: path, outputs: ModelFile.verifierOutputCount)
+        #expect(try ShippedModel.loadVerifier() == fromFile)
+        #expect(fromFile.model.inputCount == 784)
+        #expect(fromFile.model.outputCount == 11)
+        #expect(fromFile.trainingRecord.summary?.contains("scripts/train-verifier") == true)
+    }
+
+    @Test("the verifier is refused where a digit classifier is expected, and the other way round")
+    func verifierAndClassifierAreNotMistakenForEachOther() throws {
+        let verifier = DataTestSupport.packageRoot + "/" + ShippedModel.verifierPackagePath
+        let classifier = DataTestSupport.packageRoot + "/" + ShippedModel.packagePath
+        #expect {
+            try ModelFile(contentsOf: verifier)
+        } throws: {
+            "\($0)".contains("the last layer gives 11 outputs; a digit classifier needs 10")
+        }
+        #expect {
+            try ModelFile(contentsOf: classifier, outputs: ModelFile.verifierOutputCount)
+        } throws: {
+            "\($0)".contains("the last layer gives 10 outputs; the digit verifier needs 11")
+        }
+    }
 }

@@ -4,7 +4,9 @@ import Testing
 
 /// The reader on handwritten numbers from the reading sets, damaged in ways real pictures are.
 @Suite struct NumberReaderTests {
-    static let reader = Result { NumberReader(model: try ShippedModel.load().model) }
+    static let reader = Result {
+        NumberReader(model: try ShippedModel.load().model, verifier: try ShippedModel.loadVerifier().model)
+    }
     static let sample = Result { try ReadingSets.fixtures().sample(.spaced, index: 0) }
 
     /// `image` widened by `extra` columns of its own paper on the right.
@@ -157,5 +159,26 @@ extension NumberReaderTests {
         var limited = reader
         limited.settings.widestDigit = 0
         #expect(try limited.read(Self.wideZero()).text != "0")
+    }
+}
+
+/// What the digit verifier adds to reading touching digits.
+@Suite struct DigitVerifierReadingTests {
+    @Test("with the verifier, touching rows have at least a quarter fewer digits wrong than without")
+    func verifierReadsTouchingRowsBetter() throws {
+        // Eight rows, 47 digits, keep a debug build's test run short.
+        let samples = try ReadingSets.fixtures().samples(.touching, count: 8)
+        let model = try ShippedModel.load().model
+        var digitErrors: [Int] = []
+        for verifier in [nil, try ShippedModel.loadVerifier().model] {
+            let reader = NumberReader(model: model, verifier: verifier)
+            var score = ReadingScore()
+            for sample in samples {
+                score.add(expected: sample.text, read: try reader.read(sample.image, name: sample.name).text)
+            }
+            digitErrors.append(score.digitErrors)
+        }
+        #expect(
+            digitErrors[1] * 4 <= digitErrors[0] * 3, "digits wrong without the verifier, then with: \(digitErrors)")
     }
 }

@@ -13,7 +13,8 @@ import Testing
 /// test digits instead of the bundled subset's (which come from MNIST's training set).
 /// `DIGITS_READING_KINDS` (names separated by commas, such as `touching,tight`) measures only
 /// those kinds, and checks only their goals.
-/// `DIGITS_READING_MODEL` reads with another model file than the shipped one.
+/// `DIGITS_READING_MODEL` reads with another model file than the shipped one, and
+/// `DIGITS_READING_VERIFIER` with another digit verifier (a file, or `none` for none).
 @Suite struct ReadingAccuracyTests {
     static let environment = ProcessInfo.processInfo.environment
     static let sampleCount = Int(environment["DIGITS_READING_SAMPLES"] ?? "") ?? 24
@@ -40,7 +41,13 @@ import Testing
         }
         let kinds = try Self.measuredKinds()
         let model = try Self.environment["DIGITS_READING_MODEL"].map { try ModelFile(contentsOf: $0).model }
-        let reader = NumberReader(model: try model ?? ShippedModel.load().model)
+        let verifier: MLP?
+        switch Self.environment["DIGITS_READING_VERIFIER"] {
+        case "none": verifier = nil
+        case let path?: verifier = try ModelFile(contentsOf: path, outputs: ModelFile.verifierOutputCount).model
+        case nil: verifier = try ShippedModel.loadVerifier().model
+        }
+        let reader = NumberReader(model: try model ?? ShippedModel.load().model, verifier: verifier)
         let failures = Self.environment["DIGITS_READING_FAILURES"]
         if let failures {
             try FileManager.default.createDirectory(atPath: failures, withIntermediateDirectories: true)

@@ -72,7 +72,7 @@ import Testing
         let ink = Self.inkMap(width: 70, height: 50, rectangles: [(5, 5, 24, 40), (35, 5, 24, 40), (29, 23, 6, 3)])
         let pieces = try Self.pieces(ink)
         #expect(pieces.count == 1)
-        let cuts = PieceCutter(piece: pieces[0], height: 40, minimumPartWidth: 0.2).cuts()
+        let cuts = Self.sparseCutter(pieces[0], height: 40).cuts()
         #expect(cuts.count == 1)
         let cut = try #require(cuts.first)
         #expect(cut.crossings == 1)
@@ -93,17 +93,43 @@ import Testing
         #expect(!(0 ..< 60).contains { column in gaps.allSatisfy { $0.contains(column) } })
         let pieces = try Self.pieces(Self.inkMap(width: 60, height: 50, rectangles: rectangles))
         #expect(pieces.count == 1)
-        let cut = try #require(PieceCutter(piece: pieces[0], height: 42, minimumPartWidth: 0.2).cuts().first)
+        let cut = try #require(Self.sparseCutter(pieces[0], height: 42).cuts().first)
         for row in 0 ..< 40 {
             #expect(gaps[row].contains(cut.boundary(atRow: 6 + row)), "row \(6 + row)")
         }
+    }
+
+    /// A cutter offering only thin columns, however wide the piece.
+    static func sparseCutter(_ piece: InkPiece, height: Double) -> PieceCutter {
+        PieceCutter(piece: piece, height: height, minimumPartWidth: 0.2, denseWidth: .infinity, denseSpacing: 0.07)
+    }
+
+    @Test("a piece too wide for one digit is offered a cut every few columns, none crossing the one on its left")
+    func widePiecesGetDenseCuts() throws {
+        // The bridged blocks of `touchingBlobsAreCutAtTheBridge`, 54 pixels wide: 1.35 digit heights.
+        let ink = Self.inkMap(width: 70, height: 50, rectangles: [(5, 5, 24, 40), (35, 5, 24, 40), (29, 23, 6, 3)])
+        let piece = try #require(try Self.pieces(ink).first)
+        let sparse = Self.sparseCutter(piece, height: 40).cuts()
+        let dense = PieceCutter(piece: piece, height: 40, minimumPartWidth: 0.2, denseWidth: 1.3, denseSpacing: 0.07)
+            .cuts()
+        // Columns 8 ... 46 may be cut (a minimum part, 8 columns, from each edge), every 3 columns.
+        #expect(sparse.count == 1)
+        #expect(dense.count >= 10)
+        #expect(dense.contains { $0.columns == sparse[0].columns })
+        for (left, right) in zip(dense, dense.dropFirst()) {
+            #expect(
+                zip(left.columns, right.columns).allSatisfy { $0 <= $1 }, "cut \(right.index) crosses cut \(left.index)"
+            )
+        }
+        // Where every column is a block's solid ink, a straight cut crosses one stroke, not two.
+        #expect(dense.allSatisfy { $0.crossings == 1 })
     }
 
     @Test("a pixel belongs to exactly one side of a cut")
     func slicesPartition() throws {
         let ink = Self.inkMap(width: 70, height: 50, rectangles: [(5, 5, 24, 40), (35, 5, 24, 40), (29, 23, 6, 3)])
         let piece = try #require(try Self.pieces(ink).first)
-        let cut = try #require(PieceCutter(piece: piece, height: 40, minimumPartWidth: 0.2).cuts().first)
+        let cut = try #require(Self.sparseCutter(piece, height: 40).cuts().first)
         let left = Slice(piece: 0, left: nil, right: cut)
         let right = Slice(piece: 0, left: cut, right: nil)
         let total = piece.runs.reduce(0) { $0 + left.columns(of: $1).count + right.columns(of: $1).count }

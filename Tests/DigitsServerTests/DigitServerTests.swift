@@ -51,7 +51,8 @@ final class LiveServer: Sendable {
         configuration.timeout = timeout
         configuration.maximumBodySize = maximumBodySize
         configuration.maximumConnections = maximumConnections
-        let routes = ServerRoutes(modelFile: ServerRoutesTests.modelFile, modelName: "built-in")
+        let routes = ServerRoutes(
+            modelFile: ServerRoutesTests.modelFile, modelName: "built-in", verifier: ServerRoutesTests.verifier)
         let running = try DigitServer(configuration: configuration, routes: routes).start()
         self.running = running
         client = LoopbackHTTPClient(port: running.port)
@@ -262,7 +263,7 @@ final class LiveServer: Sendable {
         let server = try LiveServer()
         var configuration = ServerConfiguration(logger: server.log.logger())
         configuration.port = server.running.port
-        let routes = ServerRoutes(modelFile: ServerRoutesTests.modelFile, modelName: "m")
+        let routes = ServerRoutes(modelFile: ServerRoutesTests.modelFile, modelName: "m", verifier: nil)
         #expect(throws: ServerError.addressInUse(host: "127.0.0.1", port: server.running.port)) {
             try DigitServer(configuration: configuration, routes: routes).start()
         }

@@ -8,7 +8,9 @@ import Testing
 /// The routes on their own, without sockets: what each path and method is answered.
 @Suite struct ServerRoutesTests {
     static let modelFile = try! ShippedModel.load()
-    static let routes = ServerRoutes(modelFile: modelFile, modelName: "built-in (mnist-mlp.safetensors)")
+    static let verifier = try! ShippedModel.loadVerifier().model
+    static let routes = ServerRoutes(
+        modelFile: modelFile, modelName: "built-in (mnist-mlp.safetensors)", verifier: verifier)
     static func fixture(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: URL(fileURLWithPath: DataTestSupport.packageRoot + "/Fixtures/digits/" + name)))
     }
@@ -62,7 +64,8 @@ import Testing
         let png = try Self.fixture("number-40917.png")
         let response = await Self.routes.respond(to: HTTPRequest(method: "POST", path: "/read", body: png))
         #expect(response.status == 200)
-        let reading = try NumberReader(model: Self.modelFile.model).read(pngBytes: png, name: "upload")
+        let reading = try NumberReader(model: Self.modelFile.model, verifier: Self.verifier)
+            .read(pngBytes: png, name: "upload")
         #expect(response == HTTPResponse.json(ReadingRecord(file: "upload", reading: reading, annotation: nil)))
         #expect(Self.json(response)?["text"] as? String == "40917")
     }
@@ -118,7 +121,7 @@ import Testing
 
     @Test func theReportIsMadeOnceAndServedByExactName() async {
         let calls = Atomic<Int>(0)
-        let routes = ServerRoutes(modelFile: Self.modelFile, modelName: "m") {
+        let routes = ServerRoutes(modelFile: Self.modelFile, modelName: "m", verifier: nil) {
             calls.wrappingAdd(1, ordering: .relaxed)
             return [
                 MediaFile(

@@ -252,7 +252,8 @@ import Testing
 
         // The file holds exactly the library's annotation of what was read, frames in colour.
         let model = try ModelLocator.locate(explicit: nil, environment: ProcessInfo.processInfo.environment).load()
-        let reading = try NumberReader(model: model.model).read(picture, name: path)
+        let reading = try NumberReader(model: model.model, verifier: ShippedModel.loadVerifier().model).read(
+            picture, name: path)
         let expected = ReadingAnnotation(image: picture, reading: reading)
         #expect(try expected.pngBytes() == bytes)
         let colours = (0 ..< expected.width * expected.height).map {

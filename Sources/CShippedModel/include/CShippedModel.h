@@ -9,4 +9,10 @@ const unsigned char *digits_shipped_model_bytes(void);
 /// How many bytes `digits_shipped_model_bytes` points to.
 size_t digits_shipped_model_size(void);
 
+/// The first byte of Models/digit-verifier.safetensors as built into the program.
+const unsigned char *digits_shipped_verifier_bytes(void);
+
+/// How many bytes `digits_shipped_verifier_bytes` points to.
+size_t digits_shipped_verifier_size(void);
+
 #endif
