@@ -20,8 +20,9 @@ private let reencodedPixelLimit = 1 << 16
 /// input, and the splitting logic it exercises is the same on smaller pictures.
 private let readPixelLimit = 1 << 20
 
-/// The reader, with the built-in model, made once.
-private let reader = NumberReader(model: try! ShippedModel.load().model)
+/// The reader, with the built-in model and verifier, made once.
+private let reader = NumberReader(
+    model: try! ShippedModel.load().model, verifier: try! ShippedModel.loadVerifier().model)
 
 /// The entry point libFuzzer calls with each input.
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -26,6 +26,9 @@ struct PieceCutter {
     /// How far apart dense cuts are, as a fraction of `height`.
     var denseSpacing: Double
 
+    /// The widest piece offered dense cuts, as a multiple of `height`.
+    static let densestWidth = 12.0
+
     /// The proposed cuts, left to right.
     func cuts() -> [CutPath] {
         let box = piece.box
@@ -33,7 +36,9 @@ struct PieceCutter {
         guard box.width >= 2 * minimumPart else { return [] }
         let profile = piece.columnProfile()
         let fullest = profile.max() ?? 0
-        let dense = Double(box.width) >= denseWidth * height
+        // Past a dozen digits' width a piece is no row of touching digits (an underline, a border),
+        // and dense cuts in it would only multiply the candidates: it gets the sparse ones.
+        let dense = Double(box.width) >= denseWidth * height && Double(box.width) <= Self.densestWidth * height
         let spacing = dense ? max(2, Int((denseSpacing * height).rounded())) : minimumPart
         var proposals: [Int] = []
         for column in minimumPart ... box.width - minimumPart {

@@ -123,6 +123,13 @@ import Testing
         }
         // Where every column is a block's solid ink, a straight cut crosses one stroke, not two.
         #expect(dense.allSatisfy { $0.crossings == 1 })
+        // A piece over a dozen digit heights wide (an underline) gets only the sparse cuts.
+        let wide = PieceCutter(piece: piece, height: 4, minimumPartWidth: 0.2, denseWidth: 1.3, denseSpacing: 0.07)
+        #expect(
+            wide.cuts()
+                == PieceCutter(
+                    piece: piece, height: 4, minimumPartWidth: 0.2, denseWidth: .infinity, denseSpacing: 0.07
+                ).cuts())
     }
 
     @Test("a pixel belongs to exactly one side of a cut")
