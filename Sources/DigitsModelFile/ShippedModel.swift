@@ -20,10 +20,9 @@ public enum ShippedModel {
     ///
     /// Errors name the model as ``ModelSource/builtIn`` describes it.
     public static func load() throws -> ModelFile {
-        let name = ModelSource.builtIn.description
-        // Decoded where the program holds it: a copy of the whole file would only be thrown away.
-        let embedded = UnsafeRawBufferPointer(start: digits_shipped_model_bytes(), count: digits_shipped_model_size())
-        return try ModelFile(try SafeTensorsFile.Layout(of: embedded, file: name), file: name)
+        try decode(
+            start: digits_shipped_model_bytes(), count: digits_shipped_model_size(),
+            name: ModelSource.builtIn.description, outputs: ModelFile.outputCount)
     }
 
     /// The file name of the reader's digit verifier, which ships beside the model.
@@ -38,10 +37,18 @@ public enum ShippedModel {
     /// good split of a row of touching digits from a bad one, which the classifier alone cannot:
     /// it reads most blobs of two digits as some digit, quite sure of itself.
     public static func loadVerifier() throws -> ModelFile {
-        let name = "the built-in digit verifier"
-        let embedded = UnsafeRawBufferPointer(
-            start: digits_shipped_verifier_bytes(), count: digits_shipped_verifier_size())
-        return try ModelFile(
-            try SafeTensorsFile.Layout(of: embedded, file: name), file: name, outputs: ModelFile.verifierOutputCount)
+        try decode(
+            start: digits_shipped_verifier_bytes(), count: digits_shipped_verifier_size(),
+            name: "the built-in digit verifier", outputs: ModelFile.verifierOutputCount)
+    }
+
+    /// Decodes and validates the model file of `count` bytes the program holds at `start`, named
+    /// `name` in errors, whose network gives `outputs` logits.
+    private static func decode(
+        start: UnsafeRawPointer?, count: Int, name: String, outputs: Int
+    ) throws -> ModelFile {
+        // Decoded where the program holds it: a copy of the whole file would only be thrown away.
+        let embedded = UnsafeRawBufferPointer(start: start, count: count)
+        return try ModelFile(try SafeTensorsFile.Layout(of: embedded, file: name), file: name, outputs: outputs)
     }
 }
