@@ -74,12 +74,25 @@ public struct DigitClassifier: Sendable {
     /// weights are read once for the whole batch rather than once per digit, which is what
     /// costs most for a large model.
     public func classify(_ digits: [NormalizedDigit]) -> [Classification] {
+        classify(digits, batch: Self.batch(of: digits))
+    }
+
+    /// Classifies `digits`, whose pixels `batch` already holds as ``batch(of:)`` lays them out;
+    /// for a caller that gives the same batch to another network too.
+    public func classify(_ digits: [NormalizedDigit], batch: Matrix) -> [Classification] {
+        precondition(batch.rows == digits.count, "a batch holds one row per digit")
         guard !digits.isEmpty else { return [] }
+        let probabilities = model.probabilities(batch)
+        return digits.indices.map { Classification(probabilities: probabilities.row($0), input: digits[$0]) }
+    }
+
+    /// The inputs' pixels as one matrix the network takes in one pass: a row of 784 values per
+    /// input, in their order.
+    public static func batch(of digits: [NormalizedDigit]) -> Matrix {
         let side = NormalizedDigit.side * NormalizedDigit.side
         var pixels: [Float] = []
         pixels.reserveCapacity(digits.count * side)
         for digit in digits { pixels += digit.pixels }
-        let probabilities = model.probabilities(Matrix(rows: digits.count, columns: side, values: pixels))
-        return digits.indices.map { Classification(probabilities: probabilities.row($0), input: digits[$0]) }
+        return Matrix(rows: digits.count, columns: side, values: pixels)
     }
 }

@@ -110,16 +110,13 @@ struct RowSegmenter {
         guard !parts.isEmpty else { return ([], height, []) }
         let ranges = candidateRanges(of: parts, height: height)
         let inputs = ranges.map { input(of: parts[$0]) }
-        let classifications = classifier.classify(inputs.map(\.digit))
+        let digits = inputs.map(\.digit)
+        let batch = DigitClassifier.batch(of: digits)
+        let classifications = classifier.classify(digits, batch: batch)
         // The classifier's confidence says only which digit a candidate looks most like, and it is
         // high for many a blob of two digits; the verifier says how likely it is to be one whole
         // digit, and that digit. Their weighted geometric mean is the candidate's chance.
-        let judged = verifier.map {
-            $0.probabilities(
-                Matrix(
-                    rows: inputs.count, columns: NormalizedDigit.side * NormalizedDigit.side,
-                    values: inputs.flatMap(\.digit.pixels)))
-        }
+        let judged = verifier?.probabilities(batch)
         let candidates = ranges.indices.map { index in
             let range = ranges[index]
             let classification = classifications[index]
