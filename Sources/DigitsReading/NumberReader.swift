@@ -22,13 +22,18 @@ public struct NumberReader: Sendable {
     /// How digits are found; the defaults suit handwriting and print alike.
     public var settings = SegmentationSettings()
 
+    /// How many outputs a digit verifier gives: one per digit, then "not one digit".
+    public static let verifierOutputCount = 11
+
     /// A reader using `model` (784 inputs, 10 outputs) to read digits and `verifier` (784 inputs,
     /// 11 outputs; `ShippedModel.loadVerifier()` gives the one that ships) to judge candidates.
     public init(model: MLP, verifier: MLP?) {
         precondition(
-            verifier.map { $0.inputCount == NormalizedDigit.side * NormalizedDigit.side && $0.outputCount == 11 }
-                ?? true,
-            "a digit verifier needs a 784 → 11 model")
+            verifier.map {
+                $0.inputCount == NormalizedDigit.side * NormalizedDigit.side
+                    && $0.outputCount == Self.verifierOutputCount
+            } ?? true,
+            "a digit verifier needs a 784 → \(Self.verifierOutputCount) model")
         classifier = DigitClassifier(model: model)
         self.verifier = verifier
     }

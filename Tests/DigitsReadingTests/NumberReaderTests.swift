@@ -181,4 +181,8 @@ extension NumberReaderTests {
         #expect(
             digitErrors[1] * 4 <= digitErrors[0] * 3, "digits wrong without the verifier, then with: \(digitErrors)")
     }
+    @Test("the reader and the model file agree on how many outputs a verifier has")
+    func verifierOutputCountsAgree() {
+        #expect(NumberReader.verifierOutputCount == ModelFile.verifierOutputCount)
+    }
 }
