@@ -27,7 +27,8 @@ public struct SegmentationSettings: Equatable, Sendable {
     public var cutWidth = 0.75
     /// Pieces at least this wide are wider than any one digit: they are offered a cut at every
     /// thin column and every `denseCutSpacing`, and the verifier, when there is one, tells the
-    /// good cuts from the bad.
+    /// good cuts from the bad. Pieces wider than twelve digit heights (an underline, a border) are
+    /// no row of touching digits and keep the sparse cuts, which bounds their candidates.
     public var denseCutWidth = 1.3
     /// See `denseCutWidth`.
     public var denseCutSpacing = 0.07
