@@ -48,9 +48,12 @@ struct InkImage: Equatable {
         for y in 0 ..< height {
             for x in 0 ..< width {
                 area += Double(values[y * width + x])
-                if isInk(x, y) {
-                    outline += [(x - 1, y), (x + 1, y), (x, y - 1), (x, y + 1)].filter { !isInk($0.0, $0.1) }.count
-                }
+                guard isInk(x, y) else { continue }
+                // Each side of an ink pixel that faces paper (or the canvas edge) is outline.
+                if !isInk(x - 1, y) { outline += 1 }
+                if !isInk(x + 1, y) { outline += 1 }
+                if !isInk(x, y - 1) { outline += 1 }
+                if !isInk(x, y + 1) { outline += 1 }
             }
         }
         return outline > 0 ? 2 * area / Double(outline) : nil
@@ -122,17 +125,16 @@ struct InkImage: Equatable {
         let grownWidth = width + 2 * reach
         let grownHeight = height + 2 * reach
         var grown = [Float](repeating: 0, count: grownWidth * grownHeight)
-        for y in 0 ..< grownHeight {
-            for x in 0 ..< grownWidth {
-                var strongest: Float = 0
+        // Each pixel of ink spreads over its disc; paper, most of a digit's canvas, spreads nothing.
+        // The disc is symmetric, so this is the same maximum as gathering over it from each pixel.
+        for y in 0 ..< height {
+            for x in 0 ..< width {
+                let value = values[y * width + x]
+                guard value > 0 else { continue }
                 for offset in offsets {
-                    let sourceX = x - reach + offset.dx
-                    let sourceY = y - reach + offset.dy
-                    if sourceX >= 0 && sourceX < width && sourceY >= 0 && sourceY < height {
-                        strongest = max(strongest, values[sourceY * width + sourceX] * offset.weight)
-                    }
+                    let target = (y + reach - offset.dy) * grownWidth + x + reach - offset.dx
+                    grown[target] = max(grown[target], value * offset.weight)
                 }
-                grown[y * grownWidth + x] = strongest
             }
         }
         return InkImage(width: grownWidth, height: grownHeight, values: grown)

@@ -404,6 +404,33 @@ import DigitsKit
         #expect(abs(width - Double(normalizer.thinnedStrokeWidth)) < 0.35, "stroke width \(width)")
     }
 
+    @Test("dilation gives each pixel the strongest ink within its disc, the weight of the disc's edge applied")
+    func dilationMatchesGatheringOverTheDisc() {
+        var generator = SplitMix64(seed: 3)
+        let (width, height) = (17, 13)
+        // Sparse gray ink, so that discs overlap and the strongest must win.
+        let values = (0 ..< width * height).map { _ in
+            generator.next() % 4 == 0 ? Float(generator.next() % 256) / 255 : 0
+        }
+        let image = InkImage(width: width, height: height, values: values)
+        for radius in [0.6, 1.5, 2.3] {
+            let grown = image.dilated(radius: radius)
+            let (reach, offsets) = InkImage.disc(radius: radius)
+            #expect(grown.width == width + 2 * reach && grown.height == height + 2 * reach)
+            for y in 0 ..< grown.height {
+                for x in 0 ..< grown.width {
+                    var strongest: Float = 0
+                    for offset in offsets {
+                        let (sourceX, sourceY) = (x - reach + offset.dx, y - reach + offset.dy)
+                        guard sourceX >= 0 && sourceX < width && sourceY >= 0 && sourceY < height else { continue }
+                        strongest = max(strongest, values[sourceY * width + sourceX] * offset.weight)
+                    }
+                    #expect(grown.values[y * grown.width + x] == strongest, "(\(x), \(y)) radius \(radius)")
+                }
+            }
+        }
+    }
+
     @Test func erosionKeepsOnlyInkWhoseWholeDiscIsInk() throws {
         // A seeded random blob: each pixel is full ink where every pixel within `radius` + 1 is ink,
         // blank where some paper (or the outside) lies within `radius`, and partial in between.
