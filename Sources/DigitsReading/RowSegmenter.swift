@@ -344,9 +344,12 @@ struct RowSegmenter {
                 let start = max(Int(run.start), box.x)
                 let end = min(Int(run.end), box.x + box.width)
                 guard start < end else { continue }
-                let kept = own.map { $0.columns(of: run) }
-                for x in start ..< end where !kept.contains(where: { $0.contains(x) }) {
-                    plane[rowStart + x] = blankLevel
+                // Blank the run, then put back the columns this digit's slices keep.
+                for x in start ..< end { plane[rowStart + x] = blankLevel }
+                let source = Int(run.y) * ink.width
+                for slice in own {
+                    let columns = slice.columns(of: run).clamped(to: start ..< end)
+                    for x in columns { plane[rowStart + x] = ink.plane[source + x] }
                 }
             }
         }
