@@ -45,6 +45,9 @@ public struct ReadingSample: Sendable {
     /// ink before its neighbours were drawn over it. Empty for the kinds whose pictures are turned
     /// or hold several rows.
     public var digitBoxes: [PixelBox]
+    /// Which pixels of each digit's box (in `digitBoxes`) are its own ink, at least half as dark
+    /// as its strokes, row after row: where digits touch, a pixel may be two digits' ink.
+    public var digitInk: [[Bool]]
 
     /// How many digits were drawn.
     public var digitCount: Int { text.filter { $0 != "\n" }.count }
@@ -105,7 +108,7 @@ public struct ReadingSets: Sendable {
         let (image, text) = composer.make(kind)
         return ReadingSample(
             kind: kind, index: index, image: image, text: text, details: composer.details.joined(separator: ", "),
-            digitBoxes: composer.digitBoxes)
+            digitBoxes: composer.digitBoxes, digitInk: composer.digitInk)
     }
 
     /// The first `count` samples of `kind`.
@@ -124,6 +127,8 @@ struct SampleComposer {
     var details: [String] = []
     /// The boxes of the latest row's digits, moved with it as it gets its margins.
     var digitBoxes: [PixelBox] = []
+    /// Which pixels of each of `digitBoxes` are that digit's ink (see `ReadingSample.digitInk`).
+    var digitInk: [[Bool]] = []
 
     /// A composer for sample `index` of the kind numbered `kindNumber`: each sample gets its own
     /// generator, mixed from the seed, the kind and the index, so it can be drawn on its own.
@@ -187,6 +192,7 @@ struct SampleComposer {
             let image = framed.rotated(degrees: angle).blurred(sigma: blur)
                 .image(paper: paper, inkLevel: ink, noise: noise, using: &random)
             digitBoxes = []
+            digitInk = []
             return (image, text)
         case .multiRow:
             let height = uniform(28 ... 64)
@@ -201,6 +207,7 @@ struct SampleComposer {
                 texts.append(text)
             }
             digitBoxes = []
+            digitInk = []
             return (finish(Self.compose(placed), height: height), texts.joined(separator: "\n"))
         case .printed:
             let height = logUniform(18 ... 120)
@@ -253,11 +260,7 @@ struct SampleComposer {
             placed.append(Placed(plane: plane, x: x, y: y))
             text += String(digit)
         }
-        let left = placed.map(\.x).min() ?? 0
-        let top = placed.map(\.y).min() ?? 0
-        digitBoxes = placed.map {
-            PixelBox(x: $0.x - left, y: $0.y - top, width: $0.plane.width, height: $0.plane.height)
-        }
+        recordDigits(placed)
         return (Self.compose(placed), text)
     }
 
@@ -337,11 +340,7 @@ struct SampleComposer {
             placed.append(Placed(plane: plane, x: x, y: y))
             text += String(digit)
         }
-        let left = placed.map(\.x).min() ?? 0
-        let top = placed.map(\.y).min() ?? 0
-        digitBoxes = placed.map {
-            PixelBox(x: $0.x - left, y: $0.y - top, width: $0.plane.width, height: $0.plane.height)
-        }
+        recordDigits(placed)
         return (Self.compose(placed), text)
     }
 
@@ -368,6 +367,17 @@ struct SampleComposer {
             }
         }
         return needed
+    }
+
+    /// Records where each of a row's `placed` digits is drawn in the row `compose` makes of them,
+    /// and which pixels are its ink.
+    mutating func recordDigits(_ placed: [Placed]) {
+        let left = placed.map(\.x).min() ?? 0
+        let top = placed.map(\.y).min() ?? 0
+        digitBoxes = placed.map {
+            PixelBox(x: $0.x - left, y: $0.y - top, width: $0.plane.width, height: $0.plane.height)
+        }
+        digitInk = placed.map { $0.plane.ink.map { $0 >= 0.5 } }
     }
 
     /// One plane holding every placed piece, cropped to them.
