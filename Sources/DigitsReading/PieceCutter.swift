@@ -11,9 +11,9 @@ import DigitsImaging
 /// the good cuts from the bad (see `NumberReader.verifier`).
 ///
 /// Each proposal becomes the cut near it that crosses the least ink: a path from top to bottom,
-/// moving at most one column per row and less than half a minimum part either way, found by
-/// dynamic programming over the rows. It can pass between digits that lean into each other. A
-/// cut never crosses the one on its left: where it would, it follows it.
+/// moving at most one column per row, and less than half a minimum part either way (a dense cut:
+/// at most `denseReach`), found by dynamic programming over the rows. It can pass between digits that lean into each other. A cut never
+/// crosses the one on its left: where it would, it follows it.
 struct PieceCutter {
     /// The piece to cut.
     var piece: InkPiece
@@ -25,6 +25,9 @@ struct PieceCutter {
     var denseWidth: Double
     /// How far apart dense cuts are, as a fraction of `height`.
     var denseSpacing: Double
+    /// How far a dense cut may stray either way from the column proposed, as a fraction of
+    /// `height` (at least a pixel).
+    var denseReach: Double
 
     /// The widest piece offered dense cuts, as a multiple of `height`.
     static let densestWidth = 12.0
@@ -70,7 +73,8 @@ struct PieceCutter {
             kept.append(proposal)
         }
         let mask = piece.mask()
-        let reach = max(1, (minimumPart - 1) / 2)
+        // Dense cuts stay near their columns, or they would all drift to the few thinnest places.
+        let reach = dense ? max(1, Int((denseReach * height).rounded())) : max(1, (minimumPart - 1) / 2)
         var cuts: [CutPath] = []
         for (index, column) in kept.sorted().enumerated() {
             var path = bestPath(near: column, reach: reach, mask: mask)

@@ -230,7 +230,8 @@ struct RowSegmenter {
                     Double(piece.box.width) > cutWidth
                     ? PieceCutter(
                         piece: piece, height: height, minimumPartWidth: settings.minimumPartWidth,
-                        denseWidth: settings.denseCutWidth, denseSpacing: settings.denseCutSpacing
+                        denseWidth: settings.denseCutWidth, denseSpacing: settings.denseCutSpacing,
+                        denseReach: settings.denseCutReach
                     ).cuts()
                     : []
                 let lefts: [CutPath?] = [nil] + cuts

@@ -31,7 +31,11 @@ public struct SegmentationSettings: Equatable, Sendable {
     /// no row of touching digits and keep the sparse cuts, which bounds their candidates.
     public var denseCutWidth = 1.3
     /// See `denseCutWidth`.
-    public var denseCutSpacing = 0.07
+    public var denseCutSpacing = 0.05
+    /// How far a dense cut may bend away from the column proposed for it, either way, to cross
+    /// less ink. Dense cuts free to wander far all drift to the few places where ink is thinnest,
+    /// often inside a digit; kept near their columns, they stay spread out, one near each joint.
+    public var denseCutReach = 0.04
     /// No part left by a cut is narrower than this.
     public var minimumPartWidth = 0.2
     /// The most consecutive parts (pieces or cut pieces) that one digit may be made of, except
@@ -47,7 +51,7 @@ public struct SegmentationSettings: Equatable, Sendable {
     /// a candidate's chance of being the digit read is the classifier's confidence to the power
     /// 1 − this, times the verifier's probability that it is one whole digit and that digit to the
     /// power of this.
-    public var verifierShare = 0.3
+    public var verifierShare = 0.2
     /// What each digit costs the reading, in nats: reading two digits where one would do must
     /// make the string more probable by at least this much.
     public var digitCost = 0.15

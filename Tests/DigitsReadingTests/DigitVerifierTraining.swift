@@ -12,44 +12,84 @@ import Testing
 /// The verifier learns from what the reader itself proposes. Rows of numbers are drawn as the
 /// reading sets draw them, but from MNIST's training digits and with a seed of their own; the
 /// reader splits each into its candidate digits (without a verifier: the candidates do not
-/// depend on one); and each candidate is labelled with the digit drawn where it lies, or "not one
-/// digit" (see `label(of:digitBoxes:digits:)`). Rows drawn from MNIST's test digits are held out
-/// to say how often the finished verifier is right.
+/// depend on one); and each candidate is labelled with the digit whose ink it is, or "not one
+/// digit" (see `label(ofInk:digitBoxes:digitInk:digits:)`). Rows drawn from MNIST's test digits
+/// are held out to say how often the finished verifier is right.
 @Suite struct DigitVerifierTraining {
     static let environment = ProcessInfo.processInfo.environment
 
     /// The label meaning "not one whole digit".
     static let notOneDigit = 10
 
-    /// The label of a candidate whose ink lies in `box`, in a picture where `digits` were drawn in
-    /// `digitBoxes`: the digit whose box it matches, every edge within a slack of 6% of that
-    /// digit's height (at least 2 pixels: anti-aliasing, a cut's wobble); `notOneDigit` when some
-    /// edge lies more than 2.5 slacks from every digit's; nil, to be left out, in between.
-    static func label(of box: PixelBox, digitBoxes: [PixelBox], digits: [Int]) -> Int? {
-        let misfits = digitBoxes.map { drawn in
-            let slack = max(2, 0.06 * Double(drawn.height))
-            let edges = [
-                abs(box.x - drawn.x), abs(box.x + box.width - drawn.x - drawn.width), abs(box.y - drawn.y),
-                abs(box.y + box.height - drawn.y - drawn.height),
-            ]
-            return Double(edges.max()!) / slack
+    /// The label of a candidate made of the ink `pixels` (picture positions), in a picture where
+    /// `digits` were drawn in `digitBoxes`, their ink in `digitInk`: the digit whose ink it is,
+    /// holding at least 88% of that digit's ink with at least 88% of its own ink that digit's;
+    /// `notOneDigit` when no digit comes within 80% both ways; nil, to be left out, in between.
+    ///
+    /// Ink, not boxes, decides: where digits overlap, a good cut leaves a digit's box short by the
+    /// overlap, and a box can fit where a sliver of the neighbour rides along.
+    static func label(
+        ofInk pixels: [(x: Int, y: Int)], digitBoxes: [PixelBox], digitInk: [[Bool]], digits: [Int]
+    ) -> Int? {
+        var shared = [Int](repeating: 0, count: digitBoxes.count)
+        var anyDigits = 0
+        for pixel in pixels {
+            var owned = false
+            for (index, box) in digitBoxes.enumerated()
+            where pixel.x >= box.x && pixel.x < box.x + box.width && pixel.y >= box.y && pixel.y < box.y + box.height
+                && digitInk[index][(pixel.y - box.y) * box.width + pixel.x - box.x]
+            {
+                shared[index] += 1
+                owned = true
+            }
+            if owned { anyDigits += 1 }
         }
-        guard let best = misfits.indices.min(by: { misfits[$0] < misfits[$1] }) else { return notOneDigit }
-        if misfits[best] <= 1 { return digits[best] }
-        return misfits[best] > 2.5 ? notOneDigit : nil
+        let fits = digitInk.indices.map { index in
+            let inkCount = digitInk[index].filter { $0 }.count
+            return min(
+                Double(shared[index]) / Double(max(1, inkCount)), Double(shared[index]) / Double(max(1, anyDigits)))
+        }
+        guard let best = fits.indices.max(by: { fits[$0] < fits[$1] }) else { return notOneDigit }
+        if fits[best] >= 0.88 { return digits[best] }
+        return fits[best] < 0.8 ? notOneDigit : nil
     }
 
-    @Test("a candidate is labelled with the digit whose box it matches, not one digit when far from all, else left out")
+    @Test("a candidate is labelled with the digit whose ink it is, not one digit when far from all, else left out")
     func labels() {
-        let boxes = [PixelBox(x: 10, y: 10, width: 30, height: 50), PixelBox(x: 45, y: 12, width: 8, height: 50)]
-        // Slack: 3 pixels for both (6% of 50).
-        #expect(Self.label(of: PixelBox(x: 12, y: 9, width: 27, height: 50), digitBoxes: boxes, digits: [0, 1]) == 0)
-        #expect(Self.label(of: PixelBox(x: 45, y: 12, width: 9, height: 49), digitBoxes: boxes, digits: [0, 1]) == 1)
-        // Both digits as one, half of the 0, the 1 with a sliver of the 0.
-        #expect(Self.label(of: PixelBox(x: 10, y: 10, width: 43, height: 52), digitBoxes: boxes, digits: [0, 1]) == 10)
-        #expect(Self.label(of: PixelBox(x: 10, y: 10, width: 15, height: 50), digitBoxes: boxes, digits: [0, 1]) == 10)
-        #expect(
-            Self.label(of: PixelBox(x: 40, y: 12, width: 13, height: 50), digitBoxes: boxes, digits: [0, 1]) == nil)
+        // A 0 in a 4×4 box (its ring, 12 pixels) and a 1 touching its right side (11 pixels), whose
+        // top left pixel is drawn over the 0's top right corner.
+        let boxes = [PixelBox(x: 0, y: 0, width: 4, height: 4), PixelBox(x: 3, y: 0, width: 2, height: 10)]
+        let ring = (0 ..< 16).map { $0 / 4 == 0 || $0 / 4 == 3 || $0 % 4 == 0 || $0 % 4 == 3 }
+        let stroke = (0 ..< 20).map { $0 == 0 || $0 % 2 == 1 }
+        func label(_ pixels: [(x: Int, y: Int)]) -> Int? {
+            Self.label(ofInk: pixels, digitBoxes: boxes, digitInk: [ring, stroke], digits: [0, 1])
+        }
+        let zero = (0 ..< 16).filter { ring[$0] }.map { (x: $0 % 4, y: $0 / 4) }
+        let one = (0 ..< 10).map { (x: 4, y: $0) }
+        // Cut apart where they overlap, each is still itself: the corner pixel is both digits' ink.
+        #expect(label(zero) == 0)
+        #expect(label(one) == 1)
+        #expect(label(one + [(x: 3, y: 0)]) == 1)
+        // Both as one: each is about half of the 22 pixels of ink.
+        #expect(label(zero + one) == 10)
+        // Part of the 0: 10 of its 12 pixels (83%) is left out; 9 of 12 is not one digit.
+        #expect(label(zero.filter { $0.x < 3 || $0.y == 0 || $0.y == 3 }) == nil)
+        #expect(label(zero.filter { $0.x < 3 || $0.y == 0 }) == 10)
+        // Faint edge pixels, nobody's ink, do not count.
+        #expect(label(one + [(x: 5, y: 1), (x: 5, y: 2)]) == 1)
+    }
+
+    /// The picture positions of a candidate's ink.
+    static func inkPixels(
+        of candidate: RowSegmenter.Candidate, parts: [RowSegmenter.Part], row: RowSegmenter
+    ) -> [(x: Int, y: Int)] {
+        var pixels: [(x: Int, y: Int)] = []
+        for slice in parts[candidate.parts].flatMap(\.slices) {
+            for run in row.pieces[slice.piece].runs {
+                pixels += slice.columns(of: run).map { (x: $0, y: Int(run.y)) }
+            }
+        }
+        return pixels
     }
 
     /// The 28×28 inputs (bytes, 0…255) of the candidates the reader proposes in `samples`, and
@@ -63,8 +103,12 @@ import Testing
             let rows = try reader.rowSegmenters(of: sample.image, name: sample.name)
             guard rows.count == 1 else { continue }
             let digits = sample.text.compactMap(\.wholeNumberValue)
-            for candidate in rows[0].candidates(row: 0).candidates {
-                guard let label = label(of: candidate.digit.box, digitBoxes: sample.digitBoxes, digits: digits)
+            let (parts, _, candidates) = rows[0].candidates(row: 0)
+            for candidate in candidates {
+                guard
+                    let label = label(
+                        ofInk: inkPixels(of: candidate, parts: parts, row: rows[0]), digitBoxes: sample.digitBoxes,
+                        digitInk: sample.digitInk, digits: digits)
                 else { continue }
                 pixels += candidate.input.pixels.map { UInt8(($0 * 255).rounded()) }
                 labels.append(label)

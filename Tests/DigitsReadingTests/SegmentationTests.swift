@@ -101,7 +101,9 @@ import Testing
 
     /// A cutter offering only thin columns, however wide the piece.
     static func sparseCutter(_ piece: InkPiece, height: Double) -> PieceCutter {
-        PieceCutter(piece: piece, height: height, minimumPartWidth: 0.2, denseWidth: .infinity, denseSpacing: 0.07)
+        PieceCutter(
+            piece: piece, height: height, minimumPartWidth: 0.2, denseWidth: .infinity, denseSpacing: 0.07,
+            denseReach: 0.04)
     }
 
     @Test("a piece too wide for one digit is offered a cut every few columns, none crossing the one on its left")
@@ -110,8 +112,10 @@ import Testing
         let ink = Self.inkMap(width: 70, height: 50, rectangles: [(5, 5, 24, 40), (35, 5, 24, 40), (29, 23, 6, 3)])
         let piece = try #require(try Self.pieces(ink).first)
         let sparse = Self.sparseCutter(piece, height: 40).cuts()
-        let dense = PieceCutter(piece: piece, height: 40, minimumPartWidth: 0.2, denseWidth: 1.3, denseSpacing: 0.07)
-            .cuts()
+        let dense = PieceCutter(
+            piece: piece, height: 40, minimumPartWidth: 0.2, denseWidth: 1.3, denseSpacing: 0.07, denseReach: 0.04
+        )
+        .cuts()
         // Columns 8 ... 46 may be cut (a minimum part, 8 columns, from each edge), every 3 columns.
         #expect(sparse.count == 1)
         #expect(dense.count >= 10)
@@ -124,11 +128,13 @@ import Testing
         // Where every column is a block's solid ink, a straight cut crosses one stroke, not two.
         #expect(dense.allSatisfy { $0.crossings == 1 })
         // A piece over a dozen digit heights wide (an underline) gets only the sparse cuts.
-        let wide = PieceCutter(piece: piece, height: 4, minimumPartWidth: 0.2, denseWidth: 1.3, denseSpacing: 0.07)
+        let wide = PieceCutter(
+            piece: piece, height: 4, minimumPartWidth: 0.2, denseWidth: 1.3, denseSpacing: 0.07, denseReach: 0.04)
         #expect(
             wide.cuts()
                 == PieceCutter(
-                    piece: piece, height: 4, minimumPartWidth: 0.2, denseWidth: .infinity, denseSpacing: 0.07
+                    piece: piece, height: 4, minimumPartWidth: 0.2, denseWidth: .infinity, denseSpacing: 0.07,
+                    denseReach: 0.04
                 ).cuts())
     }
 
