@@ -12,8 +12,9 @@ import DigitsImaging
 ///
 /// Each proposal becomes the cut near it that crosses the least ink: a path from top to bottom,
 /// moving at most one column per row, and less than half a minimum part either way (a dense cut:
-/// at most `denseReach`), found by dynamic programming over the rows. It can pass between digits that lean into each other. A cut never
-/// crosses the one on its left: where it would, it follows it.
+/// at most `denseReach`), found by dynamic programming over the rows. It can pass between digits
+/// that lean into each other. A cut never crosses the one on its left: where it would, it
+/// follows it.
 struct PieceCutter {
     /// The piece to cut.
     var piece: InkPiece
