@@ -13,7 +13,7 @@ import Testing
 /// reading sets draw them, but from MNIST's training digits and with a seed of their own; the
 /// reader splits each into its candidate digits (without a verifier: the candidates do not
 /// depend on one); and each candidate is labelled with the digit whose ink it is, or "not one
-/// digit" (see `label(ofInk:digitBoxes:digitInk:digits:)`). Rows drawn from MNIST's test digits
+/// digit" (see `label(ofInk:digitBoxes:digitInk:inkCounts:digits:)`). Rows drawn from MNIST's test digits
 /// are held out to say how often the finished verifier is right.
 @Suite struct DigitVerifierTraining {
     static let environment = ProcessInfo.processInfo.environment
@@ -22,14 +22,16 @@ import Testing
     static let notOneDigit = 10
 
     /// The label of a candidate made of the ink `pixels` (picture positions), in a picture where
-    /// `digits` were drawn in `digitBoxes`, their ink in `digitInk`: the digit whose ink it is,
+    /// `digits` were drawn in `digitBoxes`, their ink in `digitInk` (`inkCounts` pixels of each,
+    /// counted once per picture: a row has thousands of candidates): the digit whose ink it is,
     /// holding at least 88% of that digit's ink with at least 88% of its own ink that digit's;
     /// `notOneDigit` when no digit comes within 80% both ways; nil, to be left out, in between.
     ///
     /// Ink, not boxes, decides: where digits overlap, a good cut leaves a digit's box short by the
     /// overlap, and a box can fit where a sliver of the neighbour rides along.
     static func label(
-        ofInk pixels: [(x: Int, y: Int)], digitBoxes: [PixelBox], digitInk: [[Bool]], digits: [Int]
+        ofInk pixels: [(x: Int, y: Int)], digitBoxes: [PixelBox], digitInk: [[Bool]], inkCounts: [Int],
+        digits: [Int]
     ) -> Int? {
         var shared = [Int](repeating: 0, count: digitBoxes.count)
         var anyDigits = 0
@@ -45,9 +47,9 @@ import Testing
             if owned { anyDigits += 1 }
         }
         let fits = digitInk.indices.map { index in
-            let inkCount = digitInk[index].filter { $0 }.count
-            return min(
-                Double(shared[index]) / Double(max(1, inkCount)), Double(shared[index]) / Double(max(1, anyDigits)))
+            min(
+                Double(shared[index]) / Double(max(1, inkCounts[index])),
+                Double(shared[index]) / Double(max(1, anyDigits)))
         }
         guard let best = fits.indices.max(by: { fits[$0] < fits[$1] }) else { return notOneDigit }
         if fits[best] >= 0.88 { return digits[best] }
@@ -62,7 +64,8 @@ import Testing
         let ring = (0 ..< 16).map { $0 / 4 == 0 || $0 / 4 == 3 || $0 % 4 == 0 || $0 % 4 == 3 }
         let stroke = (0 ..< 20).map { $0 == 0 || $0 % 2 == 1 }
         func label(_ pixels: [(x: Int, y: Int)]) -> Int? {
-            Self.label(ofInk: pixels, digitBoxes: boxes, digitInk: [ring, stroke], digits: [0, 1])
+            Self.label(
+                ofInk: pixels, digitBoxes: boxes, digitInk: [ring, stroke], inkCounts: [12, 11], digits: [0, 1])
         }
         let zero = (0 ..< 16).filter { ring[$0] }.map { (x: $0 % 4, y: $0 / 4) }
         let one = (0 ..< 10).map { (x: 4, y: $0) }
@@ -103,12 +106,13 @@ import Testing
             let rows = try reader.rowSegmenters(of: sample.image, name: sample.name)
             guard rows.count == 1 else { continue }
             let digits = sample.text.compactMap(\.wholeNumberValue)
+            let inkCounts = sample.digitInk.map { $0.filter { $0 }.count }
             let (parts, _, candidates) = rows[0].candidates(row: 0)
             for candidate in candidates {
                 guard
                     let label = label(
                         ofInk: inkPixels(of: candidate, parts: parts, row: rows[0]), digitBoxes: sample.digitBoxes,
-                        digitInk: sample.digitInk, digits: digits)
+                        digitInk: sample.digitInk, inkCounts: inkCounts, digits: digits)
                 else { continue }
                 pixels += candidate.input.pixels.map { UInt8(($0 * 255).rounded()) }
                 labels.append(label)
