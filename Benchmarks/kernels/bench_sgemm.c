@@ -37,7 +37,8 @@ typedef struct {
 
 // One thread's products in a training step on two threads (batch 64): the first layer for the
 // whole batch on the thread's 128-column panel of W, the later layers on its 32-row half of the
-// batch, and the weight gradients of its share of the parameters from all 64 rows.
+// batch, and the weight gradients of its share of the parameters from all 64 rows; then the
+// same for the wide workload's middle layer.
 static const shape shapes[] = {
     {"forward  64x784 * 784x128  ", false, false, 64, 128, 784},
     {"forward  32x256 * 256x128  ", false, false, 32, 128, 256},
@@ -47,6 +48,11 @@ static const shape shapes[] = {
     {"dW      (64x64)T * 64x10   ", true, false, 64, 10, 64},
     {"dI   32x128 * (256x128)T   ", false, true, 32, 256, 128},
     {"dI    32x10 * (128x10)T    ", false, true, 32, 128, 10},
+    // The wide workload's middle layer (784-1024-1024-10): forward and input gradient on a
+    // 32-row shard, and one 48-row block of its weight gradient.
+    {"forward 32x1024 * 1024x1024", false, false, 32, 1024, 1024},
+    {"dI 32x1024 * (1024x1024)T  ", false, true, 32, 1024, 1024},
+    {"dW  (64x48)T * 64x1024     ", true, false, 48, 1024, 64},
     {"square   1024^3            ", false, false, 1024, 1024, 1024},
 };
 

@@ -214,9 +214,19 @@ static void sgemm_at(const ck_level *level, bool transA, bool transB, int m, int
     // is C, except with transB, where computing Cᵀ reads the large B in place and packs only A.
     // A dimension that fills the lanes better wins: C = I·W with 10 columns and 32 rows fills
     // 10 of 16 lanes computed directly, all of them transposed.
+    //
+    // On a tie, a Y past one k block is packed, at about the cost of one row tile's pass over
+    // it. C = I·W with few rows of I and a wide W (a wide layer's forward product on one shard
+    // of the batch) would pack all of W to pass over it two or three times. Computed
+    // transposed, W is read where it lies, once per panel of I's rows, and only I is packed;
+    // that wins when all of I's rows fit one panel, so W is read once. Measured one thread,
+    // avx512: 32×1024·1024×1024 went from 70% to 84% of peak, 32×2048·2048×2048 from 58% to
+    // 81%; with n only twice m (64×784·784×128) direct stays ahead, 91% to 84%; and at avx2,
+    // whose panels hold 16 rows, reading W twice made 32×1024·1024×1024 slower, 79% to 68%.
     const int lanes_m = (m + level->lanes - 1) / level->lanes, lanes_n = (n + level->lanes - 1) / level->lanes;
     const double use_m = (double)m / lanes_m, use_n = (double)n / lanes_n;
-    const bool transposed = use_m > use_n ? true : use_n > use_m ? false : transB;
+    const bool wide_y = k > CK_KC && m <= level->nr && n >= 4 * m;
+    const bool transposed = use_m > use_n ? true : use_n > use_m ? false : transB || wide_y;
     if (!transposed) {
         // C = op(A)·op(B): X = op(A) in place; Y = B, or the transpose of B packed by columns.
         drive(level, m, n, k, a, transA ? 1 : lda, transA ? lda : 1, b, ldb, transB,

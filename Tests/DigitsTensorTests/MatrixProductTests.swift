@@ -80,6 +80,8 @@ private let edgeCases: [ProductCase] = [
     // Over 96 rows with k over 256: packed panels, several k blocks accumulating into C.
     ProductCase(transA: false, transB: false, m: 100, n: 64, k: 600, accumulate: true),
     ProductCase(transA: false, transB: false, m: 64, n: 100, k: 600, padding: 1),
+    // A wide Y past one k block over few rows: computed transposed, reading Y in place.
+    ProductCase(transA: false, transB: false, m: 14, n: 150, k: 530, padding: 2, accumulate: true),
     ProductCase(transA: false, transB: false, m: 5, n: 3, k: 0),
     ProductCase(transA: false, transB: false, m: 5, n: 3, k: 0, padding: 2, accumulate: true),
 ].flatMap(\.allTranspositions)
@@ -223,6 +225,7 @@ private func mismatches(in product: ProductCase, seed: UInt64) -> [String] {
             ProductCase(
                 transA: false, transB: false, m: 19, n: 45, k: 500, padding: 2, accumulate: true, biasAndReLU: true),
             ProductCase(transA: false, transB: false, m: 9, n: 21, k: 11, padding: 1, biasAndReLU: true),
+            ProductCase(transA: false, transB: false, m: 16, n: 200, k: 300, padding: 1, biasAndReLU: true),
             ProductCase(transA: false, transB: false, m: 4, n: 6, k: 0, accumulate: true, biasAndReLU: true),
         ].flatMap(\.allTranspositions)
         for (index, product) in cases.enumerated() {
