@@ -173,7 +173,8 @@ extension Dense {
     ///
     /// `outputStride` is the distance between rows of A (m unless given). A wider stride lets
     /// a layer be computed in column slices: each slice is itself an n → width layer whose
-    /// outputs land in its own columns of the full output.
+    /// outputs land in its own columns of the full output. `inputStride` is the distance between
+    /// rows of I (n unless given).
     ///
     /// For ReLU and identity the bias and activation are fused into the product
     /// (`Kernels.product(…addingBias:relu:)`); for sigmoid and tanh the product is followed by
@@ -182,13 +183,15 @@ extension Dense {
     /// one a column panel at a time.
     public static func forward(
         _ shape: Shape, input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-        activation: Activation, output: UnsafeMutablePointer<Float>, outputStride: Int? = nil
+        activation: Activation, output: UnsafeMutablePointer<Float>, outputStride: Int? = nil,
+        inputStride: Int? = nil
     ) {
         let (b, n, m) = (shape.rows, shape.inputs, shape.outputs)
-        let ldo = outputStride ?? m
+        let ldo = outputStride ?? m, ldi = inputStride ?? n
         precondition(ldo >= m, "output rows overlap")
+        precondition(ldi >= n, "input rows overlap")
         guard b > 0, m > 0 else { return }
-        let i = Kernels.Operand(input, stride: n), w = Kernels.Operand(weight, stride: m)
+        let i = Kernels.Operand(input, stride: ldi), w = Kernels.Operand(weight, stride: m)
         if activation == .relu || activation == .identity {
             // Z = I·W with the bias and ReLU fused into the product's last write of each value.
             Kernels.product(
@@ -271,19 +274,23 @@ extension Dense {
             into: biasGradient)
     }
 
-    /// Backward step 4, handed down: dL/dI = dL/dZ · Wᵀ, (B×m)·(m×n) into `inputGradient` (B×n).
-    /// Called by `inputGradient(_:into:)` above and, per shard for every layer but the first, by
-    /// the engine's `BatchWorkspace.forwardBackward`, which writes it as the dL/dA of the layer
-    /// below.
+    /// Backward step 4, handed down: dL/dI = dL/dZ · Wᵀ, (B×m)·(m×n) into `inputGradient` (B×n),
+    /// their rows `outputGradientStride` (m unless given) and `inputGradientStride` (n unless
+    /// given) apart. Called by `inputGradient(_:into:)` above and, per shard for every layer but
+    /// the first, by the engine's `BatchWorkspace.forwardBackward`, which writes it as the dL/dA
+    /// of the layer below.
     public static func inputGradient(
         _ shape: Shape, outputGradient: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-        inputGradient: UnsafeMutablePointer<Float>
+        inputGradient: UnsafeMutablePointer<Float>, outputGradientStride: Int? = nil,
+        inputGradientStride: Int? = nil
     ) {
         let (b, n, m) = (shape.rows, shape.inputs, shape.outputs)
+        let ldg = outputGradientStride ?? m, ldi = inputGradientStride ?? n
+        precondition(ldg >= m && ldi >= n, "gradient rows overlap")
         guard b > 0 else { return }
         Kernels.product(
-            rows: b, columns: n, depth: m, Kernels.Operand(outputGradient, stride: m),
-            Kernels.Operand(weight, stride: m, transposed: true), into: inputGradient, stride: n)
+            rows: b, columns: n, depth: m, Kernels.Operand(outputGradient, stride: ldg),
+            Kernels.Operand(weight, stride: m, transposed: true), into: inputGradient, stride: ldi)
     }
 }
 

@@ -203,7 +203,7 @@ public final class TrainingEngine {
         averaging: Float
     ) {
         let layer = workspace.layout.layers[l]
-        let (n, m, batchRows) = (layer.inputs, layer.outputs, workspace.rows)
+        let batchRows = workspace.rows
         let input = workspace.layerInput(l), outputGradient = workspace.outputGradient(l)
         let block = scratch.gradientBlock.baseAddress!
         let columns = layer.panels[panel]
@@ -214,9 +214,9 @@ public final class TrainingEngine {
                 let count = min(BatchWorkspace.gradientBlockRows, rows.upperBound - row)
                 // dL/dW[rows, columns] = I[:, rows]ᵀ · dL/dZ[:, columns].
                 Dense.weightGradient(
-                    rows: count, columns: width, batch: batchRows, input: input + row, inputStride: n,
-                    outputGradient: outputGradient + columns.lowerBound, outputGradientStride: m,
-                    into: block, stride: width)
+                    rows: count, columns: width, batch: batchRows, input: input + row,
+                    inputStride: workspace.layerInputStride(l), outputGradient: outputGradient + columns.lowerBound,
+                    outputGradientStride: workspace.outputStrides[l], into: block, stride: width)
                 // The panel's rows are `width` floats apart, so these rows are one contiguous stretch.
                 let offset = layer.panelStart(panel) + row * width
                 Kernels.optimizerUpdate(
@@ -231,7 +231,7 @@ public final class TrainingEngine {
         // dL/db = the column sums of dL/dZ.
         Dense.biasGradient(
             columns: biasColumns.count, batch: batchRows,
-            outputGradient: outputGradient + biasColumns.lowerBound, outputGradientStride: m,
+            outputGradient: outputGradient + biasColumns.lowerBound, outputGradientStride: workspace.outputStrides[l],
             into: scratch.biasGradient.baseAddress!)
         let offset = layer.bias.lowerBound + biasColumns.lowerBound
         Kernels.optimizerUpdate(

@@ -83,7 +83,11 @@ import DigitsKit
         return evaluation
     }
 
-    @Test(arguments: [(threads: 1, hidden: [20, 12]), (threads: 3, hidden: [20, 12]), (threads: 2, hidden: [40])])
+    @Test(arguments: [
+        (threads: 1, hidden: [20, 12]), (threads: 3, hidden: [20, 12]), (threads: 2, hidden: [40]),
+        // Hidden rows 512 wide, stored 528 floats apart.
+        (threads: 2, hidden: [512, 20]),
+    ])
     func theEnginesStepWithDropoutIsThePlainOne(c: (threads: Int, hidden: [Int])) {
         var generator = SplitMix64(seed: 17)
         let model = MLP(inputCount: 784, hidden: c.hidden, outputCount: 10, activation: .relu, generator: &generator)

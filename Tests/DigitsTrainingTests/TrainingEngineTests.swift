@@ -42,6 +42,10 @@ import DigitsKit
         // The moving average follows every block of the update, weights and biases.
         Case(threads: 1, batch: 10, hidden: [20, 12], averaging: 0.9),
         Case(threads: 3, batch: 7, hidden: [20, 12], method: .adam, averaging: 0.5),
+        // Hidden rows 512 wide, stored 528 floats apart (`BatchWorkspace.rowStride`): as the
+        // first layer's output, and as the last layer's input.
+        Case(threads: 2, batch: 9, hidden: [512, 20]),
+        Case(threads: 3, batch: 7, hidden: [24, 512], method: .adam),
     ])
     func oneStepMatchesThePlainReference(_ c: Case) throws {
         var generator = SplitMix64(seed: 21)
@@ -184,6 +188,15 @@ import DigitsKit
         let back = layout.unflatten(vector)
         #expect(back.map(\.weight) == model.layers.map(\.weight))
         #expect(back.map(\.bias) == model.layers.map(\.bias))
+    }
+
+    @Test func rowsFillingAMultipleOf2KiBArePaddedByACacheLine() {
+        #expect(BatchWorkspace.rowStride(width: 1024) == 1040)
+        #expect(BatchWorkspace.rowStride(width: 512) == 528)
+        #expect(BatchWorkspace.rowStride(width: 1536) == 1552)
+        for width in [1, 10, 128, 256, 784, 1000, 1500] {
+            #expect(BatchWorkspace.rowStride(width: width) == width, "\(width)")
+        }
     }
 
     @Test func cacheAlignedBuffersStartOnA64ByteBoundaryAndAreZeroed() {
