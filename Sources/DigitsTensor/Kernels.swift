@@ -118,6 +118,12 @@ public enum Kernels {
         return ck_all_finite(base, values.count)
     }
 
+    /// Starts loading the `bytes` bytes at `start` into cache, without waiting for them: for
+    /// memory the caller reads next in an order the hardware cannot foresee.
+    public static func prefetch(_ start: UnsafeRawPointer, bytes: Int) {
+        ck_prefetch_for_reading(start, bytes)
+    }
+
     /// `destination[i] = source[i] / 255` for `count` bytes: pixels to inputs in [0, 1].
     public static func unitFloats(
         fromBytes source: UnsafePointer<UInt8>, into destination: UnsafeMutablePointer<Float>, count: Int

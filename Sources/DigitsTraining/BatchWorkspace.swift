@@ -105,7 +105,14 @@ final class BatchWorkspace {
         precondition(
             pixels == MNISTDataSet.pixelsPerImage && indices.count == rows.count && rows.upperBound <= capacity)
         data.images.withUnsafeBufferPointer { images in
-            for (row, index) in zip(rows, indices) {
+            for (offset, index) in indices.enumerated() {
+                let row = rows.lowerBound + offset
+                // The batch is a random draw from a data set larger than the cache, so the next
+                // image is asked for now, to arrive while this one is converted.
+                if offset + 1 < indices.count {
+                    let next = indices[indices.startIndex + offset + 1]
+                    Kernels.prefetch(images.baseAddress! + next * pixels, bytes: pixels)
+                }
                 let image = images.baseAddress! + index * pixels
                 let destination = inputs.baseAddress! + row * inputStride
                 if let augmentation {

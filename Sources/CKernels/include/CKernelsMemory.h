@@ -13,6 +13,11 @@ extern "C" {
 /// (Linux before 5.14, other systems) it does nothing and the pages fault as usual.
 void ck_populate_for_writing(void *start, size_t bytes);
 
+/// Asks for the cache lines of [start, start + bytes) to be loaded, without waiting for them:
+/// memory about to be read in an order the hardware cannot guess, such as the next image of a
+/// shuffled batch. Never faults, whatever the address.
+void ck_prefetch_for_reading(const void *start, size_t bytes);
+
 #ifdef __cplusplus
 }
 #endif
