@@ -33,6 +33,8 @@ typedef struct {
     const char *name;
     bool transA, transB;
     int m, n, k;
+    /// Row strides when they are wider than the rows (0: as wide as the rows).
+    int lda, ldb, ldc;
 } shape;
 
 // One thread's products in a training step on two threads (batch 64): the first layer for the
@@ -49,10 +51,11 @@ static const shape shapes[] = {
     {"dI   32x128 * (256x128)T   ", false, true, 32, 256, 128},
     {"dI    32x10 * (128x10)T    ", false, true, 32, 128, 10},
     // The wide workload's middle layer (784-1024-1024-10): forward and input gradient on a
-    // 32-row shard, and one 48-row block of its weight gradient.
-    {"forward 32x1024 * 1024x1024", false, false, 32, 1024, 1024},
-    {"dI 32x1024 * (1024x1024)T  ", false, true, 32, 1024, 1024},
-    {"dW  (64x48)T * 64x1024     ", true, false, 48, 1024, 64},
+    // 32-row shard, and one 48-row block of its weight gradient, with the activations' and
+    // gradients' rows 1040 floats apart as the engine stores them.
+    {"forward 32x1024 * 1024x1024", false, false, 32, 1024, 1024, .lda = 1040, .ldc = 1040},
+    {"dI 32x1024 * (1024x1024)T  ", false, true, 32, 1024, 1024, .lda = 1040, .ldc = 1040},
+    {"dW  (64x48)T * 64x1024     ", true, false, 48, 1024, 64, .lda = 1040, .ldb = 1040},
     {"square   1024^3            ", false, false, 1024, 1024, 1024},
 };
 
@@ -74,16 +77,23 @@ static float *random_floats(size_t count, unsigned *state) {
 // Returns the best GFLOP/s over `reps` timed runs of ~`seconds` each, or -1 on a wrong result.
 static double measure(product_fn product, const shape *s, int reps, double seconds) {
     unsigned state = 12345;
-    const int lda = s->transA ? s->m : s->k, ldb = s->transB ? s->k : s->n, ldc = s->n;
-    float *a = random_floats((size_t)s->m * s->k, &state);
-    float *b = random_floats((size_t)s->k * s->n, &state);
-    float *c = random_floats((size_t)s->m * s->n, &state);
-    float *ref = random_floats((size_t)s->m * s->n, &state);
+    const int lda = s->lda ? s->lda : s->transA ? s->m : s->k;
+    const int ldb = s->ldb ? s->ldb : s->transB ? s->k : s->n;
+    const int ldc = s->ldc ? s->ldc : s->n;
+    float *a = random_floats((size_t)lda * (s->transA ? s->k : s->m), &state);
+    float *b = random_floats((size_t)ldb * (s->transB ? s->n : s->k), &state);
+    float *c = random_floats((size_t)ldc * s->m, &state);
+    float *ref = random_floats((size_t)ldc * s->m, &state);
 
     product(s->transA, s->transB, s->m, s->n, s->k, a, lda, b, ldb, 0, c, ldc);
     ck_sgemm_reference(s->transA, s->transB, s->m, s->n, s->k, a, lda, b, ldb, 0, ref, ldc);
     double worst = 0;
-    for (size_t i = 0; i < (size_t)s->m * s->n; i++) worst = fmax(worst, fabs((double)c[i] - ref[i]));
+    for (int r = 0; r < s->m; r++) {
+        for (int j = 0; j < s->n; j++) {
+            const size_t i = (size_t)r * ldc + j;
+            worst = fmax(worst, fabs((double)c[i] - ref[i]));
+        }
+    }
     if (worst > 1e-3 * s->k) {
         fprintf(stderr, "%s: wrong result (max error %g)\n", s->name, worst);
         return -1;
