@@ -280,14 +280,19 @@ struct RowSegmenter {
 
     /// The score of reading consecutive parts (in `box`) as the digit the classifier made of
     /// them, whose `chance` (in 0...1) is that of its being that digit: the log of the chance, less
-    /// the costs of being one more digit, of joining
+    /// the costs of being one more digit (`widePieceDigitCost` inside a piece wider than any one
+    /// digit, `digitCost` elsewhere), of joining
     /// separate pieces, of the cut that ends it (unless its piece is too wide to be one digit),
     /// and of being too wide or too short for a digit.
     func score(
         _ parts: ArraySlice<Part>, classification: Classification, chance: Double, box: PixelBox, next: Part?,
         height: Double, row: Int
     ) -> (score: Double, digit: ReadDigit) {
-        var score = log(max(chance, 1e-9)) - settings.digitCost
+        // Inside a piece wider than any one digit, the question is only how many digits it holds.
+        let inWidePiece = parts.allSatisfy { part in
+            part.slices.allSatisfy { Double(pieces[$0.piece].box.width) >= settings.denseCutWidth * height }
+        }
+        var score = log(max(chance, 1e-9)) - (inWidePiece ? settings.widePieceDigitCost : settings.digitCost)
 
         let joins = zip(parts.dropLast(), parts.dropFirst()).filter { cut(between: $0, $1) == nil }.count
         score -= settings.separateJoinCost * Double(joins)

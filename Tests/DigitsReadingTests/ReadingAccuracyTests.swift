@@ -95,9 +95,9 @@ import Testing
         if let touching = scores[.touching] {
             withKnownIssue(
                 """
-                Digits that touch are cut apart and scored, but the shipped model reads a blob of two \
-                touching digits, or a digit with a neighbour's stroke, as one digit with high \
-                confidence: a model that can answer "not one digit" is needed.
+                Digits that touch are cut apart and scored, with a verifier that answers "not one \
+                digit", but where digits overlap deeply or their strokes interleave no cut down the \
+                picture holds each digit cleanly, and the row is read with a digit too few.
                 """
             ) {
                 #expect(

@@ -149,6 +149,36 @@ import Testing
         #expect(total == piece.area)
     }
 
+    @Test("a digit from a piece wider than any one digit costs widePieceDigitCost; from a narrower one, digitCost")
+    func digitCostInsideAndOutsideWidePieces() throws {
+        // A row 40 pixels high: a piece 100 wide (2.5 heights, over denseCutWidth) and one 20 wide.
+        let ink = Self.inkMap(width: 160, height: 50, rectangles: [(5, 5, 100, 40), (120, 5, 20, 40)])
+        let pieces = try Self.pieces(ink)
+        try #require(pieces.count == 2)
+        let wide = try #require(pieces.firstIndex { $0.box.width == 100 })
+        let narrow = try #require(pieces.firstIndex { $0.box.width == 20 })
+        var generator = SplitMix64(seed: 5)
+        let model = MLP(inputCount: 784, hidden: [], outputCount: 10, activation: .relu, generator: &generator)
+        var settings = SegmentationSettings()
+        settings.digitCost = 0.25
+        settings.widePieceDigitCost = -2
+        let segmenter = RowSegmenter(
+            pieces: pieces, members: [wide, narrow], ink: ink, blankLevel: 0, settings: settings,
+            classifier: DigitClassifier(model: model))
+        let box = PixelBox(x: 0, y: 5, width: 20, height: 40)
+        let input = NormalizedDigit(
+            pixels: [Float](repeating: 0, count: 784), inkFound: true, inkSource: .darkOnLight, inkBounds: nil)
+        let probabilities = [0.1, 0.8] + [Float](repeating: 0.1 / 8, count: 8)
+        let classification = Classification(probabilities: probabilities, input: input)
+        func score(ofPartOf piece: Int) -> Double {
+            let part = RowSegmenter.Part(slices: [Slice(piece: piece, left: nil, right: nil)], box: box, group: 0)
+            return segmenter.score(
+                [part][...], classification: classification, chance: 0.5, box: box, next: nil, height: 40, row: 0
+            ).score
+        }
+        #expect(abs(score(ofPartOf: wide) - score(ofPartOf: narrow) - 2.25) < 1e-9)
+    }
+
     @Test("any number of parts of one group may make a digit while no wider than widestDigit; other runs stop at four")
     func candidateRunsOfOneGroup() {
         var generator = SplitMix64(seed: 5)
