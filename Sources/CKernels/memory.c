@@ -8,7 +8,6 @@
 #include <stdint.h>
 
 #if defined(__linux__)
-#include <stdint.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #endif

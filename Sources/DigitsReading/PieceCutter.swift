@@ -33,6 +33,15 @@ struct PieceCutter {
     /// The widest piece offered dense cuts, as a multiple of `height`.
     static let densestWidth = 12.0
 
+    /// Whether a piece `width` pixels wide, in a row of digits `height` pixels high, is a row of
+    /// touching digits: at least `denseWidth` heights wide, too wide for one digit, and at most
+    /// `densestWidth`, since past a dozen digits' width a piece is no row of digits (an
+    /// underline, a border). Such a piece is offered dense cuts, and the reader asks only how
+    /// many digits it holds (see `SegmentationSettings.widePieceDigitCost`).
+    static func holdsTouchingDigits(width: Int, height: Double, denseWidth: Double) -> Bool {
+        Double(width) >= denseWidth * height && Double(width) <= densestWidth * height
+    }
+
     /// The proposed cuts, left to right.
     func cuts() -> [CutPath] {
         let box = piece.box
@@ -40,9 +49,9 @@ struct PieceCutter {
         guard box.width >= 2 * minimumPart else { return [] }
         let profile = piece.columnProfile()
         let fullest = profile.max() ?? 0
-        // Past a dozen digits' width a piece is no row of touching digits (an underline, a border),
-        // and dense cuts in it would only multiply the candidates: it gets the sparse ones.
-        let dense = Double(box.width) >= denseWidth * height && Double(box.width) <= Self.densestWidth * height
+        // Past a dozen digits' width dense cuts would only multiply the candidates: such a piece
+        // gets the sparse ones.
+        let dense = Self.holdsTouchingDigits(width: box.width, height: height, denseWidth: denseWidth)
         let spacing = dense ? max(2, Int((denseSpacing * height).rounded())) : minimumPart
         var proposals: [Int] = []
         for column in minimumPart ... box.width - minimumPart {

@@ -280,17 +280,20 @@ struct RowSegmenter {
 
     /// The score of reading consecutive parts (in `box`) as the digit the classifier made of
     /// them, whose `chance` (in 0...1) is that of its being that digit: the log of the chance, less
-    /// the costs of being one more digit (`widePieceDigitCost` inside a piece wider than any one
-    /// digit, `digitCost` elsewhere), of joining
+    /// the costs of being one more digit (`widePieceDigitCost` inside a piece that holds touching
+    /// digits, see `PieceCutter.holdsTouchingDigits`; `digitCost` elsewhere), of joining
     /// separate pieces, of the cut that ends it (unless its piece is too wide to be one digit),
     /// and of being too wide or too short for a digit.
     func score(
         _ parts: ArraySlice<Part>, classification: Classification, chance: Double, box: PixelBox, next: Part?,
         height: Double, row: Int
     ) -> (score: Double, digit: ReadDigit) {
-        // Inside a piece wider than any one digit, the question is only how many digits it holds.
+        // Inside a row of touching digits, the question is only how many digits it holds.
         let inWidePiece = parts.allSatisfy { part in
-            part.slices.allSatisfy { Double(pieces[$0.piece].box.width) >= settings.denseCutWidth * height }
+            part.slices.allSatisfy {
+                PieceCutter.holdsTouchingDigits(
+                    width: pieces[$0.piece].box.width, height: height, denseWidth: settings.denseCutWidth)
+            }
         }
         var score = log(max(chance, 1e-9)) - (inWidePiece ? settings.widePieceDigitCost : settings.digitCost)
 

@@ -55,8 +55,9 @@ public struct SegmentationSettings: Equatable, Sendable {
     /// What each digit costs the reading, in nats: reading two digits where one would do must
     /// make the string more probable by at least this much.
     public var digitCost = 0.15
-    /// What each digit made of parts of a piece at least `denseCutWidth` wide costs instead, in
-    /// nats; below zero, a reward. Such a piece holds several digits, and the only question is
+    /// What each digit made of parts of a piece at least `denseCutWidth` wide (and no wider than
+    /// a dozen digits, past which it is an underline or a border) costs instead, in nats; below
+    /// zero, a reward. Such a piece holds several digits, and the only question is
     /// how many. Digits cut out of it read less confidently than whole ones (a cut leaves a bit
     /// of the neighbour, or takes a bit of the digit), so the product of their chances favoured
     /// too few digits, each made of two. Measured on 500 unseen touching rows, whole numbers read

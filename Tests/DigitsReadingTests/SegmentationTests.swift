@@ -177,6 +177,9 @@ import Testing
             ).score
         }
         #expect(abs(score(ofPartOf: wide) - score(ofPartOf: narrow) - 2.25) < 1e-9)
+        // Past a dozen heights a piece is an underline or a border, not a row of digits.
+        #expect(PieceCutter.holdsTouchingDigits(width: 480, height: 40, denseWidth: 1.3))
+        #expect(!PieceCutter.holdsTouchingDigits(width: 481, height: 40, denseWidth: 1.3))
     }
 
     @Test("any number of parts of one group may make a digit while no wider than widestDigit; other runs stop at four")
