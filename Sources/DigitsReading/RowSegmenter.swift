@@ -16,9 +16,9 @@ import Darwin
 /// The row is first broken into *parts*, in reading order: a piece of ink, several pieces that
 /// share their columns (a 7 and its bar), or a slice of a wide piece between two cuts (where
 /// two touching digits meet; see `PieceCutter`). A digit is then one or more consecutive parts.
-/// Each candidate digit scores the log of its chance of being the digit the classifier reads in
-/// it (the classifier's confidence, tempered by the verifier's judgement that it is one whole
-/// digit), less costs (see `SegmentationSettings`):
+/// Each candidate digit is weighed by its `CandidateEvidence`: the log of its chance of being the
+/// digit the classifier reads in it (the classifier's confidence, tempered by the verifier's
+/// judgement that it is one whole digit), less costs (see `SegmentationSettings`):
 /// for each digit, for joining separate pieces, for cutting through strokes, for being wider than
 /// digits of its class are or shorter than the row's digits. So a wide blob is split only when
 /// its halves read better than the whole, and a stroke is not read as a digit of its own when it
@@ -55,7 +55,9 @@ struct RowSegmenter {
         var input: NormalizedDigit
         /// The digit read, its box in the picture and its row.
         var digit: ReadDigit
-        /// How good a reading of its parts it is (see `score`), in nats.
+        /// What speaks for and against it.
+        var evidence: CandidateEvidence
+        /// How good a reading of its parts it is (`evidence` weighed by the settings), in nats.
         var score: Double
     }
 
@@ -120,15 +122,13 @@ struct RowSegmenter {
         let candidates = ranges.indices.map { index in
             let range = ranges[index]
             let classification = classifications[index]
-            var chance = Double(classification.confidence)
-            if let judged {
-                let share = settings.verifierShare
-                chance = pow(chance, 1 - share) * pow(Double(judged[index, classification.prediction]), share)
-            }
-            let (score, digit) = score(
-                parts[range], classification: classification, chance: chance, box: inputs[index].box,
+            let (evidence, digit) = evidence(
+                parts[range], classification: classification,
+                verifierChance: judged.map { Double($0[index, classification.prediction]) }, box: inputs[index].box,
                 next: range.upperBound < parts.count ? parts[range.upperBound] : nil, height: height, row: row)
-            return Candidate(parts: range, input: inputs[index].digit, digit: digit, score: score)
+            return Candidate(
+                parts: range, input: inputs[index].digit, digit: digit, evidence: evidence,
+                score: evidence.score(with: settings))
         }
         return (parts, height, candidates)
     }
@@ -278,16 +278,15 @@ struct RowSegmenter {
         return (digit, box)
     }
 
-    /// The score of reading consecutive parts (in `box`) as the digit the classifier made of
-    /// them, whose `chance` (in 0...1) is that of its being that digit: the log of the chance, less
-    /// the costs of being one more digit (`widePieceDigitCost` inside a piece that holds touching
-    /// digits, see `PieceCutter.holdsTouchingDigits`; `digitCost` elsewhere), of joining
-    /// separate pieces, of the cut that ends it (unless its piece is too wide to be one digit),
-    /// and of being too wide or too short for a digit.
-    func score(
-        _ parts: ArraySlice<Part>, classification: Classification, chance: Double, box: PixelBox, next: Part?,
-        height: Double, row: Int
-    ) -> (score: Double, digit: ReadDigit) {
+    /// What speaks for and against reading consecutive parts (in `box`) as the digit the
+    /// classifier made of them, of which the verifier, when there is one, gave `verifierChance`:
+    /// whether they lie in a piece that holds touching digits (see
+    /// `PieceCutter.holdsTouchingDigits`), how many separate pieces they join, the cut that ends
+    /// them (unless its piece is too wide to be one digit), and how wide and tall they are.
+    func evidence(
+        _ parts: ArraySlice<Part>, classification: Classification, verifierChance: Double?, box: PixelBox,
+        next: Part?, height: Double, row: Int
+    ) -> (evidence: CandidateEvidence, digit: ReadDigit) {
         // Inside a row of touching digits, the question is only how many digits it holds.
         let inWidePiece = parts.allSatisfy { part in
             part.slices.allSatisfy {
@@ -295,21 +294,21 @@ struct RowSegmenter {
                     width: pieces[$0.piece].box.width, height: height, denseWidth: settings.denseCutWidth)
             }
         }
-        var score = log(max(chance, 1e-9)) - (inWidePiece ? settings.widePieceDigitCost : settings.digitCost)
-
         let joins = zip(parts.dropLast(), parts.dropFirst()).filter { cut(between: $0, $1) == nil }.count
-        score -= settings.separateJoinCost * Double(joins)
+        var endingCut: CutPath?
         if let next, let last = parts.last, let cut = cut(between: last, next),
             Double(pieces[last.slices[0].piece].box.width) < settings.severalDigitsWidth * height
         {
-            score -= settings.cutBaseCost + settings.cutCost * Double(max(0, cut.crossings - 1))
+            endingCut = cut
         }
-
-        score -=
-            settings.aspectWeight
-            * Self.aspectSurprise(width: box.width, height: box.height, digit: classification.prediction)
-        score -= settings.heightPenalty * max(0, settings.shortestDigit - Double(box.height) / height)
-        return (score, ReadDigit(classification: classification, box: box, row: row))
+        let evidence = CandidateEvidence(
+            classifierLogChance: CandidateEvidence.logChance(Double(classification.confidence)),
+            verifierLogChance: verifierChance.map(CandidateEvidence.logChance), inWidePiece: inWidePiece,
+            joins: joins, endsAtCut: endingCut != nil, extraCrossings: max(0, (endingCut?.crossings ?? 1) - 1),
+            aspectSurprise: Self.aspectSurprise(
+                width: box.width, height: box.height, digit: classification.prediction),
+            shortfall: max(0, settings.shortestDigit - Double(box.height) / height))
+        return (evidence, ReadDigit(classification: classification, box: box, row: row))
     }
 
     /// How unusual a digit of this width and height is for the digit read: half the square of

@@ -172,9 +172,10 @@ import Testing
         let classification = Classification(probabilities: probabilities, input: input)
         func score(ofPartOf piece: Int) -> Double {
             let part = RowSegmenter.Part(slices: [Slice(piece: piece, left: nil, right: nil)], box: box, group: 0)
-            return segmenter.score(
-                [part][...], classification: classification, chance: 0.5, box: box, next: nil, height: 40, row: 0
-            ).score
+            return segmenter.evidence(
+                [part][...], classification: classification, verifierChance: nil, box: box, next: nil, height: 40,
+                row: 0
+            ).evidence.score(with: settings)
         }
         #expect(abs(score(ofPartOf: wide) - score(ofPartOf: narrow) - 2.25) < 1e-9)
         // Past a dozen heights a piece is an underline or a border, not a row of digits.

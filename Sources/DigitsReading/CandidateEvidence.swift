@@ -1,0 +1,49 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What the reader weighs when it considers reading some consecutive parts of a row as one digit:
+/// how sure the networks are of the digit, and what about its shape and its making speaks against
+/// it. `score(with:)` weighs it by the settings' costs into the candidate's score, in nats, and a
+/// reading's score is the sum of its candidates' (less `markCost` for each mark left unread).
+struct CandidateEvidence: Equatable {
+    /// The log of the classifier's confidence in the digit it reads.
+    var classifierLogChance: Double
+    /// The log of the verifier's probability that the candidate is one whole digit and that
+    /// digit; nil without a verifier.
+    var verifierLogChance: Double?
+    /// Whether all its parts come from pieces that hold touching digits
+    /// (`PieceCutter.holdsTouchingDigits`): it then costs `widePieceDigitCost`, not `digitCost`.
+    var inWidePiece: Bool
+    /// How many times it joins separate pieces side by side.
+    var joins: Int
+    /// Whether it ends at a cut through a piece narrower than `severalDigitsWidth` (which costs
+    /// `cutBaseCost`), and how many strokes beyond the first that cut crosses (each `cutCost`).
+    var endsAtCut: Bool
+    /// See `endsAtCut`.
+    var extraCrossings: Int
+    /// How unusual its width ÷ height is for the digit read (`RowSegmenter.aspectSurprise`).
+    var aspectSurprise: Double
+    /// How far short of `shortestDigit` its height falls, in row heights (0 when it does not).
+    var shortfall: Double
+
+    /// The candidate's score under `settings`, in nats: the log of its chance of being the digit
+    /// read (the classifier's and verifier's logs weighed by `verifierShare`), less its costs.
+    func score(with settings: SegmentationSettings) -> Double {
+        var score = classifierLogChance
+        if let verifierLogChance {
+            score = (1 - settings.verifierShare) * classifierLogChance + settings.verifierShare * verifierLogChance
+        }
+        score -= inWidePiece ? settings.widePieceDigitCost : settings.digitCost
+        score -= settings.separateJoinCost * Double(joins)
+        if endsAtCut { score -= settings.cutBaseCost + settings.cutCost * Double(extraCrossings) }
+        score -= settings.aspectWeight * aspectSurprise
+        score -= settings.heightPenalty * shortfall
+        return score
+    }
+
+    /// The log of a probability, kept finite.
+    static func logChance(_ probability: Double) -> Double { log(max(probability, 1e-9)) }
+}
