@@ -19,11 +19,10 @@ struct CandidateEvidence: Equatable {
     var inWidePiece: Bool
     /// How many times it joins separate pieces side by side.
     var joins: Int
-    /// Whether it ends at a cut through a piece narrower than `severalDigitsWidth` (which costs
-    /// `cutBaseCost`), and how many strokes beyond the first that cut crosses (each `cutCost`).
-    var endsAtCut: Bool
-    /// See `endsAtCut`.
-    var extraCrossings: Int
+    /// When it ends at a cut through a piece narrower than `severalDigitsWidth` (which costs
+    /// `cutBaseCost`), how many strokes beyond the first that cut crosses (each `cutCost`); nil
+    /// when it does not.
+    var costlyCutCrossings: Int?
     /// How unusual its width ÷ height is for the digit read (`RowSegmenter.aspectSurprise`).
     var aspectSurprise: Double
     /// How far short of `shortestDigit` its height falls, in row heights (0 when it does not).
@@ -38,7 +37,7 @@ struct CandidateEvidence: Equatable {
         }
         score -= inWidePiece ? settings.widePieceDigitCost : settings.digitCost
         score -= settings.separateJoinCost * Double(joins)
-        if endsAtCut { score -= settings.cutBaseCost + settings.cutCost * Double(extraCrossings) }
+        if let costlyCutCrossings { score -= settings.cutBaseCost + settings.cutCost * Double(costlyCutCrossings) }
         score -= settings.aspectWeight * aspectSurprise
         score -= settings.heightPenalty * shortfall
         return score

@@ -55,9 +55,8 @@ struct RowSegmenter {
         var input: NormalizedDigit
         /// The digit read, its box in the picture and its row.
         var digit: ReadDigit
-        /// What speaks for and against it.
-        var evidence: CandidateEvidence
-        /// How good a reading of its parts it is (`evidence` weighed by the settings), in nats.
+        /// How good a reading of its parts it is (its `CandidateEvidence` weighed by the settings),
+        /// in nats.
         var score: Double
     }
 
@@ -127,8 +126,7 @@ struct RowSegmenter {
                 verifierChance: judged.map { Double($0[index, classification.prediction]) }, box: inputs[index].box,
                 next: range.upperBound < parts.count ? parts[range.upperBound] : nil, height: height, row: row)
             return Candidate(
-                parts: range, input: inputs[index].digit, digit: digit, evidence: evidence,
-                score: evidence.score(with: settings))
+                parts: range, input: inputs[index].digit, digit: digit, score: evidence.score(with: settings))
         }
         return (parts, height, candidates)
     }
@@ -295,16 +293,16 @@ struct RowSegmenter {
             }
         }
         let joins = zip(parts.dropLast(), parts.dropFirst()).filter { cut(between: $0, $1) == nil }.count
-        var endingCut: CutPath?
+        var costlyCutCrossings: Int?
         if let next, let last = parts.last, let cut = cut(between: last, next),
             Double(pieces[last.slices[0].piece].box.width) < settings.severalDigitsWidth * height
         {
-            endingCut = cut
+            costlyCutCrossings = max(0, cut.crossings - 1)
         }
         let evidence = CandidateEvidence(
             classifierLogChance: CandidateEvidence.logChance(Double(classification.confidence)),
             verifierLogChance: verifierChance.map(CandidateEvidence.logChance), inWidePiece: inWidePiece,
-            joins: joins, endsAtCut: endingCut != nil, extraCrossings: max(0, (endingCut?.crossings ?? 1) - 1),
+            joins: joins, costlyCutCrossings: costlyCutCrossings,
             aspectSurprise: Self.aspectSurprise(
                 width: box.width, height: box.height, digit: classification.prediction),
             shortfall: max(0, settings.shortestDigit - Double(box.height) / height))

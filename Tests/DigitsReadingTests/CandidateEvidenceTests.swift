@@ -5,8 +5,8 @@ import Testing
 /// A candidate's score is its evidence weighed by the settings' costs, term by term.
 @Suite struct CandidateEvidenceTests {
     static let evidence = CandidateEvidence(
-        classifierLogChance: -0.5, verifierLogChance: -2, inWidePiece: false, joins: 1, endsAtCut: true,
-        extraCrossings: 2, aspectSurprise: 0.8, shortfall: 0.1)
+        classifierLogChance: -0.5, verifierLogChance: -2, inWidePiece: false, joins: 1, costlyCutCrossings: 2,
+        aspectSurprise: 0.8, shortfall: 0.1)
 
     @Test("each cost is charged by its setting, and the verifier's log weighs verifierShare")
     func scoreWeighsEveryTerm() {
@@ -27,7 +27,7 @@ import Testing
         var evidence = Self.evidence
         evidence.verifierLogChance = nil
         evidence.inWidePiece = true
-        evidence.endsAtCut = false
+        evidence.costlyCutCrossings = nil
         var settings = SegmentationSettings()
         settings.widePieceDigitCost = -1
         let expected =
