@@ -4,15 +4,17 @@ import Glibc
 import Darwin
 #endif
 
-/// What the reader weighs when it considers reading some consecutive parts of a row as one digit:
-/// how sure the networks are of the digit, and what about its shape and its making speaks against
-/// it. `score(with:)` weighs it by the settings' costs into the candidate's score, in nats, and a
-/// reading's score is the sum of its candidates' (less `markCost` for each mark left unread).
+/// What the reader weighs when it considers reading some consecutive parts of a row as one
+/// particular digit: how likely the networks find that digit, and what about the candidate's
+/// shape and its making speaks against it. `score(with:)` weighs it by the settings' costs into
+/// a score, in nats, and a reading's score is the sum of its steps' (less `markCost` for each
+/// mark left unread; see `ReadingLattice`).
 struct CandidateEvidence: Equatable {
-    /// The log of the classifier's confidence in the digit it reads.
+    /// The log of the classifier's probability for the digit.
     var classifierLogChance: Double
     /// The log of the verifier's probability that the candidate is one whole digit and that
-    /// digit; nil without a verifier.
+    /// digit; nil without a verifier. The score grows by `verifierShare` for each nat of it,
+    /// which is how training on whole readings reaches the verifier.
     var verifierLogChance: Double?
     /// Whether all its parts come from pieces that hold touching digits
     /// (`PieceCutter.holdsTouchingDigits`): it then costs `widePieceDigitCost`, not `digitCost`.
@@ -23,13 +25,14 @@ struct CandidateEvidence: Equatable {
     /// `cutBaseCost`), how many strokes beyond the first that cut crosses (each `cutCost`); nil
     /// when it does not.
     var costlyCutCrossings: Int?
-    /// How unusual its width ÷ height is for the digit read (`RowSegmenter.aspectSurprise`).
+    /// How unusual its width ÷ height is for the digit (`RowSegmenter.aspectSurprise`).
     var aspectSurprise: Double
     /// How far short of `shortestDigit` its height falls, in row heights (0 when it does not).
     var shortfall: Double
 
-    /// The candidate's score under `settings`, in nats: the log of its chance of being the digit
-    /// read (the classifier's and verifier's logs weighed by `verifierShare`), less its costs.
+    /// The score of reading the candidate as the digit under `settings`, in nats: the log of its
+    /// chance of being that digit (the classifier's and verifier's logs weighed by
+    /// `verifierShare`), less its costs.
     func score(with settings: SegmentationSettings) -> Double {
         var score = classifierLogChance
         if let verifierLogChance {

@@ -10,18 +10,18 @@ import Darwin
 #endif
 
 /// Splits one row of ink into digits by recognition: it proposes where digits might begin and
-/// end, lets the classifier score every candidate digit, and keeps the split of the whole row that
-/// makes the most probable string (dynamic programming over the proposed cut points).
+/// end, lets the classifier score every candidate digit, and keeps the reading of the whole row
+/// that scores best (dynamic programming over the proposed cut points; see `ReadingLattice`).
 ///
 /// The row is first broken into *parts*, in reading order: a piece of ink, several pieces that
 /// share their columns (a 7 and its bar), or a slice of a wide piece between two cuts (where
 /// two touching digits meet; see `PieceCutter`). A digit is then one or more consecutive parts.
-/// Each candidate digit is weighed by its `CandidateEvidence`: the log of its chance of being the
-/// digit the classifier reads in it (the classifier's confidence, tempered by the verifier's
-/// judgement that it is one whole digit), less costs (see `SegmentationSettings`):
-/// for each digit, for joining separate pieces, for cutting through strokes, for being wider than
-/// digits of its class are or shorter than the row's digits. So a wide blob is split only when
-/// its halves read better than the whole, and a stroke is not read as a digit of its own when it
+/// Reading a candidate as a digit is weighed by its `CandidateEvidence`: the log of its chance
+/// of being that digit (the classifier's probability, tempered by the verifier's judgement that
+/// it is one whole digit and that digit), less costs (see `SegmentationSettings`): for each
+/// digit, for joining separate pieces, for cutting through strokes, for being wider than digits
+/// of that class are or shorter than the row's digits. So a wide blob is split only when its
+/// halves read better than the whole, and a stroke is not read as a digit of its own when it
 /// fits one.
 struct RowSegmenter {
     /// Every piece of ink in the picture (specks included, to blank them out of digits).
@@ -47,64 +47,63 @@ struct RowSegmenter {
         var group: Int
     }
 
-    /// A run of consecutive parts that may be one digit, scored.
+    /// A run of consecutive parts that may be one digit, and what speaks for reading it as each
+    /// digit.
     struct Candidate {
         /// Its parts.
         var parts: Range<Int>
         /// Its ink as the classifier saw it.
         var input: NormalizedDigit
-        /// The digit read, its box in the picture and its row.
-        var digit: ReadDigit
-        /// How good a reading of its parts it is (its `CandidateEvidence` weighed by the settings),
-        /// in nats.
-        var score: Double
+        /// What the classifier made of it.
+        var classification: Classification
+        /// Its ink's box in the picture.
+        var box: PixelBox
+        /// The evidence for reading it as each digit 0…9.
+        var evidence: [CandidateEvidence]
     }
 
-    /// The row's digits, left to right.
+    /// The row's digits, left to right: the best reading of its lattice (see
+    /// `lattice(of:height:candidates:)`).
     func read(row: Int) -> [ReadDigit] {
-        let (parts, height, candidates) = candidates(row: row)
+        let (parts, height, candidates) = candidates()
         guard !parts.isEmpty else { return [] }
-        // endingAt[j]: the candidates whose last part is j - 1.
-        var endingAt = [[Candidate]](repeating: [], count: parts.count + 1)
-        for candidate in candidates {
-            endingAt[candidate.parts.upperBound].append(candidate)
+        return lattice(of: parts, height: height, candidates: candidates).best().steps.map { step in
+            let candidate = candidates[step.candidate]
+            return ReadDigit(classification: candidate.classification, box: candidate.box, row: row)
         }
+    }
 
-        // best[j]: the best score of reading parts 0 ..< j; start[j]: where its last digit begins;
-        // chosen[j]: that digit, or nil when the last part is a mark left unread.
-        var best = [Double](repeating: -.infinity, count: parts.count + 1)
-        var start = [Int](repeating: 0, count: parts.count + 1)
-        var chosen = [ReadDigit?](repeating: nil, count: parts.count + 1)
-        best[0] = 0
-        for end in 1 ... parts.count {
-            // A small mark may be left out (a dot, a speck, a stray stroke) rather than read.
-            let mark = parts[end - 1].box
-            if Double(max(mark.width, mark.height)) < settings.largestMark * height, best[end - 1] > -.infinity {
-                best[end] = best[end - 1] - settings.markCost
-                start[end] = end - 1
-            }
-            for candidate in endingAt[end] where best[candidate.parts.lowerBound] + candidate.score > best[end] {
-                best[end] = best[candidate.parts.lowerBound] + candidate.score
-                start[end] = candidate.parts.lowerBound
-                chosen[end] = candidate.digit
-            }
-        }
-        var digits: [ReadDigit] = []
-        var end = parts.count
-        while end > 0 {
-            if let digit = chosen[end] { digits.append(digit) }
-            end = start[end]
-        }
-        return digits.reversed()
+    /// Every reading of the row: each candidate read as the digit the classifier reads in it,
+    /// scored by its evidence under the settings, and each small mark (smaller than `largestMark`
+    /// both ways) left unread, a dot, a speck or a stray stroke, at `markCost`.
+    ///
+    /// A candidate is never read as another digit: the verifier's and the costs' part is to
+    /// choose where digits are, not what they are. Letting the verifier and a digit's usual
+    /// shape choose the digit too read unseen touching rows a little better but spaced ones a
+    /// point worse (see the README).
+    func lattice(of parts: [Part], height: Double, candidates: [Candidate]) -> ReadingLattice {
+        ReadingLattice(
+            partCount: parts.count,
+            candidates: candidates.map { candidate in
+                let read = candidate.classification.prediction
+                return ReadingLattice.Candidate(
+                    parts: candidate.parts,
+                    scores: candidate.evidence.indices.map {
+                        $0 == read ? candidate.evidence[$0].score(with: settings) : -.infinity
+                    })
+            },
+            markCosts: parts.map { part in
+                Double(max(part.box.width, part.box.height)) < settings.largestMark * height ? settings.markCost : nil
+            })
     }
 
     /// The row's parts, its digits' typical height (see `rowHeight`), and every run of parts that
-    /// may be one digit, scored.
+    /// may be one digit, with its evidence.
     ///
     /// Every candidate is classified with all the others in one batch: a large model's weights
     /// are then read once per row, not once per candidate. Every prefix of the row can be read,
     /// since each part alone is a candidate.
-    func candidates(row: Int) -> (parts: [Part], height: Double, candidates: [Candidate]) {
+    func candidates() -> (parts: [Part], height: Double, candidates: [Candidate]) {
         let groups = groups()
         let height = rowHeight(of: groups)
         let parts = parts(of: groups, height: height)
@@ -116,17 +115,19 @@ struct RowSegmenter {
         let classifications = classifier.classify(digits, batch: batch)
         // The classifier's confidence says only which digit a candidate looks most like, and it is
         // high for many a blob of two digits; the verifier says how likely it is to be one whole
-        // digit, and that digit. Their weighted geometric mean is the candidate's chance.
+        // digit, and which. Their weighted geometric mean is the candidate's chance.
         let judged = verifier?.probabilities(batch)
         let candidates = ranges.indices.map { index in
             let range = ranges[index]
             let classification = classifications[index]
-            let (evidence, digit) = evidence(
-                parts[range], classification: classification,
-                verifierChance: judged.map { Double($0[index, classification.prediction]) }, box: inputs[index].box,
-                next: range.upperBound < parts.count ? parts[range.upperBound] : nil, height: height, row: row)
+            let evidence = evidence(
+                parts[range], probabilities: classification.probabilities,
+                verifierProbabilities: judged.map { judged in (0 ..< 10).map { judged[index, $0] } },
+                box: inputs[index].box, next: range.upperBound < parts.count ? parts[range.upperBound] : nil,
+                height: height)
             return Candidate(
-                parts: range, input: inputs[index].digit, digit: digit, score: evidence.score(with: settings))
+                parts: range, input: inputs[index].digit, classification: classification, box: inputs[index].box,
+                evidence: evidence)
         }
         return (parts, height, candidates)
     }
@@ -276,15 +277,15 @@ struct RowSegmenter {
         return (digit, box)
     }
 
-    /// What speaks for and against reading consecutive parts (in `box`) as the digit the
-    /// classifier made of them, of which the verifier, when there is one, gave `verifierChance`:
-    /// whether they lie in a piece that holds touching digits (see
-    /// `PieceCutter.holdsTouchingDigits`), how many separate pieces they join, the cut that ends
-    /// them (unless its piece is too wide to be one digit), and how wide and tall they are.
+    /// What speaks for and against reading consecutive parts (in `box`) as each digit 0…9, given
+    /// the classifier's `probabilities` for them and the verifier's, when there is one, that they
+    /// are one whole digit and that digit: whether they lie in a piece that holds touching digits
+    /// (see `PieceCutter.holdsTouchingDigits`), how many separate pieces they join, the cut that
+    /// ends them (unless its piece is too wide to be one digit), and how wide and tall they are.
     func evidence(
-        _ parts: ArraySlice<Part>, classification: Classification, verifierChance: Double?, box: PixelBox,
-        next: Part?, height: Double, row: Int
-    ) -> (evidence: CandidateEvidence, digit: ReadDigit) {
+        _ parts: ArraySlice<Part>, probabilities: [Float], verifierProbabilities: [Float]?, box: PixelBox,
+        next: Part?, height: Double
+    ) -> [CandidateEvidence] {
         // Inside a row of touching digits, the question is only how many digits it holds.
         let inWidePiece = parts.allSatisfy { part in
             part.slices.allSatisfy {
@@ -299,14 +300,15 @@ struct RowSegmenter {
         {
             costlyCutCrossings = max(0, cut.crossings - 1)
         }
-        let evidence = CandidateEvidence(
-            classifierLogChance: CandidateEvidence.logChance(Double(classification.confidence)),
-            verifierLogChance: verifierChance.map(CandidateEvidence.logChance), inWidePiece: inWidePiece,
-            joins: joins, costlyCutCrossings: costlyCutCrossings,
-            aspectSurprise: Self.aspectSurprise(
-                width: box.width, height: box.height, digit: classification.prediction),
-            shortfall: max(0, settings.shortestDigit - Double(box.height) / height))
-        return (evidence, ReadDigit(classification: classification, box: box, row: row))
+        let shortfall = max(0, settings.shortestDigit - Double(box.height) / height)
+        return (0 ..< 10).map { digit in
+            CandidateEvidence(
+                classifierLogChance: CandidateEvidence.logChance(Double(probabilities[digit])),
+                verifierLogChance: verifierProbabilities.map { CandidateEvidence.logChance(Double($0[digit])) },
+                inWidePiece: inWidePiece, joins: joins, costlyCutCrossings: costlyCutCrossings,
+                aspectSurprise: Self.aspectSurprise(width: box.width, height: box.height, digit: digit),
+                shortfall: shortfall)
+        }
     }
 
     /// How unusual a digit of this width and height is for the digit read: half the square of

@@ -107,7 +107,7 @@ import Testing
             guard rows.count == 1 else { continue }
             let digits = sample.text.compactMap(\.wholeNumberValue)
             let inkCounts = sample.digitInk.map { $0.filter { $0 }.count }
-            let (parts, _, candidates) = rows[0].candidates(row: 0)
+            let (parts, _, candidates) = rows[0].candidates()
             for candidate in candidates {
                 guard
                     let label = label(
