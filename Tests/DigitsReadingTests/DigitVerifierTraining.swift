@@ -372,7 +372,9 @@ import Testing
             "\(epochs) epochs of Adam at \(learningRate), one row a step, on the loss of whole readings of "
             + rowsPerKind.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", ")
             + " rows from MNIST's training digits (seed \(seed))"
-        summary["rows read whole after"] = Dictionary(uniqueKeysWithValues: read.map { ($0.key.rawValue, $0.value) })
+        summary["check rows"] = "a third as many of each kind, from MNIST's training digits with seed \(seed + 1)"
+        summary["check rows read whole after"] = Dictionary(
+            uniqueKeysWithValues: read.map { ($0.key.rawValue, $0.value) })
         let json = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .withoutEscapingSlashes])
         try ModelFile(model: model, trainingRecord: TrainingRecord(summary: String(decoding: json, as: UTF8.self)))
             .write(to: output, precision: .float16)
