@@ -7,21 +7,20 @@ import Darwin
 /// Every way of reading one row, as paths through a lattice.
 ///
 /// The nodes are the points between the row's parts, 0 … `partCount`. An edge from node i to
-/// node j reads parts i ..< j as one digit, and takes the candidate's score for the digit it
-/// is read as; an edge from i to i + 1 may also leave a small mark unread, at a cost. A reading
+/// node j reads parts i ..< j as one digit, the candidate's, at its score; an edge from i to
+/// i + 1 may also leave a small mark unread, at a cost. A reading
 /// is a path from node 0 to node `partCount`, and its score, in nats, the sum of its edges'.
 ///
 /// `best()` is the reading the reader gives (the path of highest score). `readingLoss(of:)` is
 /// what training on whole readings lowers: how much more likely the lattice makes all its other
 /// readings than those that give the right digits, with its gradient with respect to every
-/// candidate's score for every digit (by the forward-backward algorithm, as in graph
-/// transformer networks).
+/// candidate's score (by the forward-backward algorithm, as in graph transformer networks).
 struct ReadingLattice {
-    /// One candidate digit: the parts it spans and its score for being read as each digit 0…9.
+    /// One candidate digit: the parts it spans, the digit it is read as, and its score, in nats.
     struct Candidate {
         var parts: Range<Int>
-        /// Nats, one per digit.
-        var scores: [Double]
+        var digit: Int
+        var score: Double
     }
 
     /// How many parts the row has.
@@ -31,20 +30,14 @@ struct ReadingLattice {
     /// For each part, what leaving it unread costs in nats, or nil when it must be read.
     var markCosts: [Double?]
 
-    /// One step of a reading: a candidate read as a digit.
-    struct Step: Equatable {
-        var candidate: Int
-        var digit: Int
-    }
-
-    /// The reading of highest score, left to right, and its score; each candidate read as the
-    /// digit it scores best (the lowest, on a tie). Leaving a mark unread wins a tie.
-    func best() -> (steps: [Step], score: Double) {
+    /// The reading of highest score: the indices of its candidates, left to right, and its score.
+    /// Leaving a mark unread wins a tie.
+    func best() -> (candidates: [Int], score: Double) {
         let endingAt = candidatesByEnd()
         var best = [Double](repeating: -.infinity, count: partCount + 1)
-        // How the best path to each node arrives: the start of its last edge, and the step it
-        // reads (nil for a mark left unread).
-        var arrival = [(start: Int, step: Step?)](repeating: (0, nil), count: partCount + 1)
+        // How the best path to each node arrives: the start of its last edge, and the candidate
+        // it reads (nil for a mark left unread).
+        var arrival = [(start: Int, candidate: Int?)](repeating: (0, nil), count: partCount + 1)
         best[0] = 0
         for end in stride(from: 1, through: partCount, by: 1) {
             if let cost = markCosts[end - 1], best[end - 1] > -.infinity {
@@ -53,59 +46,51 @@ struct ReadingLattice {
             }
             for index in endingAt[end] {
                 let candidate = candidates[index]
-                var digit = 0
-                for other in candidate.scores.indices where candidate.scores[other] > candidate.scores[digit] {
-                    digit = other
-                }
-                let score = best[candidate.parts.lowerBound] + candidate.scores[digit]
+                let score = best[candidate.parts.lowerBound] + candidate.score
                 if score > best[end] {
                     best[end] = score
-                    arrival[end] = (candidate.parts.lowerBound, Step(candidate: index, digit: digit))
+                    arrival[end] = (candidate.parts.lowerBound, index)
                 }
             }
         }
-        var steps: [Step] = []
+        var read: [Int] = []
         var end = partCount
         while end > 0 {
-            if let step = arrival[end].step { steps.append(step) }
+            if let candidate = arrival[end].candidate { read.append(candidate) }
             end = arrival[end].start
         }
-        return (steps.reversed(), best[partCount])
+        return (read.reversed(), best[partCount])
     }
 
     /// The whole-reading loss of the lattice for a row showing `digits`, in nats, and its gradient
-    /// with respect to each candidate's score for each digit (`candidates.count` rows of ten); nil
-    /// when no reading gives those digits.
+    /// with respect to each candidate's score; nil when no reading gives those digits.
     ///
     /// The loss is log Σ exp(score) over all readings less the same over the readings that give
     /// `digits`: the negative log-likelihood of the right digits when a reading's probability is
-    /// proportional to exp(score). Its gradient for candidate c read as digit d is the
-    /// probability that a reading passes through that step, less the same probability among the
-    /// readings of `digits` alone.
-    func readingLoss(of digits: [Int]) -> (loss: Double, gradient: [[Double]])? {
+    /// proportional to exp(score). Its gradient for a candidate is the probability that a reading
+    /// reads it, less the same probability among the readings of `digits` alone.
+    func readingLoss(of digits: [Int]) -> (loss: Double, gradient: [Double])? {
         guard let all = marginals(truth: nil), let right = marginals(truth: digits) else { return nil }
-        let gradient = zip(all.stepProbabilities, right.stepProbabilities).map { zip($0, $1).map { $0 - $1 } }
-        return (all.logTotal - right.logTotal, gradient)
+        return (all.logTotal - right.logTotal, zip(all.probabilities, right.probabilities).map { $0 - $1 })
     }
 
     /// log Σ exp(score) over the readings (of `truth` only, when given), and for each candidate
-    /// and digit the probability that a reading reads that candidate as that digit; nil when no
-    /// reading qualifies.
+    /// the probability that a reading reads it; nil when no reading qualifies.
     ///
     /// A node of the forward-backward pass is a point between parts together with how many of
     /// `truth`'s digits have been read by then (always 0 without `truth`).
-    func marginals(truth: [Int]?) -> (logTotal: Double, stepProbabilities: [[Double]])? {
-        let endingAt = candidatesByEnd()
+    func marginals(truth: [Int]?) -> (logTotal: Double, probabilities: [Double])? {
         let states = (truth?.count ?? 0) + 1
-        // The digits candidate c may be read as after k digits of truth: any, or truth[k].
-        func steps(from k: Int) -> [Int] {
-            guard let truth else { return Array(0 ..< 10) }
-            return k < truth.count ? [truth[k]] : []
-        }
         let advance = truth == nil ? 0 : 1
+        // Whether a reading that has read k of truth's digits may read `candidate` next.
+        func mayRead(_ candidate: Candidate, after k: Int) -> Bool {
+            guard let truth else { return true }
+            return k < truth.count && truth[k] == candidate.digit
+        }
         // forward[j][k]: log Σ exp(score) of the paths from node 0 to (j, k).
         var forward = [[Double]](repeating: [Double](repeating: -.infinity, count: states), count: partCount + 1)
         forward[0][0] = 0
+        let endingAt = candidatesByEnd()
         for end in stride(from: 1, through: partCount, by: 1) {
             var terms = [[Double]](repeating: [], count: states)
             if let cost = markCosts[end - 1] {
@@ -113,10 +98,8 @@ struct ReadingLattice {
             }
             for index in endingAt[end] {
                 let candidate = candidates[index]
-                for k in 0 ..< states where forward[candidate.parts.lowerBound][k] > -.infinity {
-                    for digit in steps(from: k) {
-                        terms[k + advance].append(forward[candidate.parts.lowerBound][k] + candidate.scores[digit])
-                    }
+                for k in 0 ..< states where mayRead(candidate, after: k) {
+                    terms[k + advance].append(forward[candidate.parts.lowerBound][k] + candidate.score)
                 }
             }
             for k in 0 ..< states { forward[end][k] = Self.logSumExp(terms[k]) }
@@ -135,24 +118,20 @@ struct ReadingLattice {
             }
             for index in startingAt[start] {
                 let candidate = candidates[index]
-                for k in 0 ..< states {
-                    for digit in steps(from: k) where backward[candidate.parts.upperBound][k + advance] > -.infinity {
-                        terms[k].append(candidate.scores[digit] + backward[candidate.parts.upperBound][k + advance])
-                    }
+                for k in 0 ..< states where mayRead(candidate, after: k) {
+                    terms[k].append(candidate.score + backward[candidate.parts.upperBound][k + advance])
                 }
             }
             for k in 0 ..< states { backward[start][k] = Self.logSumExp(terms[k]) }
         }
 
-        var probabilities = [[Double]](repeating: [Double](repeating: 0, count: 10), count: candidates.count)
+        var probabilities = [Double](repeating: 0, count: candidates.count)
         for (index, candidate) in candidates.enumerated() {
-            for k in 0 ..< states where forward[candidate.parts.lowerBound][k] > -.infinity {
-                for digit in steps(from: k) {
-                    let through =
-                        forward[candidate.parts.lowerBound][k] + candidate.scores[digit]
-                        + backward[candidate.parts.upperBound][k + advance]
-                    if through > -.infinity { probabilities[index][digit] += exp(through - logTotal) }
-                }
+            for k in 0 ..< states where mayRead(candidate, after: k) {
+                let through =
+                    forward[candidate.parts.lowerBound][k] + candidate.score
+                    + backward[candidate.parts.upperBound][k + advance]
+                if through > -.infinity { probabilities[index] += exp(through - logTotal) }
             }
         }
         return (logTotal, probabilities)

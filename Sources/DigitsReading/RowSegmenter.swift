@@ -47,8 +47,8 @@ struct RowSegmenter {
         var group: Int
     }
 
-    /// A run of consecutive parts that may be one digit, and what speaks for reading it as each
-    /// digit.
+    /// A run of consecutive parts that may be one digit, and what speaks for reading it as the
+    /// digit the classifier reads in it.
     struct Candidate {
         /// Its parts.
         var parts: Range<Int>
@@ -58,8 +58,8 @@ struct RowSegmenter {
         var classification: Classification
         /// Its ink's box in the picture.
         var box: PixelBox
-        /// The evidence for reading it as each digit 0…9.
-        var evidence: [CandidateEvidence]
+        /// The evidence for reading it as that digit.
+        var evidence: CandidateEvidence
     }
 
     /// The row's digits, left to right: the best reading of its lattice (see
@@ -67,8 +67,8 @@ struct RowSegmenter {
     func read(row: Int) -> [ReadDigit] {
         let (parts, height, candidates) = candidates()
         guard !parts.isEmpty else { return [] }
-        return lattice(of: parts, height: height, candidates: candidates).best().steps.map { step in
-            let candidate = candidates[step.candidate]
+        return lattice(of: parts, height: height, candidates: candidates).best().candidates.map { index in
+            let candidate = candidates[index]
             return ReadDigit(classification: candidate.classification, box: candidate.box, row: row)
         }
     }
@@ -85,12 +85,9 @@ struct RowSegmenter {
         ReadingLattice(
             partCount: parts.count,
             candidates: candidates.map { candidate in
-                let read = candidate.classification.prediction
-                return ReadingLattice.Candidate(
-                    parts: candidate.parts,
-                    scores: candidate.evidence.indices.map {
-                        $0 == read ? candidate.evidence[$0].score(with: settings) : -.infinity
-                    })
+                ReadingLattice.Candidate(
+                    parts: candidate.parts, digit: candidate.classification.prediction,
+                    score: candidate.evidence.score(with: settings))
             },
             markCosts: parts.map { part in
                 Double(max(part.box.width, part.box.height)) < settings.largestMark * height ? settings.markCost : nil
@@ -121,8 +118,8 @@ struct RowSegmenter {
             let range = ranges[index]
             let classification = classifications[index]
             let evidence = evidence(
-                parts[range], probabilities: classification.probabilities,
-                verifierProbabilities: judged.map { judged in (0 ..< 10).map { judged[index, $0] } },
+                parts[range], classification: classification,
+                verifierChance: judged.map { Double($0[index, classification.prediction]) },
                 box: inputs[index].box, next: range.upperBound < parts.count ? parts[range.upperBound] : nil,
                 height: height)
             return Candidate(
@@ -277,15 +274,15 @@ struct RowSegmenter {
         return (digit, box)
     }
 
-    /// What speaks for and against reading consecutive parts (in `box`) as each digit 0…9, given
-    /// the classifier's `probabilities` for them and the verifier's, when there is one, that they
-    /// are one whole digit and that digit: whether they lie in a piece that holds touching digits
+    /// What speaks for and against reading consecutive parts (in `box`) as the digit the
+    /// classifier made of them, of which the verifier, when there is one, gave `verifierChance`:
+    /// whether they lie in a piece that holds touching digits
     /// (see `PieceCutter.holdsTouchingDigits`), how many separate pieces they join, the cut that
     /// ends them (unless its piece is too wide to be one digit), and how wide and tall they are.
     func evidence(
-        _ parts: ArraySlice<Part>, probabilities: [Float], verifierProbabilities: [Float]?, box: PixelBox,
+        _ parts: ArraySlice<Part>, classification: Classification, verifierChance: Double?, box: PixelBox,
         next: Part?, height: Double
-    ) -> [CandidateEvidence] {
+    ) -> CandidateEvidence {
         // Inside a row of touching digits, the question is only how many digits it holds.
         let inWidePiece = parts.allSatisfy { part in
             part.slices.allSatisfy {
@@ -300,15 +297,13 @@ struct RowSegmenter {
         {
             costlyCutCrossings = max(0, cut.crossings - 1)
         }
-        let shortfall = max(0, settings.shortestDigit - Double(box.height) / height)
-        return (0 ..< 10).map { digit in
-            CandidateEvidence(
-                classifierLogChance: CandidateEvidence.logChance(Double(probabilities[digit])),
-                verifierLogChance: verifierProbabilities.map { CandidateEvidence.logChance(Double($0[digit])) },
-                inWidePiece: inWidePiece, joins: joins, costlyCutCrossings: costlyCutCrossings,
-                aspectSurprise: Self.aspectSurprise(width: box.width, height: box.height, digit: digit),
-                shortfall: shortfall)
-        }
+        return CandidateEvidence(
+            classifierLogChance: CandidateEvidence.logChance(Double(classification.confidence)),
+            verifierLogChance: verifierChance.map(CandidateEvidence.logChance), inWidePiece: inWidePiece,
+            joins: joins, costlyCutCrossings: costlyCutCrossings,
+            aspectSurprise: Self.aspectSurprise(
+                width: box.width, height: box.height, digit: classification.prediction),
+            shortfall: max(0, settings.shortestDigit - Double(box.height) / height))
     }
 
     /// How unusual a digit of this width and height is for the digit read: half the square of

@@ -206,12 +206,12 @@ import Testing
     }
 
     /// A row of digits made ready for training on whole readings: its candidates' 28×28 inputs
-    /// (bytes), what each scores for each digit apart from the verifier's term, its lattice, and
-    /// the digits it shows.
+    /// (bytes), what each scores apart from the verifier's term, its lattice, and the digits it
+    /// shows.
     struct TrainingRow {
         var kind: ReadingSetKind
         var inputs: [UInt8]
-        var scoresWithoutVerifier: [[Double]]
+        var scoresWithoutVerifier: [Double]
         var lattice: ReadingLattice
         var digits: [Int]
 
@@ -232,15 +232,11 @@ import Testing
             let (parts, height, candidates) = segmenters[0].candidates()
             guard !parts.isEmpty else { continue }
             let lattice = segmenters[0].lattice(of: parts, height: height, candidates: candidates)
-            // Each score with the verifier's log-probability at 0, and so its term left out; the
-            // digits the lattice does not read a candidate as stay out.
-            let scores = candidates.indices.map { index in
-                candidates[index].evidence.indices.map { digit in
-                    guard lattice.candidates[index].scores[digit] > -.infinity else { return -Double.infinity }
-                    var evidence = candidates[index].evidence[digit]
-                    evidence.verifierLogChance = 0
-                    return evidence.score(with: reader.settings)
-                }
+            // Each score with the verifier's log-probability at 0, and so its term left out.
+            let scores = candidates.map { candidate in
+                var evidence = candidate.evidence
+                evidence.verifierLogChance = 0
+                return evidence.score(with: reader.settings)
             }
             rows.append(
                 TrainingRow(
@@ -253,26 +249,25 @@ import Testing
         return rows
     }
 
-    /// `row`'s lattice scored with `verifier`, and, for training, the verifier's output for each
-    /// candidate: its probabilities and which of its log-probabilities were cut at the reader's
-    /// floor (`CandidateEvidence.logChance`), where they stop counting.
+    /// `row`'s lattice scored with the verifier's `outputs` (its logits for the candidates), and,
+    /// for training, each candidate's probabilities from the verifier and whether the
+    /// log-probability of its digit was cut at the reader's floor (`CandidateEvidence.logChance`),
+    /// where it stops counting.
     static func lattice(
         of row: TrainingRow, verifier outputs: Matrix, share: Double
-    ) -> (lattice: ReadingLattice, probabilities: [[Double]], floored: [[Bool]]) {
+    ) -> (lattice: ReadingLattice, probabilities: [[Double]], floored: [Bool]) {
         var lattice = row.lattice
         var probabilities: [[Double]] = []
-        var floored: [[Bool]] = []
+        var floored: [Bool] = []
+        let floor = CandidateEvidence.logChance(0)
         for index in lattice.candidates.indices {
             let logits = (0 ..< outputs.columns).map { Double(outputs[index, $0]) }
             let largest = logits.max()!
             let logTotal = largest + log(logits.reduce(0) { $0 + exp($1 - largest) })
-            let logChances = logits.map { $0 - logTotal }
-            let floor = CandidateEvidence.logChance(0)
-            lattice.candidates[index].scores = (0 ..< 10).map {
-                row.scoresWithoutVerifier[index][$0] + share * max(logChances[$0], floor)
-            }
-            probabilities.append(logChances.map { exp($0) })
-            floored.append(logChances.map { $0 < floor })
+            let logChance = logits[lattice.candidates[index].digit] - logTotal
+            lattice.candidates[index].score = row.scoresWithoutVerifier[index] + share * max(logChance, floor)
+            probabilities.append(logits.map { exp($0 - logTotal) })
+            floored.append(logChance < floor)
         }
         return (lattice, probabilities, floored)
     }
@@ -282,7 +277,7 @@ import Testing
         var right: [ReadingSetKind: (read: Int, of: Int)] = [:]
         for row in rows {
             let (lattice, _, _) = Self.lattice(of: row, verifier: verifier.logits(row.batch), share: share)
-            let digits = lattice.best().steps.map(\.digit)
+            let digits = lattice.best().candidates.map { lattice.candidates[$0].digit }
             right[row.kind, default: (0, 0)].of += 1
             if digits == row.digits { right[row.kind, default: (0, 0)].read += 1 }
         }
@@ -346,15 +341,15 @@ import Testing
                 let (lattice, probabilities, floored) = Self.lattice(of: row, verifier: outputs.last!, share: share)
                 guard let (loss, gradient) = lattice.readingLoss(of: row.digits) else { continue }
                 totalLoss += loss
-                // dL/dlogit j = Σ_d dL/dlogp_d (δ_dj − p_j), with dL/dlogp_d = share · dL/dscore_d
-                // for the ten digits ("not one digit" takes no score of its own).
+                // A candidate's score holds share · log p_d of its digit d, so
+                // dL/dlogit j = share · dL/dscore · (δ_dj − p_j).
                 var logitGradient = Matrix(rows: batch.rows, columns: ModelFile.verifierOutputCount)
-                for candidate in 0 ..< batch.rows {
-                    let slopes = (0 ..< 10).map { floored[candidate][$0] ? 0 : share * gradient[candidate][$0] }
-                    let total = slopes.reduce(0, +)
+                for candidate in 0 ..< batch.rows where !floored[candidate] {
+                    let slope = share * gradient[candidate]
+                    let digit = lattice.candidates[candidate].digit
                     for j in 0 ..< ModelFile.verifierOutputCount {
                         logitGradient[candidate, j] = Float(
-                            (j < 10 ? slopes[j] : 0) - probabilities[candidate][j] * total)
+                            (j == digit ? slope : 0) - probabilities[candidate][j] * slope)
                     }
                 }
                 let backward = model.backward(input: batch, outputs: outputs, outputGradient: logitGradient)

@@ -166,12 +166,15 @@ import Testing
             pieces: pieces, members: [wide, narrow], ink: ink, blankLevel: 0, settings: settings,
             classifier: DigitClassifier(model: model))
         let box = PixelBox(x: 0, y: 5, width: 20, height: 40)
+        let input = NormalizedDigit(
+            pixels: [Float](repeating: 0, count: 784), inkFound: true, inkSource: .darkOnLight, inkBounds: nil)
         let probabilities = [0.1, 0.8] + [Float](repeating: 0.1 / 8, count: 8)
+        let classification = Classification(probabilities: probabilities, input: input)
         func score(ofPartOf piece: Int) -> Double {
             let part = RowSegmenter.Part(slices: [Slice(piece: piece, left: nil, right: nil)], box: box, group: 0)
             return segmenter.evidence(
-                [part][...], probabilities: probabilities, verifierProbabilities: nil, box: box, next: nil, height: 40
-            )[1].score(with: settings)
+                [part][...], classification: classification, verifierChance: nil, box: box, next: nil, height: 40
+            ).score(with: settings)
         }
         #expect(abs(score(ofPartOf: wide) - score(ofPartOf: narrow) - 2.25) < 1e-9)
         // Past a dozen heights a piece is an underline or a border, not a row of digits.
