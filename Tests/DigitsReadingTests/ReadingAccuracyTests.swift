@@ -55,6 +55,9 @@ import Testing
         var misread: [String] = []
         let clock = ContinuousClock()
         var scores: [ReadingSetKind: ReadingScore] = [:]
+        // Touching numbers by their count of digits: each digit is one more chance to misread, so
+        // a user reading a 4-digit meter sees what to expect.
+        var touchingByCount: [Int: ReadingScore] = [:]
         for kind in kinds {
             var score = ReadingScore()
             for index in 0 ..< Self.sampleCount {
@@ -70,6 +73,10 @@ import Testing
                     read = ""
                 }
                 score.add(expected: sample.text, read: read, time: clock.now - start)
+                if kind == .touching {
+                    touchingByCount[sample.text.count, default: ReadingScore()].add(
+                        expected: sample.text, read: read, time: clock.now - start)
+                }
                 if let failures, read != sample.text {
                     let expected = sample.text.replacingOccurrences(of: "\n", with: "_")
                     let got = read.isEmpty ? "nothing" : read.replacingOccurrences(of: "\n", with: "_")
@@ -84,6 +91,12 @@ import Testing
                 toFile: failures + "/misread.txt", atomically: true, encoding: .utf8)
         }
         print(ReadingScore.markdownTable(kinds.map { ($0.rawValue, scores[$0]!) }))
+        if !touchingByCount.isEmpty {
+            print("\nTouching numbers by their count of digits:\n")
+            print(
+                ReadingScore.markdownTable(
+                    touchingByCount.keys.sorted().map { ("\($0)", touchingByCount[$0]!) }, names: "digits"))
+        }
 
         // The goals the reader is built to meet. They are targets, not descriptions of today's
         // reader: a miss is a finding to act on in the reader, never a reason to lower them.

@@ -49,4 +49,16 @@ import Testing
                 | spaced |       2 |         50.0% |  75.0% |         5.0 ms |
                 """)
     }
+
+    @Test("the first column takes the heading it is given, padded to the widest cell")
+    func tableHeading() {
+        var score = ReadingScore()
+        score.add(expected: "123", read: "123", time: .milliseconds(3))
+        #expect(
+            ReadingScore.markdownTable([("3", score)], names: "digits") == """
+                | digits | samples | whole numbers | digits | mean read time |
+                | ------ | ------: | ------------: | -----: | -------------: |
+                | 3      |       1 |        100.0% | 100.0% |         3.0 ms |
+                """)
+    }
 }

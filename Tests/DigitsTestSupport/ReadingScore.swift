@@ -67,10 +67,10 @@ public struct ReadingScore: Equatable, Sendable {
         return previous[b.count]
     }
 
-    /// A Markdown table of `rows` (a name and its score each), one line per row, columns padded
-    /// so it also reads as plain text.
-    public static func markdownTable(_ rows: [(name: String, score: ReadingScore)]) -> String {
-        let header = ["kind", "samples", "whole numbers", "digits", "mean read time"]
+    /// A Markdown table of `rows` (a name and its score each, under the heading `names`), one line
+    /// per row, columns padded so it also reads as plain text.
+    public static func markdownTable(_ rows: [(name: String, score: ReadingScore)], names: String = "kind") -> String {
+        let header = [names, "samples", "whole numbers", "digits", "mean read time"]
         let body = rows.map { name, score in
             [
                 name, "\(score.samples)", percent(score.wholeAccuracy), percent(score.digitAccuracy),
