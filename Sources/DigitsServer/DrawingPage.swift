@@ -5,7 +5,9 @@
 /// canvas), `#clear`, `#upload` (a PNG file), `#mode-number` (a wide canvas read as a number),
 /// and the answers `#prediction` (the digit, empty before any answer), `#confidence`,
 /// `#probabilities`, `#input-28`, `#layers` and `#reading`. `document.body.dataset.state` is
-/// `idle`, `waiting`, `answered` or `error`.
+/// `idle`, `waiting`, `answered` or `error`; `document.body.dataset.drawing` is present while a
+/// stroke is under way, when `answered` is the answer to the stroke so far (a slow answer can
+/// arrive between two moves of the pen).
 enum DrawingPage {
     /// The document.
     static let html = #"""
@@ -128,6 +130,7 @@ enum DrawingPage {
           event.preventDefault();
           pad.setPointerCapture(event.pointerId);
           drawing = true;
+          document.body.dataset.drawing = "";
           last = point(event);
           stroke(last, last, event.pressure);
           schedule();
@@ -140,7 +143,12 @@ enum DrawingPage {
           last = next;
           schedule();
         });
-        function endStroke() { if (drawing) { drawing = false; schedule(true); } }
+        function endStroke() {
+          if (!drawing) return;
+          drawing = false;
+          delete document.body.dataset.drawing;
+          schedule(true);
+        }
         pad.addEventListener("pointerup", endStroke);
         pad.addEventListener("pointercancel", endStroke);
 

@@ -72,11 +72,24 @@ def stroke(session, element, points, kind):
 
 
 def answer(session, timeout=20):
-    """Waits for the page to finish answering; returns the predicted digit's text."""
-    # The state and its message are read together: the page may move on between two reads.
-    read = "return [document.body.dataset.state, document.getElementById('status').textContent]"
-    WebDriverWait(session, timeout).until(lambda s: s.execute_script(read)[0] in ("answered", "error"))
-    state, message = session.execute_script(read)
+    """Waits for the page to finish answering the whole stroke; returns the predicted digit's text."""
+    # The state, its message and whether a stroke is under way are read in one script, and the
+    # read that ends the wait is the one judged: the page may move on between two reads. The
+    # driver can return from drawing before the page has handled the last moves, and a slow
+    # server can answer the stroke so far between two of them, so an answer counts only once
+    # the pen is up.
+    read = (
+        "return [document.body.dataset.state, document.getElementById('status').textContent,"
+        " 'drawing' in document.body.dataset]"
+    )
+    seen = []
+
+    def settled(s):
+        seen[:] = s.execute_script(read)
+        return seen[0] in ("answered", "error") and not seen[2]
+
+    WebDriverWait(session, timeout).until(settled)
+    state, message, _ = seen
     if state != "answered":
         raise RuntimeError("the page reported an error: " + message)
     return session.find_element(By.ID, "prediction").text.strip()
