@@ -89,7 +89,7 @@ enum DrawingPage {
         const pad = document.getElementById("pad");
         const ctx = pad.getContext("2d");
         const $ = (id) => document.getElementById(id);
-        let numberMode = false, drawing = false, last = null, dirty = false, inFlight = false, timer = null, inked = false;
+        let numberMode = false, last = null, dirty = false, inFlight = false, timer = null, inked = false;
 
         function setState(state, message) {
           document.body.dataset.state = state;
@@ -129,23 +129,23 @@ enum DrawingPage {
         pad.addEventListener("pointerdown", (event) => {
           event.preventDefault();
           pad.setPointerCapture(event.pointerId);
-          drawing = true;
+          // The page's one record of a stroke under way, which a browser test reads too.
           document.body.dataset.drawing = "";
           last = point(event);
           stroke(last, last, event.pressure);
           schedule();
         });
         pad.addEventListener("pointermove", (event) => {
-          if (!drawing) return;
+          if (!isDrawing()) return;
           event.preventDefault();
           const next = point(event);
           stroke(last, next, event.pressure);
           last = next;
           schedule();
         });
+        function isDrawing() { return "drawing" in document.body.dataset; }
         function endStroke() {
-          if (!drawing) return;
-          drawing = false;
+          if (!isDrawing()) return;
           delete document.body.dataset.drawing;
           schedule(true);
         }
