@@ -72,10 +72,11 @@ import Testing
                     print("\(sample.name): \(error)")
                     read = ""
                 }
-                score.add(expected: sample.text, read: read, time: clock.now - start)
+                let time = clock.now - start
+                score.add(expected: sample.text, read: read, time: time)
                 if kind == .touching {
                     touchingByCount[sample.text.count, default: ReadingScore()].add(
-                        expected: sample.text, read: read, time: clock.now - start)
+                        expected: sample.text, read: read, time: time)
                 }
                 if let failures, read != sample.text {
                     let expected = sample.text.replacingOccurrences(of: "\n", with: "_")
