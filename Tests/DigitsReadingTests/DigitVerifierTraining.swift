@@ -123,6 +123,44 @@ import Testing
         return (pixels, labels)
     }
 
+    /// How many rows the cuts alone allow to be read right: in how many of
+    /// `DIGITS_CLEAN_READINGS` unseen rows of each of touching, tight and spaced (from MNIST's
+    /// test digits) some reading made only of clean candidates — each labelled a digit by
+    /// `label(ofInk:…)`, read as that digit — gives the row's digits. No verifier trained on these
+    /// labels, however good, can make the reader read more rows than that from clean candidates.
+    ///
+    ///     DIGITS_CLEAN_READINGS=500 swift test -c release --filter DigitVerifierTraining/cleanReadings
+    @Test func cleanReadings() throws {
+        guard let count = Self.environment["DIGITS_CLEAN_READINGS"].flatMap({ Int($0) }) else { return }
+        let directory = try #require(FullMNIST.directory, "measuring clean readings needs full MNIST")
+        let reader = NumberReader(model: try ShippedModel.load().model, verifier: nil)
+        let unseen = try ReadingSets(digits: directory.load(.test))
+        for kind in [ReadingSetKind.touching, .tight, .spaced] {
+            var (rows, clean) = (0, 0)
+            for sample in unseen.samples(kind, count: count) where !sample.digitBoxes.isEmpty {
+                let segmenters = try reader.rowSegmenters(of: sample.image, name: sample.name)
+                guard segmenters.count == 1 else { continue }
+                let (parts, height, candidates) = segmenters[0].candidates()
+                let digits = sample.text.compactMap(\.wholeNumberValue)
+                let inkCounts = sample.digitInk.map { $0.filter { $0 }.count }
+                var lattice = segmenters[0].lattice(of: parts, height: height, candidates: candidates)
+                lattice.candidates = zip(candidates, lattice.candidates).compactMap { candidate, read in
+                    let label = Self.label(
+                        ofInk: Self.inkPixels(of: candidate, parts: parts, row: segmenters[0]),
+                        digitBoxes: sample.digitBoxes, digitInk: sample.digitInk, inkCounts: inkCounts,
+                        digits: digits)
+                    guard let label, label != Self.notOneDigit else { return nil }
+                    return ReadingLattice.Candidate(parts: read.parts, digit: label, score: 0)
+                }
+                rows += 1
+                if lattice.best().candidates.map({ lattice.candidates[$0].digit }) == digits { clean += 1 }
+            }
+            print(
+                "\(kind): \(clean) of \(rows) unseen rows have a reading of clean candidates, "
+                    + String(format: "%.1f%%", 100 * Double(clean) / Double(max(1, rows))))
+        }
+    }
+
     @Test func trainOnCandidates() throws {
         guard let output = Self.environment["DIGITS_VERIFIER_OUTPUT"] else { return }
         let directory = try #require(FullMNIST.directory, "training the verifier needs full MNIST")
