@@ -125,8 +125,8 @@ import Testing
 
     /// Whether parting each picture row between every two neighbouring digits at the column that
     /// best separates their own inks (`digitInk`, known from how the row was drawn; each pixel row
-    /// parted on its own) leaves every digit clean by `label(ofInk:…)`'s 88% rule. That is the
-    /// most any cuts that part a row at one column per pixel row could do.
+    /// parted on its own) leaves every digit clean by `label(ofInk:…)`'s 88% rule: about the most
+    /// that cuts parting a row at one column per pixel row could do.
     static func partsCleanlyByRows(digitBoxes boxes: [PixelBox], digitInk: [[Bool]]) -> Bool {
         // Each digit's ink, as the picture columns it covers in each picture row.
         let inkRows: [[Int: [Int]]] = boxes.indices.map { index in
@@ -138,8 +138,8 @@ import Testing
             }
             return rows
         }
-        // For each digit, how many of its own pixels it keeps and how many of its right-hand
-        // neighbour's it takes; pixels both digits drew count for both.
+        // For each digit, how many of its own pixels go to a neighbour, and how many of a
+        // neighbour's it takes (pixels both drew are each digit's own, and are lost by one side).
         var lost = [Int](repeating: 0, count: boxes.count)
         var taken = [Int](repeating: 0, count: boxes.count)
         for left in boxes.indices.dropLast() {
@@ -169,7 +169,7 @@ import Testing
 
     @Test("a row parts cleanly by rows unless two digits share more ink than the rule forgives")
     func partingByRows() {
-        // Two 4×4 digits: solid squares side by side, then overlapping by one column, then by two.
+        // Two 4×4 digits drawn as solid squares, side by side and then sharing a column.
         let solid = [Bool](repeating: true, count: 16)
         func parts(overlap: Int) -> Bool {
             Self.partsCleanlyByRows(
