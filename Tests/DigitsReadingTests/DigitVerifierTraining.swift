@@ -97,6 +97,26 @@ import Testing
         return pixels
     }
 
+    /// A picture of one row of digits split into the reader's candidates, each with its label by
+    /// `label(ofInk:…)` (nil: left out); nil for a picture of several rows, or without digit boxes.
+    static func labelledCandidates(of sample: ReadingSample, reader: NumberReader) throws -> (
+        row: RowSegmenter, parts: [RowSegmenter.Part], height: Double, candidates: [RowSegmenter.Candidate],
+        labels: [Int?]
+    )? {
+        guard !sample.digitBoxes.isEmpty else { return nil }
+        let rows = try reader.rowSegmenters(of: sample.image, name: sample.name)
+        guard rows.count == 1 else { return nil }
+        let digits = sample.text.compactMap(\.wholeNumberValue)
+        let inkCounts = sample.digitInk.map { $0.filter { $0 }.count }
+        let (parts, height, candidates) = rows[0].candidates()
+        let labels = candidates.map { candidate in
+            label(
+                ofInk: inkPixels(of: candidate, parts: parts, row: rows[0]), digitBoxes: sample.digitBoxes,
+                digitInk: sample.digitInk, inkCounts: inkCounts, digits: digits)
+        }
+        return (rows[0], parts, height, candidates, labels)
+    }
+
     /// The 28×28 inputs (bytes, 0…255) of the candidates the reader proposes in `samples`, and
     /// their labels; pictures of several rows, or without digit boxes, are skipped.
     static func candidates(of samples: [ReadingSample], reader: NumberReader) throws -> (
@@ -104,18 +124,10 @@ import Testing
     ) {
         var pixels: [UInt8] = []
         var labels: [Int] = []
-        for sample in samples where !sample.digitBoxes.isEmpty {
-            let rows = try reader.rowSegmenters(of: sample.image, name: sample.name)
-            guard rows.count == 1 else { continue }
-            let digits = sample.text.compactMap(\.wholeNumberValue)
-            let inkCounts = sample.digitInk.map { $0.filter { $0 }.count }
-            let (parts, _, candidates) = rows[0].candidates()
-            for candidate in candidates {
-                guard
-                    let label = label(
-                        ofInk: inkPixels(of: candidate, parts: parts, row: rows[0]), digitBoxes: sample.digitBoxes,
-                        digitInk: sample.digitInk, inkCounts: inkCounts, digits: digits)
-                else { continue }
+        for sample in samples {
+            guard let found = try labelledCandidates(of: sample, reader: reader) else { continue }
+            for (candidate, label) in zip(found.candidates, found.labels) {
+                guard let label else { continue }
                 pixels += candidate.input.pixels.map { UInt8(($0 * 255).rounded()) }
                 labels.append(label)
             }
@@ -206,18 +218,11 @@ import Testing
         let unseen = try ReadingSets(digits: directory.load(.test))
         for kind in [ReadingSetKind.touching, .tight, .spaced] {
             var (rows, clean, parted) = (0, 0, 0)
-            for sample in unseen.samples(kind, count: count) where !sample.digitBoxes.isEmpty {
-                let segmenters = try reader.rowSegmenters(of: sample.image, name: sample.name)
-                guard segmenters.count == 1 else { continue }
-                let (parts, height, candidates) = segmenters[0].candidates()
+            for sample in unseen.samples(kind, count: count) {
+                guard let found = try Self.labelledCandidates(of: sample, reader: reader) else { continue }
                 let digits = sample.text.compactMap(\.wholeNumberValue)
-                let inkCounts = sample.digitInk.map { $0.filter { $0 }.count }
-                var lattice = segmenters[0].lattice(of: parts, height: height, candidates: candidates)
-                lattice.candidates = zip(candidates, lattice.candidates).compactMap { candidate, read in
-                    let label = Self.label(
-                        ofInk: Self.inkPixels(of: candidate, parts: parts, row: segmenters[0]),
-                        digitBoxes: sample.digitBoxes, digitInk: sample.digitInk, inkCounts: inkCounts,
-                        digits: digits)
+                var lattice = found.row.lattice(of: found.parts, height: found.height, candidates: found.candidates)
+                lattice.candidates = zip(found.labels, lattice.candidates).compactMap { label, read in
                     guard let label, label != Self.notOneDigit else { return nil }
                     return ReadingLattice.Candidate(parts: read.parts, digit: label, score: 0)
                 }
