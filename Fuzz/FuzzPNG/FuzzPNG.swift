@@ -22,7 +22,8 @@ private let readPixelLimit = 1 << 20
 
 /// The reader, with the built-in model and verifier, made once.
 private let reader = NumberReader(
-    model: try! ShippedModel.load().model, verifier: try! ShippedModel.loadVerifier().model)
+    model: try! ShippedModel.load().model, verifier: try! ShippedModel.loadVerifier().model,
+    cutScorer: try! ShippedModel.loadCutScorer().model)
 
 /// The entry point libFuzzer calls with each input.
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -6,6 +6,8 @@
 #error "Models/mnist-mlp.safetensors was not found"
 #elif !__has_embed("../../Models/digit-verifier.safetensors")
 #error "Models/digit-verifier.safetensors was not found"
+#elif !__has_embed("../../Models/cut-scorer.safetensors")
+#error "Models/cut-scorer.safetensors was not found"
 #endif
 
 // The file's bytes, read by the compiler: the program carries its default model.
@@ -25,3 +27,12 @@ static const unsigned char shipped_verifier[] = {
 const unsigned char *digits_shipped_verifier_bytes(void) { return shipped_verifier; }
 
 size_t digits_shipped_verifier_size(void) { return sizeof shipped_verifier; }
+
+// The reader's cut scorer, likewise.
+static const unsigned char shipped_cut_scorer[] = {
+#embed "../../Models/cut-scorer.safetensors"
+};
+
+const unsigned char *digits_shipped_cut_scorer_bytes(void) { return shipped_cut_scorer; }
+
+size_t digits_shipped_cut_scorer_size(void) { return sizeof shipped_cut_scorer; }

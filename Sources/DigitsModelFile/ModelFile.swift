@@ -39,6 +39,9 @@ public struct ModelFile: Equatable, Sendable {
     /// Outputs the reader's digit verifier gives: one logit per digit, then one for "not one
     /// digit" (see `ShippedModel.loadVerifier()`).
     public static let verifierOutputCount = 11
+    /// Outputs the reader's cut scorer gives: "digits do not part here", then "they do" (see
+    /// `ShippedModel.loadCutScorer()`).
+    public static let cutScorerOutputCount = 2
 
     /// How a model file stores its weights and biases.
     public enum Precision: String, CaseIterable, Sendable {

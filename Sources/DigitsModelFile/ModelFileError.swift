@@ -91,7 +91,7 @@ public enum ModelFileError: Error, Equatable, Sendable, CustomStringConvertible 
             "layers.\(layer) holds NaN or infinite values (was it saved from a diverged run?)"
         case let .wrongOutputCount(_, outputs, expected):
             "the last layer gives \(outputs) outputs; "
-                + (expected == ModelFile.outputCount ? "a digit classifier" : "the digit verifier")
+                + Self.network(giving: expected)
                 + " needs \(expected)"
         case let .outputsOverflow(_, exponent):
             "its weights are so large that some pictures would give infinite outputs "
@@ -101,6 +101,15 @@ public enum ModelFileError: Error, Equatable, Sendable, CustomStringConvertible 
             "its metadata says architecture \(metadata) but the tensors make \(tensors)"
         case let .invalidTrainingRecord(_, entry, expected):
             "its '\(entry)' metadata is not \(expected)"
+        }
+    }
+
+    /// What a network giving `outputs` logits is, in an error's words.
+    private static func network(giving outputs: Int) -> String {
+        switch outputs {
+        case ModelFile.verifierOutputCount: "the digit verifier"
+        case ModelFile.cutScorerOutputCount: "the cut scorer"
+        default: "a digit classifier"
         }
     }
 }

@@ -42,6 +42,23 @@ public enum ShippedModel {
             name: "the built-in digit verifier", outputs: ModelFile.verifierOutputCount)
     }
 
+    /// The file name of the reader's cut scorer, which ships beside the model.
+    public static let cutScorerFileName = "cut-scorer.safetensors"
+
+    /// The cut scorer's path inside the package, where its bytes are built from.
+    public static let cutScorerPackagePath = "Models/" + cutScorerFileName
+
+    /// Decodes and validates the cut scorer built into the program: a network that, given the
+    /// 28×28 cells around a place in a piece of touching digits (at 28 cells to the row's height),
+    /// says how likely a cut through it is to part two digits cleanly (output 1). `NumberReader`
+    /// places its cuts with it: two digits often meet in a thick joint, while the thinnest ink
+    /// may lie inside one digit.
+    public static func loadCutScorer() throws -> ModelFile {
+        try decode(
+            start: digits_shipped_cut_scorer_bytes(), count: digits_shipped_cut_scorer_size(),
+            name: "the built-in cut scorer", outputs: ModelFile.cutScorerOutputCount)
+    }
+
     /// Decodes and validates the model file of `count` bytes the program holds at `start`, named
     /// `name` in errors, whose network gives `outputs` logits.
     private static func decode(

@@ -1,4 +1,5 @@
 import DigitsImaging
+import DigitsModel
 
 /// Proposes where a wide piece of ink might be cut into touching digits.
 ///
@@ -14,7 +15,9 @@ import DigitsImaging
 /// moving at most one column per row, and less than half a minimum part either way (a dense cut:
 /// at most `denseReach`), found by dynamic programming over the rows. It can pass between digits
 /// that lean into each other. A cut never crosses the one on its left: where it would, it
-/// follows it.
+/// follows it. Given a cut scorer, a dense cut also pays for every pixel it crosses the scorer's
+/// surprise that digits part there (see `CutCostMap`), and may stray further (`scoredReach`),
+/// since it is no longer drawn to any thin place.
 struct PieceCutter {
     /// The piece to cut.
     var piece: InkPiece
@@ -29,6 +32,14 @@ struct PieceCutter {
     /// How far a dense cut may stray either way from the column proposed, as a fraction of
     /// `height` (at least a pixel).
     var denseReach: Double
+    /// The network that says where a cut parts digits cleanly (see `NumberReader.cutScorer`), or
+    /// nil to place cuts by ink alone.
+    var scorer: MLP? = nil
+    /// How far a dense cut may stray when the scorer prices it, as a fraction of `height`.
+    var scoredReach: Double = 0
+
+    /// What crossing one pixel of ink costs a cut; a step sideways costs 1.
+    static let inkCost = 16
 
     /// The widest piece offered dense cuts, as a multiple of `height`.
     static let densestWidth = 12.0
@@ -83,11 +94,17 @@ struct PieceCutter {
             kept.append(proposal)
         }
         let mask = piece.mask()
+        var costs = mask.map { $0 ? Self.inkCost : 0 }
         // Dense cuts stay near their columns, or they would all drift to the few thinnest places.
-        let reach = dense ? max(1, Int((denseReach * height).rounded())) : max(1, (minimumPart - 1) / 2)
+        var reach = dense ? max(1, Int((denseReach * height).rounded())) : max(1, (minimumPart - 1) / 2)
+        if dense, let scorer {
+            let surprise = CutCostMap(mask: mask, box: box, height: height).pixelCosts(scorer: scorer)
+            for pixel in costs.indices { costs[pixel] += surprise[pixel] }
+            reach = max(reach, Int((scoredReach * height).rounded()))
+        }
         var cuts: [CutPath] = []
         for (index, column) in kept.sorted().enumerated() {
-            var path = bestPath(near: column, reach: reach, mask: mask)
+            var path = bestPath(near: column, reach: reach, costs: costs)
             if let previous = cuts.last {
                 for row in path.indices {
                     path[row] = max(path[row], previous.columns[row] - box.x)
@@ -101,18 +118,19 @@ struct PieceCutter {
         return cuts
     }
 
-    /// The path from top to bottom within `reach` columns of `centre` (box columns) that crosses
-    /// the fewest ink pixels, preferring straight steps; its columns are box columns.
-    func bestPath(near centre: Int, reach: Int, mask: [Bool]) -> [Int] {
+    /// The path from top to bottom within `reach` columns of `centre` (box columns) whose pixels
+    /// cost least by `costs` (one per box pixel, row after row), preferring straight steps; its
+    /// columns are box columns.
+    func bestPath(near centre: Int, reach: Int, costs pixelCosts: [Int]) -> [Int] {
         let box = piece.box
         let lowest = max(1, centre - reach)
         let highest = min(box.width - 1, centre + reach)
         let span = highest - lowest + 1
-        // Costs in sixteenths of an ink pixel, so that a step sideways (1) only breaks ties.
+        // A step sideways costs 1, a sixteenth of an ink pixel, so that it mostly breaks ties.
         var cost = [Int](repeating: 0, count: span)
         var from = [Int](repeating: 0, count: span * box.height)
         for offset in 0 ..< span {
-            cost[offset] = mask[lowest + offset] ? 16 : 0
+            cost[offset] = pixelCosts[lowest + offset]
         }
         for row in 1 ..< max(1, box.height) {
             var next = [Int](repeating: 0, count: span)
@@ -127,7 +145,7 @@ struct PieceCutter {
                     best = cost[offset + 1] + 1
                     origin = offset + 1
                 }
-                next[offset] = best + (mask[row * box.width + lowest + offset] ? 16 : 0)
+                next[offset] = best + pixelCosts[row * box.width + lowest + offset]
                 from[row * span + offset] = origin
             }
             cost = next

@@ -36,6 +36,8 @@ struct RowSegmenter {
     var classifier: DigitClassifier
     /// The network that says whether a candidate is one whole digit (see `NumberReader.verifier`).
     var verifier: MLP?
+    /// The network that says where touching digits part (see `NumberReader.cutScorer`).
+    var cutScorer: MLP?
     /// Pieces this close are dots of one dotted stroke (see `RowFinder.dotGap`).
     var dotGap = 0
 
@@ -227,7 +229,7 @@ struct RowSegmenter {
                     ? PieceCutter(
                         piece: piece, height: height, minimumPartWidth: settings.minimumPartWidth,
                         denseWidth: settings.denseCutWidth, denseSpacing: settings.denseCutSpacing,
-                        denseReach: settings.denseCutReach
+                        denseReach: settings.denseCutReach, scorer: cutScorer, scoredReach: settings.scoredCutReach
                     ).cuts()
                     : []
                 let lefts: [CutPath?] = [nil] + cuts

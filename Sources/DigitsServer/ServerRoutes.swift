@@ -42,7 +42,7 @@ public struct ServerRoutes: Sendable {
         reportProvider: (@Sendable () async throws -> [MediaFile])? = nil
     ) {
         classifier = DigitClassifier(model: modelFile.model)
-        reader = NumberReader(model: modelFile.model, verifier: verifier)
+        reader = NumberReader(model: modelFile.model, verifier: verifier, cutScorer: nil)
         modelJSON = Self.describe(modelFile, name: modelName)
         report = reportProvider.map { ReportCache(provider: $0) }
     }

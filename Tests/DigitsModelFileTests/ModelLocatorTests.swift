@@ -46,6 +46,26 @@ import Testing
         #expect(fromFile.trainingRecord.summary?.contains("scripts/train-verifier") == true)
     }
 
+    @Test("the built-in cut scorer is the shipped file, a 784 → … → 2 network with its training record")
+    func theBuiltInCutScorerLoadsAsTheShippedFileDoes() throws {
+        let path = DataTestSupport.packageRoot + "/" + ShippedModel.cutScorerPackagePath
+        let fromFile = try ModelFile(contentsOf: path, outputs: ModelFile.cutScorerOutputCount)
+        #expect(try ShippedModel.loadCutScorer() == fromFile)
+        #expect(fromFile.model.inputCount == 784)
+        #expect(fromFile.model.outputCount == 2)
+        #expect(fromFile.trainingRecord.summary?.contains("scripts/train-verifier") == true)
+        #expect {
+            try ModelFile(contentsOf: path, outputs: ModelFile.verifierOutputCount)
+        } throws: {
+            "\($0)".contains("the last layer gives 2 outputs; the digit verifier needs 11")
+        }
+        #expect {
+            try ModelFile(contentsOf: DataTestSupport.packageRoot + "/" + ShippedModel.packagePath, outputs: 2)
+        } throws: {
+            "\($0)".contains("the last layer gives 10 outputs; the cut scorer needs 2")
+        }
+    }
+
     @Test("the verifier is refused where a digit classifier is expected, and the other way round")
     func verifierAndClassifierAreNotMistakenForEachOther() throws {
         let verifier = DataTestSupport.packageRoot + "/" + ShippedModel.verifierPackagePath

@@ -5,7 +5,8 @@ import Testing
 /// The reader on handwritten numbers from the reading sets, damaged in ways real pictures are.
 @Suite struct NumberReaderTests {
     static let reader = Result {
-        NumberReader(model: try ShippedModel.load().model, verifier: try ShippedModel.loadVerifier().model)
+        NumberReader(
+            model: try ShippedModel.load().model, verifier: try ShippedModel.loadVerifier().model, cutScorer: nil)
     }
     static let sample = Result { try ReadingSets.fixtures().sample(.spaced, index: 0) }
 
@@ -81,6 +82,23 @@ import Testing
             costly.add(expected: sample.text, read: try costlyCuts.read(sample.image).text, time: .zero)
         }
         #expect(free.digitAccuracy > costly.digitAccuracy + 0.05)
+    }
+
+    @Test("with the cut scorer placing the cuts, touching rows have at least a quarter fewer digits wrong")
+    func cutScorerReadsTouchingRowsBetter() throws {
+        let samples = try ReadingSets.fixtures().samples(.touching, count: 24)
+        let scored = NumberReader(
+            model: try ShippedModel.load().model, verifier: try ShippedModel.loadVerifier().model,
+            cutScorer: try ShippedModel.loadCutScorer().model)
+        #expect(scored.settings == .forCutScorer)
+        var byInk = ReadingScore()
+        var byScorer = ReadingScore()
+        for sample in samples {
+            byInk.add(expected: sample.text, read: try Self.reader.get().read(sample.image).text)
+            byScorer.add(expected: sample.text, read: try scored.read(sample.image).text)
+        }
+        #expect(4 * byScorer.digitErrors <= 3 * byInk.digitErrors)
+        #expect(byScorer.wholeAccuracy > byInk.wholeAccuracy)
     }
 
     @Test("a blank picture reads as no digits, with a warning")
@@ -171,7 +189,7 @@ extension NumberReaderTests {
         let model = try ShippedModel.load().model
         var digitErrors: [Int] = []
         for verifier in [nil, try ShippedModel.loadVerifier().model] {
-            let reader = NumberReader(model: model, verifier: verifier)
+            let reader = NumberReader(model: model, verifier: verifier, cutScorer: nil)
             var score = ReadingScore()
             for sample in samples {
                 score.add(expected: sample.text, read: try reader.read(sample.image, name: sample.name).text)
@@ -181,8 +199,9 @@ extension NumberReaderTests {
         #expect(
             digitErrors[1] * 4 <= digitErrors[0] * 3, "digits wrong without the verifier, then with: \(digitErrors)")
     }
-    @Test("the reader and the model file agree on how many outputs a verifier has")
+    @Test("the reader and the model file agree on how many outputs a verifier and a cut scorer have")
     func verifierOutputCountsAgree() {
         #expect(NumberReader.verifierOutputCount == ModelFile.verifierOutputCount)
+        #expect(NumberReader.cutScorerOutputCount == ModelFile.cutScorerOutputCount)
     }
 }

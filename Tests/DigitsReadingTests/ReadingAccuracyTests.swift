@@ -14,7 +14,9 @@ import Testing
 /// `DIGITS_READING_KINDS` (names separated by commas, such as `touching,tight`) measures only
 /// those kinds, and checks only their goals.
 /// `DIGITS_READING_MODEL` reads with another model file than the shipped one, and
-/// `DIGITS_READING_VERIFIER` with another digit verifier (a file, or `none` for none).
+/// `DIGITS_READING_VERIFIER` with another digit verifier (a file, or `none` for none), and
+/// `DIGITS_READING_CUT_SCORER` with a cut scorer (a file, or `built-in`), as `digits read
+/// --touching` reads.
 @Suite struct ReadingAccuracyTests {
     static let environment = ProcessInfo.processInfo.environment
     static let sampleCount = Int(environment["DIGITS_READING_SAMPLES"] ?? "") ?? 24
@@ -47,7 +49,14 @@ import Testing
         case let path?: verifier = try ModelFile(contentsOf: path, outputs: ModelFile.verifierOutputCount).model
         case nil: verifier = try ShippedModel.loadVerifier().model
         }
-        let reader = NumberReader(model: try model ?? ShippedModel.load().model, verifier: verifier)
+        let cutScorer: MLP?
+        switch Self.environment["DIGITS_READING_CUT_SCORER"] {
+        case nil: cutScorer = nil
+        case "built-in": cutScorer = try ShippedModel.loadCutScorer().model
+        case let path?: cutScorer = try ModelFile(contentsOf: path, outputs: ModelFile.cutScorerOutputCount).model
+        }
+        let reader = NumberReader(
+            model: try model ?? ShippedModel.load().model, verifier: verifier, cutScorer: cutScorer)
         let failures = Self.environment["DIGITS_READING_FAILURES"]
         if let failures {
             try FileManager.default.createDirectory(atPath: failures, withIntermediateDirectories: true)

@@ -64,7 +64,7 @@ import Testing
         let png = try Self.fixture("number-40917.png")
         let response = await Self.routes.respond(to: HTTPRequest(method: "POST", path: "/read", body: png))
         #expect(response.status == 200)
-        let reading = try NumberReader(model: Self.modelFile.model, verifier: Self.verifier)
+        let reading = try NumberReader(model: Self.modelFile.model, verifier: Self.verifier, cutScorer: nil)
             .read(pngBytes: png, name: "upload")
         #expect(response == HTTPResponse.json(ReadingRecord(file: "upload", reading: reading, annotation: nil)))
         #expect(Self.json(response)?["text"] as? String == "40917")

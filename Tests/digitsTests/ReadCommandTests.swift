@@ -1,4 +1,5 @@
 import DigitsKit
+import DigitsTestSupport
 import Foundation
 import Testing
 
@@ -252,8 +253,9 @@ import Testing
 
         // The file holds exactly the library's annotation of what was read, frames in colour.
         let model = try ModelLocator.locate(explicit: nil, environment: ProcessInfo.processInfo.environment).load()
-        let reading = try NumberReader(model: model.model, verifier: ShippedModel.loadVerifier().model).read(
-            picture, name: path)
+        let reader = NumberReader(
+            model: model.model, verifier: try ShippedModel.loadVerifier().model, cutScorer: nil)
+        let reading = try reader.read(picture, name: path)
         let expected = ReadingAnnotation(image: picture, reading: reading)
         #expect(try expected.pngBytes() == bytes)
         let colours = (0 ..< expected.width * expected.height).map {
@@ -261,6 +263,29 @@ import Testing
         }
         #expect(colours.contains(ReadingAnnotation.confidentColour))
         #expect(colours.contains(ReadingAnnotation.labelColour))
+    }
+
+    @Test("--touching reads with the built-in cut scorer, as the library's reader with it reads")
+    func touchingReadsWithTheCutScorer() throws {
+        let scratch = try ScratchFolder()
+        // Bundled touching rows that the reader without the scorer misreads and the one with it
+        // reads right, whatever the model found, so that the flag is seen to change the reading.
+        let model = try ModelLocator.locate(explicit: nil, environment: ProcessInfo.processInfo.environment).load()
+        let verifier = try ShippedModel.loadVerifier().model
+        let byInk = NumberReader(model: model.model, verifier: verifier, cutScorer: nil)
+        let scored = NumberReader(
+            model: model.model, verifier: verifier, cutScorer: try ShippedModel.loadCutScorer().model)
+        let sample = try #require(
+            try ReadingSets.fixtures().samples(.touching, count: 24).first { sample in
+                try scored.read(sample.image).text == sample.text && byInk.read(sample.image).text != sample.text
+            })
+        let path = scratch.path("touching.png")
+        try Data(try PNGEncoder.encode(sample.image)).write(to: URL(fileURLWithPath: path))
+        let output = try CommandRunner.run(["read", "--touching", path])
+        #expect(output.status == 0, "\(output.standardError)")
+        #expect(output.standardOutput.hasPrefix("\(path): \(sample.text) (confidence "), "\(output.standardOutput)")
+        let plain = try CommandRunner.run(["read", path])
+        #expect(!plain.standardOutput.hasPrefix("\(path): \(sample.text) ("))
     }
 
     @Test func annotateWritesEachOfSeveralPicturesIntoAFolder() throws {

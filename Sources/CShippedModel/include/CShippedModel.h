@@ -15,4 +15,10 @@ const unsigned char *digits_shipped_verifier_bytes(void);
 /// How many bytes `digits_shipped_verifier_bytes` points to.
 size_t digits_shipped_verifier_size(void);
 
+/// The first byte of Models/cut-scorer.safetensors as built into the program.
+const unsigned char *digits_shipped_cut_scorer_bytes(void);
+
+/// How many bytes `digits_shipped_cut_scorer_bytes` points to.
+size_t digits_shipped_cut_scorer_size(void);
+
 #endif
