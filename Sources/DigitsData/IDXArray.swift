@@ -116,6 +116,9 @@ public struct IDXArray: Equatable, Sendable {
     ) -> [Result] {
         let count = count
         let width = dataType.byteWidth
+        // Not through unsafeUninitializedCapacity when empty: that stores the count (0) into the
+        // storage every empty array shares, a write other threads' empty arrays race with.
+        guard count > 0 else { return [] }
         return bytes.withUnsafeBytes { raw in
             [Result](unsafeUninitializedCapacity: count) { output, initialized in
                 for index in 0 ..< count {

@@ -39,6 +39,9 @@ package enum FileSystem {
             throw .tooLarge(path: path, size: size, limit: limit)
         }
 
+        // Not through unsafeUninitializedCapacity when empty: that stores the count (0) into the
+        // storage every empty array shares, a write other threads' empty arrays race with.
+        guard size > 0 else { return [] }
         var failure: Int32?
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
             while initialized < size {

@@ -146,6 +146,9 @@ public struct SafeTensor: Equatable, Sendable {
         switch dtype {
         case .f32:
             let count = bytes.count / 4
+            // Not through unsafeUninitializedCapacity when empty: that stores the count (0) into the
+            // storage every empty array shares, a write other threads' empty arrays race with.
+            guard count > 0 else { return [] }
             // Little-endian in the file as in memory on every machine this builds for: a copy.
             return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
                 let destination = UnsafeMutableRawBufferPointer(buffer)
@@ -155,6 +158,7 @@ public struct SafeTensor: Equatable, Sendable {
             }
         case .f16:
             let count = bytes.count / 2
+            guard count > 0 else { return [] }  // as for F32
             return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
                 // The file is little-endian, as is every machine this builds for.
                 if let source = bytes.baseAddress, let destination = buffer.baseAddress {
