@@ -104,28 +104,45 @@ struct CutCostMap {
     /// The scorer's input for the cell at (`column`, `row`): the `windowSide`² cells centred on it,
     /// row after row, with no ink outside the piece.
     func window(column: Int, row: Int) -> [Float] {
-        let half = Self.windowSide / 2
         var window = [Float](repeating: 0, count: Self.windowSide * Self.windowSide)
-        for windowRow in 0 ..< Self.windowSide {
-            let sourceRow = row - half + windowRow
-            guard sourceRow >= 0 && sourceRow < rows else { continue }
-            for windowColumn in 0 ..< Self.windowSide {
-                let sourceColumn = column - half + windowColumn
-                guard sourceColumn >= 0 && sourceColumn < columns else { continue }
-                window[windowRow * Self.windowSide + windowColumn] = coverage[sourceRow * columns + sourceColumn]
-            }
-        }
+        window.withUnsafeMutableBufferPointer { copyWindow(column: column, row: row, into: $0) }
         return window
     }
 
     /// Every cell's window, one row of the batch per cell, cells row after row.
     func windows() -> Matrix {
-        var values: [Float] = []
-        values.reserveCapacity(rows * columns * Self.windowSide * Self.windowSide)
-        for row in 0 ..< rows {
-            for column in 0 ..< columns { values += window(column: column, row: row) }
+        let size = Self.windowSide * Self.windowSide
+        var values = [Float](repeating: 0, count: rows * columns * size)
+        values.withUnsafeMutableBufferPointer { values in
+            for row in 0 ..< rows {
+                for column in 0 ..< columns {
+                    let start = (row * columns + column) * size
+                    copyWindow(
+                        column: column, row: row,
+                        into: UnsafeMutableBufferPointer(rebasing: values[start ..< start + size]))
+                }
+            }
         }
-        return Matrix(rows: rows * columns, columns: Self.windowSide * Self.windowSide, values: values)
+        return Matrix(rows: rows * columns, columns: size, values: values)
+    }
+
+    /// Copies the window of the cell at (`column`, `row`) into `window`, which is zero: the part
+    /// of each window row that lies inside the piece.
+    private func copyWindow(column: Int, row: Int, into window: UnsafeMutableBufferPointer<Float>) {
+        let half = Self.windowSide / 2
+        let firstColumn = max(0, half - column)
+        let endColumn = min(Self.windowSide, columns - column + half)
+        guard firstColumn < endColumn else { return }
+        coverage.withUnsafeBufferPointer { coverage in
+            for windowRow in 0 ..< Self.windowSide {
+                let sourceRow = row - half + windowRow
+                guard sourceRow >= 0 && sourceRow < rows else { continue }
+                let source = sourceRow * columns + column - half
+                for windowColumn in firstColumn ..< endColumn {
+                    window[windowRow * Self.windowSide + windowColumn] = coverage[source + windowColumn]
+                }
+            }
+        }
     }
 
     /// What a cut crossing each pixel of the box costs, row after row: `costPerNat` for every nat

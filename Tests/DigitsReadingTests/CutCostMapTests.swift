@@ -28,6 +28,34 @@ import Testing
             piece: piece, height: 40, minimumPartWidth: 0.2, denseWidth: 1.3, denseSpacing: 0.07, denseReach: 0.04)
     }
 
+    @Test("each row of the scorer's batch is its cell's window: the cells around it, none outside the piece")
+    func windowsAreTheCellsAroundEachCell() {
+        // A piece of 7 × 40 cells whose ink differs from cell to cell, wider than a window and
+        // lower than one, so that windows are cut off on every side.
+        let box = PixelBox(x: 0, y: 0, width: 40, height: 7)
+        let mask = (0 ..< 40 * 7).map { ($0 * 7919) % 13 < 6 }
+        let map = CutCostMap(mask: mask, box: box, height: 28)
+        #expect(map.columns == 40 && map.rows == 7)
+        let windows = map.windows()
+        #expect(windows.rows == 7 * 40 && windows.columns == 28 * 28)
+        for row in 0 ..< map.rows {
+            for column in 0 ..< map.columns {
+                var expected = [Float](repeating: 0, count: 28 * 28)
+                for y in 0 ..< 28 {
+                    for x in 0 ..< 28 {
+                        let (sourceRow, sourceColumn) = (row + y - 14, column + x - 14)
+                        if (0 ..< map.rows).contains(sourceRow) && (0 ..< map.columns).contains(sourceColumn) {
+                            expected[y * 28 + x] = map.coverage[sourceRow * map.columns + sourceColumn]
+                        }
+                    }
+                }
+                let cell = row * map.columns + column
+                #expect((0 ..< 28 * 28).allSatisfy { windows[cell, $0] == expected[$0] }, "cell (\(column), \(row))")
+                #expect(map.window(column: column, row: row) == expected)
+            }
+        }
+    }
+
     @Test("a cell's surprise costs 16 per nat, at most 4 nats, in every pixel of the cell")
     func surpriseBecomesCost() throws {
         let piece = try Self.bridgedBlocks()
