@@ -265,20 +265,13 @@ import Testing
         #expect(colours.contains(ReadingAnnotation.labelColour))
     }
 
-    @Test("--touching reads with the built-in cut scorer, as the library's reader with it reads")
+    @Test("--touching reads, with the built-in cut scorer, a touching row the default reader misreads")
     func touchingReadsWithTheCutScorer() throws {
         let scratch = try ScratchFolder()
-        // Bundled touching rows that the reader without the scorer misreads and the one with it
-        // reads right, whatever the model found, so that the flag is seen to change the reading.
-        let model = try ModelLocator.locate(explicit: nil, environment: ProcessInfo.processInfo.environment).load()
-        let verifier = try ShippedModel.loadVerifier().model
-        let byInk = NumberReader(model: model.model, verifier: verifier, cutScorer: nil)
-        let scored = NumberReader(
-            model: model.model, verifier: verifier, cutScorer: try ShippedModel.loadCutScorer().model)
-        let sample = try #require(
-            try ReadingSets.fixtures().samples(.touching, count: 24).first { sample in
-                try scored.read(sample.image).text == sample.text && byInk.read(sample.image).text != sample.text
-            })
+        // Bundled touching row 6 is the first that the shipped reader misreads and reads right
+        // with the shipped cut scorer. A retrained model or scorer may read it alike both ways;
+        // then one of the two expectations fails and another row must be chosen.
+        let sample = try ReadingSets.fixtures().sample(.touching, index: 6)
         let path = scratch.path("touching.png")
         try Data(try PNGEncoder.encode(sample.image)).write(to: URL(fileURLWithPath: path))
         let output = try CommandRunner.run(["read", "--touching", path])
