@@ -10,7 +10,7 @@ import Testing
     }
     static let sample = Result { try ReadingSets.fixtures().sample(.spaced, index: 0) }
     /// The first 24 bundled touching rows, each with what `reader` reads in it: read once for the
-    /// tests that measure another reader against it, because in a debug build each takes seconds.
+    /// tests that measure another reader against it.
     static let touchingReadings = Result {
         let shipped = try reader.get()
         return try ReadingSets.fixtures().samples(.touching, count: 24).map { sample in
@@ -78,7 +78,9 @@ import Testing
         #expect(try Self.reader.get().read(image).text == sample.text)
     }
 
-    @Test("cutting a piece too wide to be one digit is free, so touching digits are cut apart more often")
+    @Test(
+        "cutting a piece too wide to be one digit is free, so touching digits are cut apart more often",
+        .enabled(if: TestBuild.isOptimized, Comment(rawValue: TestBuild.needsOptimizedBuild)))
     func wideTouchingPiecesAreCut() throws {
         var costlyCuts = try Self.reader.get()
         costlyCuts.settings.severalDigitsWidth = .infinity
@@ -91,7 +93,9 @@ import Testing
         #expect(free.digitAccuracy > costly.digitAccuracy + 0.05)
     }
 
-    @Test("with the cut scorer placing the cuts, touching rows have at least a quarter fewer digits wrong")
+    @Test(
+        "with the cut scorer placing the cuts, touching rows have at least a quarter fewer digits wrong",
+        .enabled(if: TestBuild.isOptimized, Comment(rawValue: TestBuild.needsOptimizedBuild)))
     func cutScorerReadsTouchingRowsBetter() throws {
         let scored = NumberReader(
             model: try ShippedModel.load().model, verifier: try ShippedModel.loadVerifier().model,
