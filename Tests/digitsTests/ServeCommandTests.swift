@@ -44,18 +44,24 @@ final class ServeProcess: @unchecked Sendable {
     }
 
     /// Sends `signal` and waits for the process to end; returns its status and how long it took.
+    ///
+    /// The wait runs on its own thread: on the test runner's shared pool, a sleep can resume
+    /// seconds late while other tests hold its threads, and the time would be theirs, not the
+    /// server's.
     func stop(with signal: Int32) async throws -> (status: Int32, seconds: Double) {
-        let start = Date()
-        kill(process.processIdentifier, signal)
-        while process.isRunning && Date().timeIntervalSince(start) < 10 {
-            try await Task.sleep(for: .milliseconds(10))
+        try await LoopbackHTTPClient.offPool { [self] in
+            let start = Date()
+            kill(process.processIdentifier, signal)
+            while process.isRunning && Date().timeIntervalSince(start) < 10 {
+                usleep(10_000)
+            }
+            let seconds = Date().timeIntervalSince(start)
+            if process.isRunning {
+                process.terminate()
+                process.waitUntilExit()
+            }
+            return (process.terminationStatus, seconds)
         }
-        let seconds = Date().timeIntervalSince(start)
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        return (process.terminationStatus, seconds)
     }
 
     /// The seconds the server said it took to stop (`Stopped in 0.12 s.`), if it said so.
