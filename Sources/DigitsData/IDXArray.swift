@@ -1,3 +1,5 @@
+import DigitsTensor
+
 /// The content of one IDX file: an n-dimensional array of one element type.
 ///
 /// The elements stay as the file stores them, big-endian, in `bytes` (the payload after the
@@ -116,16 +118,12 @@ public struct IDXArray: Equatable, Sendable {
     ) -> [Result] {
         let count = count
         let width = dataType.byteWidth
-        // Not through unsafeUninitializedCapacity when empty: that stores the count (0) into the
-        // storage every empty array shares, a write other threads' empty arrays race with.
-        guard count > 0 else { return [] }
         return bytes.withUnsafeBytes { raw in
-            [Result](unsafeUninitializedCapacity: count) { output, initialized in
+            [Result](uninitializedCount: count) { output in
                 for index in 0 ..< count {
                     output.initializeElement(
                         at: index, to: transform(Element.loadBigEndian(from: raw, at: index * width)))
                 }
-                initialized = count
             }
         }
     }

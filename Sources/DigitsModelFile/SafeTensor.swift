@@ -146,25 +146,19 @@ public struct SafeTensor: Equatable, Sendable {
         switch dtype {
         case .f32:
             let count = bytes.count / 4
-            // Not through unsafeUninitializedCapacity when empty: that stores the count (0) into the
-            // storage every empty array shares, a write other threads' empty arrays race with.
-            guard count > 0 else { return [] }
             // Little-endian in the file as in memory on every machine this builds for: a copy.
-            return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            return [Float](uninitializedCount: count) { buffer in
                 let destination = UnsafeMutableRawBufferPointer(buffer)
                 Kernels.populateForWriting(destination)
                 destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0 ..< count * 4]))
-                initialized = count
             }
         case .f16:
             let count = bytes.count / 2
-            guard count > 0 else { return [] }  // as for F32
-            return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            return [Float](uninitializedCount: count) { buffer in
                 // The file is little-endian, as is every machine this builds for.
                 if let source = bytes.baseAddress, let destination = buffer.baseAddress {
                     Kernels.floats(fromHalves: source, into: destination, count: count)
                 }
-                initialized = count
             }
         default:
             return nil

@@ -51,15 +51,10 @@ extension SafeTensorsFile {
                 tensors.reserveCapacity(layout.tensors.count)
                 for (name, tensor) in layout.tensors {
                     let source = layout.bytes(of: tensor)
-                    // An empty tensor's bytes are the shared empty array (see SafeTensor.floats(of:in:)).
-                    let copy =
-                        source.isEmpty
-                        ? []
-                        : [UInt8](unsafeUninitializedCapacity: source.count) { buffer, initialized in
-                            Kernels.populateForWriting(UnsafeMutableRawBufferPointer(buffer))
-                            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
-                            initialized = source.count
-                        }
+                    let copy = [UInt8](uninitializedCount: source.count) { buffer in
+                        Kernels.populateForWriting(UnsafeMutableRawBufferPointer(buffer))
+                        UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
+                    }
                     tensors[name] = SafeTensor(uncheckedDType: tensor.dtype, shape: tensor.shape, bytes: copy)
                 }
                 return SafeTensorsFile(tensors: tensors, metadata: layout.metadata)
