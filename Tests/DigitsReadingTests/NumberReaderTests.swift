@@ -192,9 +192,11 @@ extension NumberReaderTests {
 
 /// What the digit verifier adds to reading touching digits.
 @Suite struct DigitVerifierReadingTests {
-    @Test("with the verifier, touching rows have at least a quarter fewer digits wrong than without")
+    @Test(
+        "with the verifier, touching rows have at least a quarter fewer digits wrong than without",
+        .enabled(if: TestBuild.isOptimized, Comment(rawValue: TestBuild.needsOptimizedBuild)))
     func verifierReadsTouchingRowsBetter() throws {
-        // Eight rows, 47 digits, keep a debug build's test run short.
+        // Eight rows, 47 digits.
         let samples = try ReadingSets.fixtures().samples(.touching, count: 8)
         let model = try ShippedModel.load().model
         var digitErrors: [Int] = []

@@ -1,9 +1,10 @@
 /// How the tests and the code under them were compiled.
 public enum TestBuild {
-    /// Whether the build is optimised. The tests that measure one reader against another on
-    /// dozens of pictures of touching digits run only then: unoptimised, each reading takes
-    /// seconds (the matrix kernels are compiled without optimisation too), and those tests alone
-    /// took about ten minutes of a debug `swift test` on two cores.
+    /// Whether the build is optimised. The tests that read dozens of pictures of numbers (the
+    /// reading-accuracy measurement, and those that measure one reader against another) run only
+    /// then: unoptimised, each reading takes seconds (the matrix kernels are compiled without
+    /// optimisation too), and those tests alone took about twenty minutes of a debug `swift test`
+    /// on two cores.
     public static let isOptimized: Bool = {
         #if DEBUG
         return false
