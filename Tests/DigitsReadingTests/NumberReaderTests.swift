@@ -80,7 +80,7 @@ import Testing
 
     @Test(
         "cutting a piece too wide to be one digit is free, so touching digits are cut apart more often",
-        .enabled(if: TestBuild.isOptimized, Comment(rawValue: TestBuild.needsOptimizedBuild)))
+        .onlyOptimized)
     func wideTouchingPiecesAreCut() throws {
         var costlyCuts = try Self.reader.get()
         costlyCuts.settings.severalDigitsWidth = .infinity
@@ -95,7 +95,7 @@ import Testing
 
     @Test(
         "with the cut scorer placing the cuts, touching rows have at least a quarter fewer digits wrong",
-        .enabled(if: TestBuild.isOptimized, Comment(rawValue: TestBuild.needsOptimizedBuild)))
+        .onlyOptimized)
     func cutScorerReadsTouchingRowsBetter() throws {
         let scored = NumberReader(
             model: try ShippedModel.load().model, verifier: try ShippedModel.loadVerifier().model,
@@ -194,7 +194,7 @@ extension NumberReaderTests {
 @Suite struct DigitVerifierReadingTests {
     @Test(
         "with the verifier, touching rows have at least a quarter fewer digits wrong than without",
-        .enabled(if: TestBuild.isOptimized, Comment(rawValue: TestBuild.needsOptimizedBuild)))
+        .onlyOptimized)
     func verifierReadsTouchingRowsBetter() throws {
         // Eight rows, 47 digits.
         let samples = try ReadingSets.fixtures().samples(.touching, count: 8)

@@ -7,9 +7,9 @@ import Testing
 ///
 /// It runs only in optimised builds (`TestBuild.isOptimized`). `DIGITS_READING_SAMPLES` sets the
 /// samples per kind (default 24); `scripts/reading-accuracy` runs many more in release mode and
-/// prints the table as Markdown. With `DIGITS_READING_FAILURES` set to a folder, every misread picture is written
-/// there, named by its sample, the expected text and the text read, and listed with how each was
-/// drawn in `misread.txt`. `DIGITS_READING_DIGITS=mnist-test` draws the handwriting from MNIST's
+/// prints the table as Markdown. With `DIGITS_READING_FAILURES` set to a folder, every misread
+/// picture is written there, named by its sample, the expected text and the text read, and
+/// listed with how each was drawn in `misread.txt`. `DIGITS_READING_DIGITS=mnist-test` draws the handwriting from MNIST's
 /// test digits instead of the bundled subset's (which come from MNIST's training set).
 /// `DIGITS_READING_KINDS` (names separated by commas, such as `touching,tight`) measures only
 /// those kinds, and checks only their goals.
@@ -33,7 +33,7 @@ import Testing
 
     @Test(
         "the shipped reader reads each kind of picture, measured against its goals",
-        .enabled(if: TestBuild.isOptimized, Comment(rawValue: TestBuild.needsOptimizedBuild)))
+        .onlyOptimized)
     func accuracy() throws {
         let sets: ReadingSets
         if Self.environment["DIGITS_READING_DIGITS"] == "mnist-test" {
