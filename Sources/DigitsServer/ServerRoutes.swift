@@ -9,7 +9,7 @@ import DigitsTensor
 import Synchronization
 
 /// What the server answers to each request: the routes, each a thin step from the request to
-/// the library and from its answer to JSON. Pure apart from the report, which it makes once.
+/// the library and from its answer to JSON. Pure: the report's files are made before serving.
 ///
 /// | route | answer |
 /// |---|---|
@@ -17,7 +17,7 @@ import Synchronization
 /// | `POST /classify` | a PNG body classified: `ClassificationRecord` as JSON; `?explain=1` adds the 28×28 input and the hidden layers' outputs |
 /// | `POST /read` | a PNG body read as a number: `ReadingRecord` as JSON |
 /// | `GET /model` | the model's shape, training record and history |
-/// | `GET /report/…` | the training report's files, when a report provider is configured |
+/// | `GET /report/…` | the training report's files, when the routes were given them |
 /// | `GET /health` | `{"status":"ok"}` |
 ///
 /// `HEAD` is answered wherever `GET` is. A known path with another method gets 405, any other
@@ -29,22 +29,20 @@ public struct ServerRoutes: Sendable {
     public let reader: NumberReader
     /// The JSON answered to `/model`.
     let modelJSON: String
-    /// The report's files, made on first request.
-    let report: ReportCache?
+    /// The report's files, if there is a report to serve.
+    let report: [MediaFile]?
 
     /// What uploads are called in answers and error messages.
     public static let uploadName = "upload"
 
     /// Routes serving `modelFile`, described as `modelName` (a path, or the built-in model's name),
-    /// whose reader judges its candidate digits with `verifier` (see `NumberReader.verifier`).
-    public init(
-        modelFile: ModelFile, modelName: String, verifier: MLP?,
-        reportProvider: (@Sendable () async throws -> [MediaFile])? = nil
-    ) {
+    /// whose reader judges its candidate digits with `verifier` (see `NumberReader.verifier`),
+    /// and the `report`'s files under `/report/`, when given.
+    public init(modelFile: ModelFile, modelName: String, verifier: MLP?, report: [MediaFile]? = nil) {
         classifier = DigitClassifier(model: modelFile.model)
         reader = NumberReader(model: modelFile.model, verifier: verifier, cutScorer: nil)
         modelJSON = Self.describe(modelFile, name: modelName)
-        report = reportProvider.map { ReportCache(provider: $0) }
+        self.report = report
     }
 
     /// The methods each path answers, for 405's `Allow`.
@@ -82,7 +80,7 @@ public struct ServerRoutes: Sendable {
         case ("GET", "/health"):
             return .json(text: #"{"status":"ok"}"#)
         default:
-            return await reportFile(request.path)
+            return reportFile(request.path)
         }
     }
 
@@ -148,20 +146,14 @@ public struct ServerRoutes: Sendable {
     }
 
     /// `GET /report`, `/report/` and `/report/NAME`.
-    func reportFile(_ path: String) async -> HTTPResponse {
+    func reportFile(_ path: String) -> HTTPResponse {
         guard let report else {
             return .error(404, "this server has no training report; start it with a report to serve one")
         }
         if path == "/report" { return HTTPResponse(status: 301, headers: [("Location", "/report/")]) }
         let name = String(path.dropFirst("/report/".count))
-        let files: [MediaFile]
-        do {
-            files = try await report.files()
-        } catch {
-            return .error(500, "the training report could not be made: \(error)")
-        }
         let wanted = name.isEmpty ? "index.html" : name
-        guard let file = files.first(where: { $0.name == wanted }) else {
+        guard let file = report.first(where: { $0.name == wanted }) else {
             return .error(404, "the report has no file called '\(wanted)'")
         }
         return HTTPResponse(status: 200, contentType: file.contentType, headers: Self.pageHeaders, body: file.bytes)
@@ -202,28 +194,5 @@ public struct ServerRoutes: Sendable {
             }
         }
         return result + "\""
-    }
-}
-
-/// The report's files, made by the provider on the first request that needs them and kept; a
-/// failure is not kept, so a later request tries again.
-actor ReportCache {
-    private let provider: @Sendable () async throws -> [MediaFile]
-    private var made: Task<[MediaFile], any Error>?
-
-    init(provider: @escaping @Sendable () async throws -> [MediaFile]) {
-        self.provider = provider
-    }
-
-    func files() async throws -> [MediaFile] {
-        if let made { return try await made.value }
-        let task = Task { try await provider() }
-        made = task
-        do {
-            return try await task.value
-        } catch {
-            made = nil
-            throw error
-        }
     }
 }

@@ -44,7 +44,7 @@ struct Serve: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The MNIST folder whose test set GET /report evaluates the model on. (default: the folder `digits evaluate` would use, if it holds the test set; serve never downloads)",
+            "The MNIST folder whose test set GET /report evaluates the model on, before serving. (default: the folder `digits evaluate` would use, if it holds the test set; serve never downloads)",
             valueName: "dir"))
     var data: String?
 
@@ -71,9 +71,10 @@ struct Serve: ParsableCommand {
                 "Warning: listening on \(host): other machines that can reach this one can use the server, "
                     + "which has no authentication. Leave out --host to serve this machine only.")
         }
+        let report = try Self.report(of: modelFile, named: source.description, data: data)
         let routes = ServerRoutes(
             modelFile: modelFile, modelName: source.description, verifier: try ShippedModel.loadVerifier().model,
-            reportProvider: try Self.report(of: modelFile, named: source.description, data: data))
+            report: report.files)
         let running: RunningServer
         do {
             running = try DigitServer(configuration: configuration, routes: routes).start()
@@ -82,6 +83,7 @@ struct Serve: ParsableCommand {
         }
         InterruptSignal.catchInterrupts()
         print("Serving \(running.url) (model: \(source)). Press Ctrl-C to stop.")
+        print(Self.describe(report, at: running.url + "report/"))
         fflush(nil)
         // How long stopping takes, from the moment the signal is seen to the last connection closed.
         let clock = ContinuousClock()
@@ -95,23 +97,29 @@ struct Serve: ParsableCommand {
         printError("Stopped in \(Format.fixed(seconds, decimals: 2)) s.")
     }
 
-    /// What makes `GET /report`'s page, on its first request: `digits report`'s page for the
-    /// served model, with the test-set parts when the data folder holds the test set. A folder
-    /// named with --data or $DIGITS_DATA must hold it (checked now, before serving); a default
-    /// one may not, and then the page leaves those parts out.
-    static func report(of modelFile: ModelFile, named name: String, data: String?) throws
-        -> @Sendable () async throws -> [MediaFile]
-    {
+    /// `GET /report`'s page: `digits report`'s page for the served model, with the test-set parts
+    /// when the data folder holds the test set. It is made before serving, so no request waits
+    /// for it and a test set that cannot be read stops the command before it listens. A folder
+    /// named with --data or $DIGITS_DATA must hold the test set; a default one may not, and then
+    /// the page leaves those parts out.
+    static func report(of modelFile: ModelFile, named name: String, data: String?) throws -> ReportPage {
         let directory = MNISTDirectory.choose(explicit: data, environment: Environment.current)
-        let required = !directory.isDefault
-        if required { _ = try directory.checked(for: [.test]) }
-        return {
-            let testSet = required ? try directory.load(.test) : try? directory.checked(for: [.test]).load(.test)
-            let page = try ReportPage(
-                modelFile: modelFile, testSet: testSet,
-                settings: ReportSettings(modelName: name, dataName: testSet == nil ? nil : directory.path))
-            return page.files
+        let testSet =
+            directory.isDefault
+            ? try? directory.checked(for: [.test]).load(.test) : try directory.checked(for: [.test]).load(.test)
+        return try ReportPage(
+            modelFile: modelFile, testSet: testSet,
+            settings: ReportSettings(modelName: name, dataName: testSet == nil ? nil : directory.path))
+    }
+
+    /// The line that says where the report is and what it holds.
+    static func describe(_ report: ReportPage, at url: String) -> String {
+        guard let evaluation = report.evaluation else {
+            return "Report: \(url) (without the test-set parts: no MNIST test set in the default folders; "
+                + "name one with --data)"
         }
+        return "Report: \(url) (test accuracy \(Format.percent(evaluation.accuracy)) "
+            + "on \(Format.count(evaluation.count)) test images)"
     }
 }
 

@@ -8,33 +8,47 @@ import Glibc
 #endif
 
 /// `digits serve` started as a user starts it, on a free loopback port, driven over HTTP and
-/// stopped with a signal.
+/// stopped with a signal. It runs in a folder of its own with no data or model named by the
+/// environment, so the report it makes at start is the same on every machine: without a test set
+/// unless a test names one with --data.
 final class ServeProcess: @unchecked Sendable {
     let process = Process()
     let standardError = Pipe()
+    /// Where the server runs, and its per-user cache: empty.
+    let home: TemporaryDirectory
     /// The first line the server printed.
     let startLine: String
-    /// The port in that line.
+    /// The second: where the report is and what it holds.
+    let reportLine: String
+    /// The port in the start line.
     let port: Int
     var client: LoopbackHTTPClient { LoopbackHTTPClient(port: port) }
 
-    /// Starts `digits serve --port 0` with `arguments` and waits for its start line.
+    /// Starts `digits serve --port 0` with `arguments` and waits for its first two lines.
     init(_ arguments: [String] = []) throws {
+        home = try TemporaryDirectory()
         let out = Pipe()
         process.executableURL = CommandRunner.executable
         process.arguments = ["serve", "--port", "0"] + arguments
-        process.currentDirectoryURL = CommandRunner.packageRoot
+        process.currentDirectoryURL = URL(fileURLWithPath: home.path)
+        var environment = ProcessInfo.processInfo.environment
+        environment["DIGITS_DATA"] = nil
+        environment["DIGITS_MODEL"] = nil
+        environment["XDG_CACHE_HOME"] = home.path
+        process.environment = environment
         process.standardOutput = out
         process.standardError = standardError
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        var line = Data()
-        while !line.contains(0x0A) {
+        var text = Data()
+        while text.count(where: { $0 == 0x0A }) < 2 {
             let more = out.fileHandleForReading.availableData
             if more.isEmpty { break }
-            line += more
+            text += more
         }
-        startLine = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let lines = String(decoding: text, as: UTF8.self).split(separator: "\n").map(String.init)
+        startLine = lines.first ?? ""
+        reportLine = lines.dropFirst().first ?? ""
         let portText = startLine.split(separator: ":").dropFirst(2).first?.prefix { $0.isNumber }
         guard let portText, let port = Int(portText) else {
             process.terminate()
@@ -84,6 +98,8 @@ final class ServeProcess: @unchecked Sendable {
     @Test func servesThePageAndAnswersGoodDamagedAndOversizedPNGs() async throws {
         let server = try ServeProcess(["--timeout", "5"])
         #expect(server.startLine.hasPrefix("Serving http://127.0.0.1:\(server.port)/ (model: built-in"))
+        // No test set where the server looks, so the report leaves its parts out and says so.
+        #expect(server.reportLine.hasPrefix("Report: http://127.0.0.1:\(server.port)/report/ (without the test-set"))
         let client = server.client
         let seven = try Self.fixture("seven.png")
         let answers = try await LoopbackHTTPClient.offPool {
@@ -137,7 +153,8 @@ final class ServeProcess: @unchecked Sendable {
     /// `GET /report` serves `digits report`'s page for the served model: the page at /report/,
     /// its pictures beside it, and numbers that are `digits evaluate`'s on the same test set.
     @Test func servesTheModelsReportWithTheEvaluatedNumbers() async throws {
-        let server = try ServeProcess(["--data", "Fixtures/mnist-subset"])
+        let fixture = CommandRunner.packageRoot.appendingPathComponent("Fixtures/mnist-subset").path
+        let server = try ServeProcess(["--data", fixture])
         let client = server.client
         let answers = try await LoopbackHTTPClient.offPool {
             (
@@ -154,7 +171,11 @@ final class ServeProcess: @unchecked Sendable {
         let evaluated = try CommandRunner.run(["evaluate", "--data", "Fixtures/mnist-subset", "--json"])
         let accuracy = try #require(
             try JSONSerialization.jsonObject(with: Data(evaluated.standardOutput.utf8)) as? [String: Any])["accuracy"]
-        #expect(answers.1.text.contains(Format.percent(accuracy as? Double ?? -1)), "\(accuracy ?? "none")")
+        let percent = Format.percent(accuracy as? Double ?? -1)
+        #expect(answers.1.text.contains(percent), "\(accuracy ?? "none")")
+        #expect(
+            server.reportLine
+                == "Report: http://127.0.0.1:\(server.port)/report/ (test accuracy \(percent) on 1,000 test images)")
         _ = try await server.stop(with: SIGTERM)
     }
 
