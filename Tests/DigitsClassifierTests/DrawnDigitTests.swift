@@ -65,13 +65,19 @@ import DigitsTestSupport
         let model = try ModelFile(contentsOf: DataTestSupport.packageRoot + "/" + ShippedModel.packagePath).model
         let classifier = DigitClassifier(model: model)
         let count = 300
-        var original = 0, redrawn = 0
-        for index in 0 ..< count {
-            let pixels = test.pixels(ofImage: index)
-            let label = Int(test.labels[index])
-            if Softmax.argmax(model.probabilities(for: pixels.map { Float($0) / 255 })) == label { original += 1 }
-            let result = try classifier.classify(pngBytes: try form.png(pixels, index: index), name: "digit \(index)")
-            if result.prediction == label { redrawn += 1 }
+        let labels = (0 ..< count).map { Int(test.labels[$0]) }
+        let originals = model.probabilities(
+            Matrix(
+                rows: count, columns: 784,
+                values: (0 ..< count).flatMap { test.pixels(ofImage: $0).map { Float($0) / 255 } }))
+        let original = labels.indices.filter { Softmax.argmax(originals.row($0)) == labels[$0] }.count
+        // In batches, as `digits classify` takes a folder: the answers one at a time would give.
+        var redrawn = 0
+        try classifier.classify(
+            Array(0 ..< count),
+            decode: { try PNGDecoder.decode(try form.png(test.pixels(ofImage: $0), index: $0), name: "digit \($0)") }
+        ) { index, answer in
+            if try answer.get().prediction == labels[index] { redrawn += 1 }
         }
         print("\(form): originals \(original)/\(count), redrawn \(redrawn)/\(count)")
         // Redrawing blurs strokes a little (interpolation, resampling twice), so allow a point.

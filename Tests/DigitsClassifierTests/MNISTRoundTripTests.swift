@@ -15,12 +15,17 @@ import DigitsTestSupport
         let classifier = DigitClassifier(model: model)
         var correct = 0
         var changed = 0
-        for index in 0 ..< test.count {
-            let pixels = Array(test.pixels(ofImage: index))
-            let png = try PNGEncoder.encode(GrayAlphaImage(width: 28, height: 28, gray: pixels))
-            let result = try classifier.classify(pngBytes: png, name: "test digit \(index)")
+        let pngs = try (0 ..< test.count).map {
+            try PNGEncoder.encode(GrayAlphaImage(width: 28, height: 28, gray: Array(test.pixels(ofImage: $0))))
+        }
+        // In batches, as `digits classify` takes a folder: the answers one at a time would give.
+        try classifier.classify(
+            Array(pngs.indices), decode: { try PNGDecoder.decode(pngs[$0], name: "test digit \($0)") }
+        ) {
+            index, answer in
+            let result = try answer.get()
             if result.prediction == Int(test.labels[index]) { correct += 1 }
-            let original = pixels.map { Float($0) / 255 }
+            let original = test.pixels(ofImage: index).map { Float($0) / 255 }
             if zip(original, result.input.pixels).contains(where: { abs($0 - $1) > 0.05 }) { changed += 1 }
         }
         let throughPNG = Double(correct) / Double(test.count)
