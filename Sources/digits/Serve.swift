@@ -71,10 +71,11 @@ struct Serve: ParsableCommand {
                 "Warning: listening on \(host): other machines that can reach this one can use the server, "
                     + "which has no authentication. Leave out --host to serve this machine only.")
         }
-        let report = try Self.report(of: modelFile, named: source.description, data: data)
+        let report = try Self.report(
+            of: modelFile, named: source.description, data: data, environment: Environment.current)
         let routes = ServerRoutes(
             modelFile: modelFile, modelName: source.description, verifier: try ShippedModel.loadVerifier().model,
-            report: report.files)
+            report: report.page.files)
         let running: RunningServer
         do {
             running = try DigitServer(configuration: configuration, routes: routes).start()
@@ -97,26 +98,51 @@ struct Serve: ParsableCommand {
         printError("Stopped in \(Format.fixed(seconds, decimals: 2)) s.")
     }
 
+    /// `GET /report`'s page, and why it lacks the test-set parts when it does.
+    struct ServedReport {
+        /// `digits report`'s page for the served model.
+        var page: ReportPage
+        /// Why the page has no test-set parts (no test set in the default folder, or one that
+        /// cannot be read); nil when it has them.
+        var withoutTestSet: String?
+    }
+
     /// `GET /report`'s page: `digits report`'s page for the served model, with the test-set parts
     /// when the data folder holds the test set. It is made before serving, so no request waits
     /// for it and a test set that cannot be read stops the command before it listens. A folder
     /// named with --data or $DIGITS_DATA must hold the test set; a default one may not, and then
-    /// the page leaves those parts out.
-    static func report(of modelFile: ModelFile, named name: String, data: String?) throws -> ReportPage {
-        let directory = MNISTDirectory.choose(explicit: data, environment: Environment.current)
-        let testSet =
-            directory.isDefault
-            ? try? directory.checked(for: [.test]).load(.test) : try directory.checked(for: [.test]).load(.test)
-        return try ReportPage(
+    /// the page leaves those parts out and says why.
+    ///
+    /// - Parameter environment: the process environment, which picks the default folder.
+    static func report(
+        of modelFile: ModelFile, named name: String, data: String?, environment: [String: String]
+    ) throws -> ServedReport {
+        let directory = MNISTDirectory.choose(explicit: data, environment: environment)
+        var testSet: MNISTDataSet?
+        var withoutTestSet: String?
+        if directory.isDefault {
+            do {
+                testSet = try directory.checked(for: [.test]).load(.test)
+            } catch .directoryMissing, .filesMissing {
+                withoutTestSet = "no MNIST test set in \(directory.path)"
+            } catch {
+                // A damaged or unreadable test set is named as such, not taken for a missing one.
+                withoutTestSet = ErrorMessages.message(for: error).split(separator: "\n").first.map(String.init)
+            }
+        } else {
+            testSet = try directory.checked(for: [.test]).load(.test)
+        }
+        let page = try ReportPage(
             modelFile: modelFile, testSet: testSet,
             settings: ReportSettings(modelName: name, dataName: testSet == nil ? nil : directory.path))
+        return ServedReport(page: page, withoutTestSet: withoutTestSet)
     }
 
     /// The line that says where the report is and what it holds.
-    static func describe(_ report: ReportPage, at url: String) -> String {
-        guard let evaluation = report.evaluation else {
-            return "Report: \(url) (without the test-set parts: no MNIST test set in the default folders; "
-                + "name one with --data)"
+    static func describe(_ report: ServedReport, at url: String) -> String {
+        guard let evaluation = report.page.evaluation else {
+            return "Report: \(url) (without the test-set parts: \(report.withoutTestSet ?? "no test set"); "
+                + "name an MNIST folder with --data)"
         }
         return "Report: \(url) (test accuracy \(Format.percent(evaluation.accuracy)) "
             + "on \(Format.count(evaluation.count)) test images)"
