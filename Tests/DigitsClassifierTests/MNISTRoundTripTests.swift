@@ -15,12 +15,15 @@ import DigitsTestSupport
         let classifier = DigitClassifier(model: model)
         var correct = 0
         var changed = 0
-        let pngs = try (0 ..< test.count).map {
-            try PNGEncoder.encode(GrayAlphaImage(width: 28, height: 28, gray: Array(test.pixels(ofImage: $0))))
-        }
         // In batches, as `digits classify` takes a folder: the answers one at a time would give.
+        // Each PNG is made inside `decode` and dropped once decoded, not all 10,000 held at once.
         try classifier.classify(
-            Array(pngs.indices), decode: { try PNGDecoder.decode(pngs[$0], name: "test digit \($0)") }
+            Array(0 ..< test.count),
+            decode: {
+                let png = try PNGEncoder.encode(
+                    GrayAlphaImage(width: 28, height: 28, gray: Array(test.pixels(ofImage: $0))))
+                return try PNGDecoder.decode(png, name: "test digit \($0)")
+            }
         ) {
             index, answer in
             let result = try answer.get()
