@@ -1,6 +1,7 @@
 // Single-threaded throughput of ck_sgemm on one thread's products in an MLP training step
-// (784-256-128-10, batch 64, two threads) and on a large square product, at every kernel level
-// this CPU runs, each as a fraction of one thread's FMA peak at that level (fma_peak.c). With
+// (784-256-128-10, batch 64, two threads), on a large square product and on one picture's
+// products through the shipped network, at every kernel level this CPU runs, each as a
+// fraction of one thread's FMA peak at that level (fma_peak.c). With
 // `peak THREADS` it prints the peak of the CPU's own level on 1 and on THREADS threads instead.
 // See README.md for how to build it.
 #include "CKernels.h"
@@ -57,6 +58,10 @@ static const shape shapes[] = {
     {"dI 32x1024 * (1024x1024)T  ", false, true, 32, 1024, 1024, .lda = 1040, .ldc = 1040},
     {"dW  (64x48)T * 64x1024     ", true, false, 48, 1024, 64, .lda = 1040, .ldb = 1040},
     {"square   1024^3            ", false, false, 1024, 1024, 1024},
+    // One picture through the shipped 784-1024-512-10 network, as `digits classify` runs it:
+    // one row by each wide layer's weights, which are streamed once instead of packed.
+    {"one row  1x784 * 784x1024  ", false, false, 1, 1024, 784},
+    {"one row 1x1024 * 1024x512  ", false, false, 1, 512, 1024},
 };
 
 static double now(void) {

@@ -156,8 +156,7 @@ static void drive(const ck_level *level, int rows, int cols, int k,
     const int k_blocks = in_place ? 1 : (k + CK_KC - 1) / CK_KC;
     int p0 = 0;
     for (int kb = 0; kb < k_blocks; kb++) {
-        // Even blocks, so a k just over CK_KC does not leave a sliver.
-        const int kc = (k - p0) / (k_blocks - kb) + ((k - p0) % (k_blocks - kb) != 0);
+        const int kc = ck_k_block(k, k_blocks, kb, p0);
         const bool last = kb == k_blocks - 1;
         ck_tile t = {
             .kc = kc,
@@ -227,7 +226,10 @@ static void sgemm_at(const ck_level *level, bool transA, bool transB, int m, int
     const double use_m = (double)m / lanes_m, use_n = (double)n / lanes_n;
     const bool wide_y = k > CK_KC && m <= level->nr && n >= 4 * m;
     const bool transposed = use_m > use_n ? true : use_n > use_m ? false : transB || wide_y;
-    if (!transposed) {
+    if (!transposed && !transB && m <= CK_STREAM_ROWS && level->stream_rows) {
+        // A few rows by a row-major B: stream B once, row after row; see ck_stream_rows.
+        level->stream_rows(m, n, k, a, transA ? 1 : lda, transA ? lda : 1, b, ldb, c, ldc, accumulate, bias, relu);
+    } else if (!transposed) {
         // C = op(A)·op(B): X = op(A) in place; Y = B, or the transpose of B packed by columns.
         drive(level, m, n, k, a, transA ? 1 : lda, transA ? lda : 1, b, ldb, transB,
               c, ldc, false, accumulate, bias, relu);

@@ -243,6 +243,12 @@ static CK_TARGET void optimizer_update(float *w, float *m, float *s, float *a, p
     ck_update_rows(w, m, s, a, ldw, g, ldg, rows, cols, update);
 }
 
+static CK_TARGET void stream_rows(int rows, int cols, int k, const float *x, ptrdiff_t xrs, ptrdiff_t xks,
+                                  const float *y, ptrdiff_t yld, float *c, ptrdiff_t ldc, bool accumulate,
+                                  const float *bias, bool relu) {
+    ck_stream_rows(rows, cols, k, x, xrs, xks, y, yld, c, ldc, accumulate, bias, relu);
+}
+
 const ck_level ck_level_avx2 = {
     .name = "avx2",
     .mr_max = MR,
@@ -271,6 +277,7 @@ const ck_level ck_level_avx2 = {
     .pack_rows = pack_rows,
     .pack_columns = pack_columns,
     .optimizer_update = optimizer_update,
+    .stream_rows = stream_rows,
 };
 
 #endif

@@ -63,6 +63,10 @@ enum { CK_X_ROWS = 0, CK_X_COLUMNS = 1 };
 /// `kc` rows of `stride` floats, zero-filling columns `cols ..< stride`.
 typedef void (*ck_pack_fn)(int kc, int cols, const float *src, ptrdiff_t ld, float *panel, int stride);
 
+/// Computes a product of a few rows by streaming a row-major Y; see `ck_stream_rows`.
+typedef void (*ck_stream_fn)(int rows, int cols, int k, const float *x, ptrdiff_t xrs, ptrdiff_t xks, const float *y,
+                             ptrdiff_t yld, float *c, ptrdiff_t ldc, bool accumulate, const float *bias, bool relu);
+
 typedef void (*ck_update_fn)(float *w, float *m, float *s, float *a, ptrdiff_t ldw, const float *g, ptrdiff_t ldg, int rows,
                              int cols, const ck_update *update);
 
@@ -86,6 +90,8 @@ typedef struct {
     ck_pack_fn pack_columns;
     /// `ck_optimizer_update` compiled for this level: the same loops, wider vectors.
     ck_update_fn optimizer_update;
+    /// `ck_stream_rows` compiled for this level; NULL when the level always uses its tiles.
+    ck_stream_fn stream_rows;
 } ck_level;
 
 /// The level the products run at now (the CPU's best, or the one forced for tests).
@@ -143,6 +149,92 @@ static inline __attribute__((always_inline)) void ck_update_rows(float *restrict
             float *restrict ar = a + r * ldw;
             const float keep = update->average_decay;
             for (int j = 0; j < cols; j++) ar[j] = keep * ar[j] + (1 - keep) * wr[j];
+        }
+    }
+}
+
+/// Products with at most this many rows and a row-major Y are computed by `ck_stream_rows`.
+#ifndef CK_STREAM_ROWS
+#define CK_STREAM_ROWS 4
+#endif
+
+/// Columns of C that `ck_stream_rows` sums at a time (its scratch is CK_STREAM_ROWS × this).
+#define CK_STREAM_COLS 512
+
+/// The k blocks a product is split into: `blocks` of near-equal size, the first ones one
+/// longer, so that a k just over CK_KC does not leave a sliver. Block `index` starts at
+/// `start` and is the returned number of steps long.
+static inline __attribute__((always_inline)) int ck_k_block(int k, int blocks, int index, int start) {
+    return (k - start) / (blocks - index) + ((k - start) % (blocks - index) != 0);
+}
+
+/// C = act(beta·C + X·Y + bias) for a few rows of X (`rows` ≤ CK_STREAM_ROWS), with Y
+/// row-major (`k` rows of at least `cols` floats, row stride `yld`) read once, row after row,
+/// where it lies. The tiles would pack all of a wide Y for a single pass over it, or walk it
+/// column strip by column strip at its row stride; a one-picture forward product through a
+/// 784×1024 layer spent most of its time doing that.
+///
+/// X(r, p) is `x[r*xrs + p*xks]`; C(r, j) is `c[r*ldc + j]`. The arithmetic of every element
+/// is the tiles' own, so a row gives the same bits alone as in a batch: k is split into the
+/// same blocks; within a block the sum starts at zero and adds X(r, p)·Y(p, j) in order of p
+/// with one rounding per step (a fused multiply-add); the block's sum is then added to C (or
+/// stored into it, for the first block without `accumulate`), and after the last block come
+/// the bias and then the ReLU (NaN passes through).
+static inline __attribute__((always_inline)) void ck_stream_rows(int rows, int cols, int k, const float *x,
+                                                                 ptrdiff_t xrs, ptrdiff_t xks, const float *y,
+                                                                 ptrdiff_t yld, float *c, ptrdiff_t ldc,
+                                                                 bool accumulate, const float *bias, bool relu) {
+    float sums[CK_STREAM_ROWS][CK_STREAM_COLS] __attribute__((aligned(64)));
+    const int k_blocks = (k + CK_KC - 1) / CK_KC;
+    for (int j0 = 0; j0 < cols; j0 += CK_STREAM_COLS) {
+        const int width = cols - j0 < CK_STREAM_COLS ? cols - j0 : CK_STREAM_COLS;
+        int p0 = 0;
+        for (int kb = 0; kb < k_blocks; kb++) {
+            const int kc = ck_k_block(k, k_blocks, kb, p0);
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < width; j++) sums[r][j] = 0;
+            }
+            // Four rows of Y per pass over the sums: the chain of fused multiply-adds per
+            // element is the same as one row at a time, with a quarter of the loads and
+            // stores of the sums.
+            int p = 0;
+            for (; p + 4 <= kc; p += 4) {
+                const float *restrict y0 = y + (ptrdiff_t)(p0 + p) * yld + j0;
+                const float *restrict y1 = y0 + yld, *restrict y2 = y1 + yld, *restrict y3 = y2 + yld;
+                for (int r = 0; r < rows; r++) {
+                    const float *xr = x + (ptrdiff_t)r * xrs + (ptrdiff_t)(p0 + p) * xks;
+                    const float x0 = xr[0], x1 = xr[xks], x2 = xr[2 * xks], x3 = xr[3 * xks];
+                    float *restrict s = sums[r];
+                    // Each element is a chain of four dependent multiply-adds; eight vectors
+                    // of them in flight hide the latency.
+#pragma clang loop interleave_count(8)
+                    for (int j = 0; j < width; j++) {
+                        s[j] = __builtin_fmaf(
+                            x3, y3[j], __builtin_fmaf(x2, y2[j], __builtin_fmaf(x1, y1[j], __builtin_fmaf(x0, y0[j], s[j]))));
+                    }
+                }
+            }
+            for (; p < kc; p++) {
+                const float *restrict y0 = y + (ptrdiff_t)(p0 + p) * yld + j0;
+                for (int r = 0; r < rows; r++) {
+                    const float x0 = x[(ptrdiff_t)r * xrs + (ptrdiff_t)(p0 + p) * xks];
+                    float *restrict s = sums[r];
+                    for (int j = 0; j < width; j++) s[j] = __builtin_fmaf(x0, y0[j], s[j]);
+                }
+            }
+            const bool add = accumulate || kb > 0, last = kb == k_blocks - 1;
+            for (int r = 0; r < rows; r++) {
+                float *restrict cr = c + (ptrdiff_t)r * ldc + j0;
+                const float *restrict s = sums[r];
+                for (int j = 0; j < width; j++) {
+                    float v = s[j];
+                    if (add) v = cr[j] + v;
+                    if (last && bias) v += bias[j0 + j];
+                    if (last && relu) v = v < 0 ? 0 : v;
+                    cr[j] = v;
+                }
+            }
+            p0 += kc;
         }
     }
 }

@@ -84,6 +84,11 @@ private let edgeCases: [ProductCase] = [
     ProductCase(transA: false, transB: false, m: 14, n: 150, k: 530, padding: 2, accumulate: true),
     ProductCase(transA: false, transB: false, m: 5, n: 3, k: 0),
     ProductCase(transA: false, transB: false, m: 5, n: 3, k: 0, padding: 2, accumulate: true),
+    // A few rows by a row-major Y, streamed: more columns than one pass sums (512), k in
+    // several blocks, and a k just past one block, whose steps do not divide by four.
+    ProductCase(transA: false, transB: false, m: 1, n: 530, k: 600, padding: 1, accumulate: true),
+    ProductCase(transA: false, transB: false, m: 4, n: 515, k: 790, padding: 3),
+    ProductCase(transA: false, transB: false, m: 3, n: 37, k: 259, padding: 2),
 ].flatMap(\.allTranspositions)
 
 /// The kernel levels this CPU can run.
@@ -227,10 +232,50 @@ private func mismatches(in product: ProductCase, seed: UInt64) -> [String] {
             ProductCase(transA: false, transB: false, m: 9, n: 21, k: 11, padding: 1, biasAndReLU: true),
             ProductCase(transA: false, transB: false, m: 16, n: 200, k: 300, padding: 1, biasAndReLU: true),
             ProductCase(transA: false, transB: false, m: 4, n: 6, k: 0, accumulate: true, biasAndReLU: true),
+            ProductCase(
+                transA: false, transB: false, m: 2, n: 520, k: 300, padding: 1, accumulate: true, biasAndReLU: true),
         ].flatMap(\.allTranspositions)
         for (index, product) in cases.enumerated() {
             let problems = mismatches(in: product, seed: 5000 + UInt64(index))
             #expect(problems.isEmpty, "\(level) \(product): \(problems)")
+        }
+    }
+
+    /// One picture classified alone must get the answer it gets in a batch, to the bit: the few
+    /// rows a single picture makes are computed by another path than a batch's (streaming the
+    /// weights instead of tiling them), and it must add in the same order.
+    @Test(arguments: supportedLevels)
+    func aFewRowsGiveTheSameBitsAloneAsInABatch(level: String) throws {
+        try #require(KernelLevel.force(level))
+        defer { KernelLevel.force(nil) }
+        var random = KernelTestRandom(state: 77)
+        let rows = 24, depth = 784, columns = 1030
+        let a = (0 ..< rows * depth).map { _ in random.float() }
+        let b = (0 ..< depth * columns).map { _ in random.float() }
+        let bias = (0 ..< columns).map { _ in random.float() }
+        func product(rows range: Range<Int>) -> [Float] {
+            var c = [Float](repeating: .nan, count: range.count * columns)
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    c.withUnsafeMutableBufferPointer { c in
+                        Kernels.product(
+                            rows: range.count, columns: columns, depth: depth,
+                            Kernels.Operand(
+                                a.baseAddress! + range.lowerBound * depth, stride: depth, transposed: false),
+                            Kernels.Operand(b.baseAddress!, stride: columns, transposed: false),
+                            into: c.baseAddress!, stride: columns, accumulate: false, addingBias: bias, relu: true)
+                    }
+                }
+            }
+            return c
+        }
+        let batch = product(rows: 0 ..< rows)
+        for range in [0 ..< 1, 5 ..< 6, 23 ..< 24, 8 ..< 10, 12 ..< 15, 17 ..< 21] {
+            let alone = product(rows: range)
+            let inBatch = Array(batch[range.lowerBound * columns ..< range.upperBound * columns])
+            let differing = alone.indices.filter { alone[$0].bitPattern != inBatch[$0].bitPattern }
+            let first = differing.first.map { "the first \(alone[$0]) alone, \(inBatch[$0]) in the batch" } ?? ""
+            #expect(differing.isEmpty, "\(level) rows \(range): \(differing.count) elements differ, \(first)")
         }
     }
 
