@@ -1,6 +1,8 @@
 // The blocked single-precision product and the run-time choice of instruction-set level.
 //
-// Every product is computed as D = X·Y by one driver:
+// A product of at most CK_STREAM_ROWS rows by a row-major B (one picture through a layer) is
+// computed by ck_stream_rows, which reads B once, row after row, in the tiles' order of
+// additions. Every other product is computed as D = X·Y by one driver:
 //   - X, the "broadcast" operand, is read in place through a row stride and a k stride, so
 //     a transposed A costs nothing (its k-th row holds the k-th element of every row of op(A)).
 //   - Y, the "vector" operand, is packed one panel (≤ 32 columns × ≤ CK_KC rows of k) at a
