@@ -211,6 +211,11 @@ static void sgemm_at(const ck_level *level, bool transA, bool transB, int m, int
         store_without_product(m, n, c, ldc, accumulate, bias, relu);
         return;
     }
+    if (!transB && m <= CK_STREAM_ROWS && level->stream_rows) {
+        // A few rows by a row-major B: stream B once, row after row; see ck_stream_rows.
+        level->stream_rows(m, n, k, a, transA ? 1 : lda, transA ? lda : 1, b, ldb, c, ldc, accumulate, bias, relu);
+        return;
+    }
     // Vector lanes run along the columns of whichever of C and Cᵀ is computed. By default that
     // is C, except with transB, where computing Cᵀ reads the large B in place and packs only A.
     // A dimension that fills the lanes better wins: C = I·W with 10 columns and 32 rows fills
@@ -228,10 +233,7 @@ static void sgemm_at(const ck_level *level, bool transA, bool transB, int m, int
     const double use_m = (double)m / lanes_m, use_n = (double)n / lanes_n;
     const bool wide_y = k > CK_KC && m <= level->nr && n >= 4 * m;
     const bool transposed = use_m > use_n ? true : use_n > use_m ? false : transB || wide_y;
-    if (!transposed && !transB && m <= CK_STREAM_ROWS && level->stream_rows) {
-        // A few rows by a row-major B: stream B once, row after row; see ck_stream_rows.
-        level->stream_rows(m, n, k, a, transA ? 1 : lda, transA ? lda : 1, b, ldb, c, ldc, accumulate, bias, relu);
-    } else if (!transposed) {
+    if (!transposed) {
         // C = op(A)·op(B): X = op(A) in place; Y = B, or the transpose of B packed by columns.
         drive(level, m, n, k, a, transA ? 1 : lda, transA ? lda : 1, b, ldb, transB,
               c, ldc, false, accumulate, bias, relu);

@@ -168,7 +168,7 @@ static inline __attribute__((always_inline)) int ck_k_block(int k, int blocks, i
     return (k - start) / (blocks - index) + ((k - start) % (blocks - index) != 0);
 }
 
-/// C = act(beta·C + X·Y + bias) for a few rows of X (`rows` ≤ CK_STREAM_ROWS), with Y
+/// C = act(beta·C + X·Y + bias) for a few rows of X (`rows` ≤ CK_STREAM_ROWS, `k` ≥ 1), with Y
 /// row-major (`k` rows of at least `cols` floats, row stride `yld`) read once, row after row,
 /// where it lies. The tiles would pack all of a wide Y for a single pass over it, or walk it
 /// column strip by column strip at its row stride; a one-picture forward product through a
