@@ -53,6 +53,12 @@ enum ErrorMessages {
         commandLineMessage(for: error) ?? "\(error)"
     }
 
+    /// The first line of `message(for:)`: what went wrong, without the remedy, for a warning
+    /// that goes on with less (a report without its test-set parts, say).
+    static func firstLine(for error: any Error) -> String {
+        String(message(for: error).prefix { $0 != "\n" })
+    }
+
     private static func message(for error: TrainingError) -> String {
         switch error {
         case .diverged:

@@ -65,9 +65,8 @@ struct Report: ParsableCommand {
         do {
             return try dataOptions.directory(for: [.test])
         } catch {
-            let reason = ErrorMessages.message(for: error).split(separator: "\n").first.map(String.init) ?? ""
             printError(
-                "Warning: no test set to evaluate: \(reason)\n"
+                "Warning: no test set to evaluate: \(ErrorMessages.firstLine(for: error))\n"
                     + "  The report leaves out the accuracy, confusion matrix and wrong digits; "
                     + "name the MNIST folder with --data.")
             return nil

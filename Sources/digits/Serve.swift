@@ -127,7 +127,7 @@ struct Serve: ParsableCommand {
                 withoutTestSet = "no MNIST test set in \(directory.path)"
             } catch {
                 // A damaged or unreadable test set is named as such, not taken for a missing one.
-                withoutTestSet = ErrorMessages.message(for: error).split(separator: "\n").first.map(String.init)
+                withoutTestSet = ErrorMessages.firstLine(for: error)
             }
         } else {
             testSet = try directory.checked(for: [.test]).load(.test)
@@ -140,12 +140,12 @@ struct Serve: ParsableCommand {
 
     /// The line that says where the report is and what it holds.
     static func describe(_ report: ServedReport, at url: String) -> String {
-        guard let evaluation = report.page.evaluation else {
-            return "Report: \(url) (without the test-set parts: \(report.withoutTestSet ?? "no test set"); "
-                + "name an MNIST folder with --data)"
+        if let evaluation = report.page.evaluation {
+            return "Report: \(url) (test accuracy \(Format.percent(evaluation.accuracy)) "
+                + "on \(Format.count(evaluation.count)) test images)"
         }
-        return "Report: \(url) (test accuracy \(Format.percent(evaluation.accuracy)) "
-            + "on \(Format.count(evaluation.count)) test images)"
+        let reason = report.withoutTestSet.map { ": " + $0 } ?? ""
+        return "Report: \(url) (without the test-set parts\(reason); name an MNIST folder with --data)"
     }
 }
 

@@ -36,6 +36,10 @@ import DigitsKit
         #expect(data.hasPrefix("The MNIST data folder /x (given with --data) does not exist.\n"))
         #expect(data.contains("point --data DIR or the DIGITS_DATA environment variable"))
         #expect(data.hasSuffix("--data Fixtures/mnist-subset."))
+        // A warning that goes on without the data names only what is wrong, not the remedy.
+        #expect(
+            ErrorMessages.firstLine(for: MNISTError.directoryMissing(path: "/x", origin: .explicit) as any Error)
+                == "The MNIST data folder /x (given with --data) does not exist.")
         let defaulted = MNISTError.filesMissing(
             directory: "data/mnist", origin: .defaultLocation,
             missing: [MNISTFile(.train, .images)])
