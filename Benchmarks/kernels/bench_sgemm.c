@@ -139,6 +139,14 @@ int main(int argc, char **argv) {
     }
     const char *only = argc > 1 ? argv[1] : NULL;
     const int reps = argc > 2 ? atoi(argv[2]) : 20;
+    // A third argument overrides the CPU's choice of reading B in place or packing it.
+    const char *reading = argc > 3 ? argv[3] : "auto";
+    if (strcmp(reading, "in-place") == 0 || strcmp(reading, "packed") == 0) {
+        ck_force_reading_in_place(strcmp(reading, "in-place") == 0);
+    } else if (strcmp(reading, "auto") != 0) {
+        fprintf(stderr, "bench_sgemm: the third argument is in-place, packed or auto, not '%s'\n", reading);
+        return 2;
+    }
     static const char *const levels[] = {"avx512", "avx2", "portable", "cblas"};
     for (size_t l = 0; l < sizeof levels / sizeof *levels; l++) {
         if (only && strcmp(only, "all") != 0 && strcmp(only, levels[l]) != 0) continue;
@@ -156,11 +164,12 @@ int main(int argc, char **argv) {
             continue;
         }
         const double peak = product == ck_sgemm ? fma_peak(levels[l], 1, 5, 0.2) : -1;
+        const char *b_reading = ck_reading_in_place() ? "B read in place" : "B packed";
         if (product == ck_sgemm && peak > 0) {
-            printf("level %s (best of %d, GFLOP/s; one thread's FMA peak at this level: %.1f)\n", ck_kernel_level(),
-                   reps, peak);
+            printf("level %s, %s (best of %d, GFLOP/s; one thread's FMA peak at this level: %.1f)\n",
+                   ck_kernel_level(), b_reading, reps, peak);
         } else if (product == ck_sgemm) {
-            printf("level %s (best of %d, GFLOP/s)\n", ck_kernel_level(), reps);
+            printf("level %s, %s (best of %d, GFLOP/s)\n", ck_kernel_level(), b_reading, reps);
         }
         for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++) {
             const bool big = shapes[i].m * shapes[i].n > 500000;

@@ -8,7 +8,8 @@
 //   - Y, the "vector" operand, is packed one panel (≤ 32 columns × ≤ CK_KC rows of k) at a
 //     time into a thread-local buffer, contiguous in k, zero-padded to the panel width; or,
 //     when it is row-major and there are only a few row tiles (m ≤ 96, the per-thread batch),
-//     read in place, since each panel would then be used too few times to repay the copy.
+//     read in place, since each panel would then be used too few times to repay the copy
+//     (except on the CPUs where reading in place was measured slower; see ck_reading_in_place).
 //   - A product with transB is computed transposed, Cᵀ = op(B)ᵀ·op(A)ᵀ, so that the large
 //     n×k matrix B becomes X (read in place) and only the small A needs packing; the tile
 //     store writes the transpose back into C. Any product is computed transposed when m
@@ -150,8 +151,11 @@ static void drive(const ck_level *level, int rows, int cols, int k,
     // few L1 sets) is gone from L1 before the next row tile comes back to it. On a 1024×1024
     // layer's forward product that halved the kernel's speed; packed, it runs as fast as the
     // small layers' products.
+    //
+    // Within one k block a panel holds the same numbers in the same order as Y itself, so the
+    // two ways give the same bits and the choice can follow the CPU.
     const bool in_place = !y_columns && level->in_place_tiles[0][0][1] != NULL && row_tiles <= CK_IN_PLACE_ROW_TILES
-                          && k <= CK_KC;
+                          && k <= CK_KC && ck_reading_in_place();
     const ck_tile_fn(*tiles)[2][CK_MR_MAX + 1] = in_place ? level->in_place_tiles : level->tiles;
     // k is blocked only to keep a packed panel in cache; a Y read in place is not blocked, which
     // saves re-reading and re-writing C once per block.
@@ -300,6 +304,44 @@ const ck_level *ck_current_level(void) {
     return level;
 }
 
+// MARK: - Reading Y in place or packing it
+
+#if defined(__x86_64__)
+// On the first Zen cores (AMD family 17h before model 30h: Zen and Zen+, whose AVX2 runs as
+// two 128-bit halves) the in-place tiles ran at half the packed ones' speed. Measured with
+// bench_sgemm avx2 on an EPYC of family 17h model 01h, best of five runs each: the forward
+// 32×256·256×128 at 13.3 GFLOP/s in place against 28.0 packed, dW (64×48)ᵀ·64×1024 at 14.1
+// against 28.8; the reference workload's epochs took a median of 3.72 s against 2.43 s. On
+// Intel's AVX-512 cores and on Zen 4, reading in place was the faster way, so it stays the default.
+static bool cpu_prefers_packing(void) {
+    unsigned int a, b, c, d;
+    if (!__get_cpuid(0, &a, &b, &c, &d)) return false;
+    // The vendor string is EBX, EDX, ECX: "AuthenticAMD".
+    const bool amd = b == 0x68747541 && d == 0x69746e65 && c == 0x444d4163;
+    if (!amd || !__get_cpuid(1, &a, &b, &c, &d)) return false;
+    const unsigned int family = ((a >> 8) & 0xf) + ((a >> 20) & 0xff);
+    const unsigned int model = ((a >> 4) & 0xf) | ((a >> 12) & 0xf0);
+    return family == 0x17 && model < 0x30;
+}
+#else
+static bool cpu_prefers_packing(void) { return false; }
+#endif
+
+// As for the level: the CPU's answer cached once (0 unknown, 1 in place, 2 packed), and a
+// forced answer belonging to the thread that forced it (0 none, 1 in place, 2 packed).
+static atomic_int automatic_reading;
+static _Thread_local int forced_reading;
+
+bool ck_reading_in_place(void) {
+    if (forced_reading) return forced_reading == 1;
+    int reading = atomic_load_explicit(&automatic_reading, memory_order_relaxed);
+    if (!reading) {
+        reading = cpu_prefers_packing() ? 2 : 1;
+        atomic_store_explicit(&automatic_reading, reading, memory_order_relaxed);
+    }
+    return reading == 1;
+}
+
 // MARK: - Public entry points
 
 void ck_sgemm(bool transA, bool transB, int m, int n, int k,
@@ -324,4 +366,8 @@ bool ck_force_kernel_level(const char *level) {
     const ck_level *found = level_named(level);
     if (found) forced_level = found;
     return found != NULL;
+}
+
+void ck_force_reading_in_place(int read_in_place) {
+    forced_reading = read_in_place < 0 ? 0 : read_in_place ? 1 : 2;
 }

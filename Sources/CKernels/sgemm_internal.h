@@ -20,7 +20,7 @@
 #endif
 
 /// Products with at most this many row tiles (96 rows at 12 per tile) read a row-major Y in
-/// place instead of packing it.
+/// place instead of packing it, when the calling thread reads in place at all (`ck_reading_in_place`).
 #ifndef CK_IN_PLACE_ROW_TILES
 #define CK_IN_PLACE_ROW_TILES 8
 #endif

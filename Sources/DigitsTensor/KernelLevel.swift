@@ -23,4 +23,16 @@ public enum KernelLevel {
     public static func force(_ level: String?) -> Bool {
         ck_force_kernel_level(level)
     }
+
+    /// Whether the calling thread's products of a few rows (at most 96, a thread's share of a
+    /// batch) by a row-major matrix read that matrix where it lies rather than packing it into
+    /// a buffer first. The CPU decides: reading in place is faster on most, packing on the first
+    /// Zen cores. Both give the same bits.
+    public static var readsInPlace: Bool { ck_reading_in_place() }
+
+    /// Makes the calling thread's products read in place (true) or always pack (false); nil
+    /// restores the CPU's choice. For tests and benchmarks, like `force(_:)`.
+    public static func forceReadingInPlace(_ readInPlace: Bool?) {
+        ck_force_reading_in_place(readInPlace.map { $0 ? 1 : 0 } ?? -1)
+    }
 }

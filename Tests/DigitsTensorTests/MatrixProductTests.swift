@@ -94,54 +94,85 @@ private let edgeCases: [ProductCase] = [
 /// The kernel levels this CPU can run.
 let supportedLevels = KernelLevel.supported
 
-/// Runs one case through the kernel and the reference and returns the elements of C that
-/// differ by more than float rounding allows (at most a few, for the failure message).
-private func mismatches(in product: ProductCase, seed: UInt64) -> [String] {
-    var random = KernelTestRandom(state: seed)
-    let p = product
-    let (aRows, aColumns) = p.transA ? (p.k, p.m) : (p.m, p.k)
-    let (bRows, bColumns) = p.transB ? (p.n, p.k) : (p.k, p.n)
-    let lda = aColumns + p.padding, ldb = bColumns + p.padding, ldc = p.n + p.padding
+/// One case's operands, filled from a seed, so every failing case can be replayed.
+private struct ProductOperands {
+    let product: ProductCase
+    let lda: Int, ldb: Int, ldc: Int
+    let a: [Float], b: [Float]
+    /// C before the product: NaN where it must not be read (padding, or all of it with beta 0).
+    let initialC: [Float]
+    /// One per column of C, for the fused product; empty otherwise.
+    let bias: [Float]
 
-    // Padding holds NaN: a kernel that reads past a row, or writes past one, shows up as NaN.
-    func stored(rows: Int, columns: Int, stride: Int, fill: () -> Float) -> [Float] {
-        var values = [Float](repeating: .nan, count: max(rows * stride, 1))
-        for r in 0 ..< rows {
-            for c in 0 ..< columns { values[r * stride + c] = fill() }
+    init(_ p: ProductCase, seed: UInt64) {
+        var random = KernelTestRandom(state: seed)
+        product = p
+        let (aRows, aColumns) = p.transA ? (p.k, p.m) : (p.m, p.k)
+        let (bRows, bColumns) = p.transB ? (p.n, p.k) : (p.k, p.n)
+        lda = aColumns + p.padding
+        ldb = bColumns + p.padding
+        ldc = p.n + p.padding
+        // Padding holds NaN: a kernel that reads past a row, or writes past one, shows up as NaN.
+        func stored(rows: Int, columns: Int, stride: Int, fill: () -> Float) -> [Float] {
+            var values = [Float](repeating: .nan, count: max(rows * stride, 1))
+            for r in 0 ..< rows {
+                for c in 0 ..< columns { values[r * stride + c] = fill() }
+            }
+            return values
         }
-        return values
+        a = stored(rows: aRows, columns: aColumns, stride: lda) { random.float() }
+        b = stored(rows: bRows, columns: bColumns, stride: ldb) { random.float() }
+        initialC = stored(rows: p.m, columns: p.n, stride: ldc) { p.accumulate ? random.float() : .nan }
+        bias = p.biasAndReLU ? (0 ..< max(p.n, 1)).map { _ in random.float() } : []
     }
-    let a = stored(rows: aRows, columns: aColumns, stride: lda) { random.float() }
-    let b = stored(rows: bRows, columns: bColumns, stride: ldb) { random.float() }
-    let initialC = stored(rows: p.m, columns: p.n, stride: ldc) { p.accumulate ? random.float() : .nan }
-    let bias = p.biasAndReLU ? (0 ..< max(p.n, 1)).map { _ in random.float() } : []
 
-    var got = initialC
-    var expected = initialC
-    var bound = [Float](repeating: 0, count: initialC.count)
-    let absA = a.map(abs), absB = b.map(abs)
+    /// `a` and `b` as the kernels' operands.
     func operands(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>) -> (
         Kernels.Operand, Kernels.Operand
     ) {
         (
-            Kernels.Operand(a.baseAddress!, stride: lda, transposed: p.transA),
-            Kernels.Operand(b.baseAddress!, stride: ldb, transposed: p.transB)
+            Kernels.Operand(a.baseAddress!, stride: lda, transposed: product.transA),
+            Kernels.Operand(b.baseAddress!, stride: ldb, transposed: product.transB)
         )
     }
-    a.withUnsafeBufferPointer { a in
-        b.withUnsafeBufferPointer { b in
-            let (opA, opB) = operands(a, b)
-            got.withUnsafeMutableBufferPointer { c in
-                if p.biasAndReLU {
-                    Kernels.product(
-                        rows: p.m, columns: p.n, depth: p.k, opA, opB, into: c.baseAddress!, stride: ldc,
-                        accumulate: p.accumulate, addingBias: bias, relu: true)
-                } else {
-                    Kernels.product(
-                        rows: p.m, columns: p.n, depth: p.k, opA, opB, into: c.baseAddress!, stride: ldc,
-                        accumulate: p.accumulate)
+
+    /// C as the fast kernel computes it at the calling thread's level.
+    func kernelResult() -> [Float] {
+        let p = product
+        var got = initialC
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                let (opA, opB) = operands(a, b)
+                got.withUnsafeMutableBufferPointer { c in
+                    if p.biasAndReLU {
+                        Kernels.product(
+                            rows: p.m, columns: p.n, depth: p.k, opA, opB, into: c.baseAddress!, stride: ldc,
+                            accumulate: p.accumulate, addingBias: bias, relu: true)
+                    } else {
+                        Kernels.product(
+                            rows: p.m, columns: p.n, depth: p.k, opA, opB, into: c.baseAddress!, stride: ldc,
+                            accumulate: p.accumulate)
+                    }
                 }
             }
+        }
+        return got
+    }
+}
+
+/// Runs one case through the kernel and the reference and returns the elements of C that
+/// differ by more than float rounding allows (at most a few, for the failure message).
+private func mismatches(in product: ProductCase, seed: UInt64) -> [String] {
+    let operands = ProductOperands(product, seed: seed)
+    let p = product
+    let (a, b, initialC, bias, ldc) = (operands.a, operands.b, operands.initialC, operands.bias, operands.ldc)
+    let got = operands.kernelResult()
+    var expected = initialC
+    var bound = [Float](repeating: 0, count: initialC.count)
+    let absA = a.map(abs), absB = b.map(abs)
+    a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+            let (opA, opB) = operands.operands(a, b)
             expected.withUnsafeMutableBufferPointer { c in
                 Kernels.referenceProduct(
                     rows: p.m, columns: p.n, depth: p.k, opA, opB, into: c.baseAddress!,
@@ -152,7 +183,7 @@ private func mismatches(in product: ProductCase, seed: UInt64) -> [String] {
     // Σ|a||b| per element scales the rounding error a float sum of k products may have.
     absA.withUnsafeBufferPointer { a in
         absB.withUnsafeBufferPointer { b in
-            let (opA, opB) = operands(a, b)
+            let (opA, opB) = operands.operands(a, b)
             bound.withUnsafeMutableBufferPointer { c in
                 Kernels.referenceProduct(
                     rows: p.m, columns: p.n, depth: p.k, opA, opB, into: c.baseAddress!,
@@ -183,33 +214,37 @@ private func mismatches(in product: ProductCase, seed: UInt64) -> [String] {
     return problems
 }
 
-/// Every kernel level against the plain triple loop. A forced level applies to the forcing
-/// thread only, so these can run beside every other test.
+/// Every kernel level against the plain triple loop, reading a row-major B in place and always
+/// packing it (the CPU picks one, so each is tested on every CPU). A forced level or reading
+/// applies to the forcing thread only, so these can run beside every other test.
 @Suite struct SgemmKernelTests {
-    @Test(arguments: supportedLevels)
-    func trainingStepProductsMatchReference(level: String) throws {
+    @Test(arguments: supportedLevels, [true, false])
+    func trainingStepProductsMatchReference(level: String, readInPlace: Bool) throws {
         try #require(KernelLevel.force(level))
-        defer { KernelLevel.force(nil) }
+        KernelLevel.forceReadingInPlace(readInPlace)
+        defer { KernelLevel.force(nil); KernelLevel.forceReadingInPlace(nil) }
         for (index, product) in trainingStepCases.enumerated() {
             let problems = mismatches(in: product, seed: UInt64(index))
             #expect(problems.isEmpty, "\(level) \(product): \(problems)")
         }
     }
 
-    @Test(arguments: supportedLevels)
-    func edgeShapesMatchReferenceForAllTranspositions(level: String) throws {
+    @Test(arguments: supportedLevels, [true, false])
+    func edgeShapesMatchReferenceForAllTranspositions(level: String, readInPlace: Bool) throws {
         try #require(KernelLevel.force(level))
-        defer { KernelLevel.force(nil) }
+        KernelLevel.forceReadingInPlace(readInPlace)
+        defer { KernelLevel.force(nil); KernelLevel.forceReadingInPlace(nil) }
         for (index, product) in edgeCases.enumerated() {
             let problems = mismatches(in: product, seed: 100 + UInt64(index))
             #expect(problems.isEmpty, "\(level) \(product): \(problems)")
         }
     }
 
-    @Test(arguments: supportedLevels)
-    func randomShapesStridesAndBetasMatchReference(level: String) throws {
+    @Test(arguments: supportedLevels, [true, false])
+    func randomShapesStridesAndBetasMatchReference(level: String, readInPlace: Bool) throws {
         try #require(KernelLevel.force(level))
-        defer { KernelLevel.force(nil) }
+        KernelLevel.forceReadingInPlace(readInPlace)
+        defer { KernelLevel.force(nil); KernelLevel.forceReadingInPlace(nil) }
         var random = KernelTestRandom(state: 2024)
         for trial in 0 ..< 60 {
             let product = ProductCase(
@@ -221,10 +256,11 @@ private func mismatches(in product: ProductCase, seed: UInt64) -> [String] {
         }
     }
 
-    @Test(arguments: supportedLevels)
-    func fusedBiasAndReLUMatchReference(level: String) throws {
+    @Test(arguments: supportedLevels, [true, false])
+    func fusedBiasAndReLUMatchReference(level: String, readInPlace: Bool) throws {
         try #require(KernelLevel.force(level))
-        defer { KernelLevel.force(nil) }
+        KernelLevel.forceReadingInPlace(readInPlace)
+        defer { KernelLevel.force(nil); KernelLevel.forceReadingInPlace(nil) }
         let cases = [
             ProductCase(transA: false, transB: false, m: 32, n: 256, k: 784, biasAndReLU: true),
             ProductCase(
@@ -277,6 +313,37 @@ private func mismatches(in product: ProductCase, seed: UInt64) -> [String] {
             let first = differing.first.map { "the first \(alone[$0]) alone, \(inBatch[$0]) in the batch" } ?? ""
             #expect(differing.isEmpty, "\(level) rows \(range): \(differing.count) elements differ, \(first)")
         }
+    }
+
+    /// Which way B is read follows the CPU, so it must not change a single bit of a result, or
+    /// a model trained on one machine would not be the one trained on another.
+    @Test(arguments: supportedLevels)
+    func readingInPlaceAndPackingGiveTheSameBits(level: String) throws {
+        try #require(KernelLevel.force(level))
+        defer { KernelLevel.force(nil); KernelLevel.forceReadingInPlace(nil) }
+        let cases =
+            trainingStepCases + edgeCases
+            + [ProductCase(transA: false, transB: false, m: 19, n: 45, k: 200, padding: 2, biasAndReLU: true)]
+        for (index, product) in cases.enumerated() {
+            let operands = ProductOperands(product, seed: 9000 + UInt64(index))
+            KernelLevel.forceReadingInPlace(true)
+            let inPlace = operands.kernelResult()
+            KernelLevel.forceReadingInPlace(false)
+            let packed = operands.kernelResult()
+            let differing = inPlace.indices.filter { inPlace[$0].bitPattern != packed[$0].bitPattern }.count
+            #expect(differing == 0, "\(level) \(product): \(differing) elements differ")
+        }
+    }
+
+    @Test func forcingTheReadingLastsUntilNilRestoresTheCPUsChoice() {
+        let automatic = KernelLevel.readsInPlace
+        defer { KernelLevel.forceReadingInPlace(nil) }
+        for readInPlace in [!automatic, automatic, !automatic] {
+            KernelLevel.forceReadingInPlace(readInPlace)
+            #expect(KernelLevel.readsInPlace == readInPlace)
+        }
+        KernelLevel.forceReadingInPlace(nil)
+        #expect(KernelLevel.readsInPlace == automatic)
     }
 
     @Test func forcingAnUnknownLevelFailsAndNilRestoresTheAutomaticChoice() {

@@ -55,6 +55,16 @@ const char *ck_kernel_level(void);
 /// forcing a level never changes the results of work running on other threads.
 bool ck_force_kernel_level(const char *level);
 
+/// Whether the calling thread's products of a few rows (at most 96) by a row-major B read B
+/// where it lies rather than copying it panel by panel into a packed buffer first. The CPU
+/// decides (reading in place is faster on most; see sgemm.c for the exceptions). Either way
+/// gives the same bits.
+bool ck_reading_in_place(void);
+
+/// Force that choice for the calling thread, for tests and benchmarks: 1 reads in place, 0
+/// always packs, a negative value restores the CPU's choice.
+void ck_force_reading_in_place(int read_in_place);
+
 #ifdef __cplusplus
 }
 #endif
