@@ -24,9 +24,9 @@ public enum KernelLevel {
         ck_force_kernel_level(level)
     }
 
-    /// Whether the calling thread's products of a few rows (at most 96, a thread's share of a
-    /// batch) by a row-major matrix read that matrix where it lies rather than packing it into
-    /// a buffer first. The CPU decides: reading in place is faster on most, packing on the first
+    /// Whether the calling thread's products of a few rows (a thread's share of a batch: at most
+    /// 96 rows at AVX-512, 48 at AVX2) by a row-major matrix read that matrix where it lies
+    /// rather than packing it into a buffer first. The CPU decides: reading in place is faster on most, packing on the first
     /// Zen cores. Both give the same bits.
     public static var readsInPlace: Bool { ck_reading_in_place() }
 

@@ -55,10 +55,10 @@ const char *ck_kernel_level(void);
 /// forcing a level never changes the results of work running on other threads.
 bool ck_force_kernel_level(const char *level);
 
-/// Whether the calling thread's products of a few rows (at most 96) by a row-major B read B
-/// where it lies rather than copying it panel by panel into a packed buffer first. The CPU
-/// decides (reading in place is faster on most; see sgemm.c for the exceptions). Either way
-/// gives the same bits.
+/// Whether the calling thread's products of a few rows (at most eight row tiles: 96 rows at
+/// AVX-512, 48 at AVX2) by a row-major B read B where it lies rather than copying it panel by
+/// panel into a packed buffer first. The CPU decides (reading in place is faster on most; see
+/// sgemm.c for the exceptions). Either way gives the same bits.
 bool ck_reading_in_place(void);
 
 /// Force that choice for the calling thread, for tests and benchmarks: 1 reads in place, 0
