@@ -158,60 +158,70 @@ private struct ProductOperands {
         }
         return got
     }
+
+    /// The elements of C where the kernel differs from the reference by more than float
+    /// rounding allows (at most a few, for the failure message).
+    func mismatches() -> [String] {
+        let p = product
+        let got = kernelResult()
+        var expected = initialC
+        var bound = [Float](repeating: 0, count: initialC.count)
+        let absA = a.map(abs), absB = b.map(abs)
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                let (opA, opB) = operands(a, b)
+                expected.withUnsafeMutableBufferPointer { c in
+                    Kernels.referenceProduct(
+                        rows: p.m, columns: p.n, depth: p.k, opA, opB, into: c.baseAddress!,
+                        stride: ldc, accumulate: p.accumulate)
+                }
+            }
+        }
+        // Σ|a||b| per element scales the rounding error a float sum of k products may have.
+        absA.withUnsafeBufferPointer { a in
+            absB.withUnsafeBufferPointer { b in
+                let (opA, opB) = operands(a, b)
+                bound.withUnsafeMutableBufferPointer { c in
+                    Kernels.referenceProduct(
+                        rows: p.m, columns: p.n, depth: p.k, opA, opB, into: c.baseAddress!,
+                        stride: ldc)
+                }
+            }
+        }
+
+        var problems: [String] = []
+        let epsilon = Float.ulpOfOne
+        for i in 0 ..< p.m {
+            for j in 0 ..< ldc {
+                let index = i * ldc + j
+                if j >= p.n {
+                    if !got[index].isNaN { problems.append("padding C[\(i)][\(j)] was written") }
+                    continue
+                }
+                var want = expected[index]
+                if p.biasAndReLU { want = max(want + bias[j], 0) }
+                let old = p.accumulate ? abs(initialC[index]) : 0
+                let tolerance = 4 * epsilon * Float(p.k + 2) * (bound[index] + old + (p.biasAndReLU ? abs(bias[j]) : 0))
+                if !(abs(got[index] - want) <= tolerance) {
+                    problems.append("C[\(i)][\(j)] = \(got[index]), expected \(want) ± \(tolerance)")
+                }
+                if problems.count >= 5 { return problems }
+            }
+        }
+        return problems
+    }
 }
 
-/// Runs one case through the kernel and the reference and returns the elements of C that
-/// differ by more than float rounding allows (at most a few, for the failure message).
-private func mismatches(in product: ProductCase, seed: UInt64) -> [String] {
-    let operands = ProductOperands(product, seed: seed)
-    let p = product
-    let (a, b, initialC, bias, ldc) = (operands.a, operands.b, operands.initialC, operands.bias, operands.ldc)
-    let got = operands.kernelResult()
-    var expected = initialC
-    var bound = [Float](repeating: 0, count: initialC.count)
-    let absA = a.map(abs), absB = b.map(abs)
-    a.withUnsafeBufferPointer { a in
-        b.withUnsafeBufferPointer { b in
-            let (opA, opB) = operands.operands(a, b)
-            expected.withUnsafeMutableBufferPointer { c in
-                Kernels.referenceProduct(
-                    rows: p.m, columns: p.n, depth: p.k, opA, opB, into: c.baseAddress!,
-                    stride: ldc, accumulate: p.accumulate)
-            }
-        }
+/// Runs `body` with the calling thread's kernels at `level`, reading a row-major B in place or
+/// always packing it, then gives both choices back to the CPU.
+private func withKernels(_ level: String, readInPlace: Bool, _ body: () throws -> Void) throws {
+    try #require(KernelLevel.force(level))
+    KernelLevel.forceReadingInPlace(readInPlace)
+    defer {
+        KernelLevel.force(nil)
+        KernelLevel.forceReadingInPlace(nil)
     }
-    // Σ|a||b| per element scales the rounding error a float sum of k products may have.
-    absA.withUnsafeBufferPointer { a in
-        absB.withUnsafeBufferPointer { b in
-            let (opA, opB) = operands.operands(a, b)
-            bound.withUnsafeMutableBufferPointer { c in
-                Kernels.referenceProduct(
-                    rows: p.m, columns: p.n, depth: p.k, opA, opB, into: c.baseAddress!,
-                    stride: ldc)
-            }
-        }
-    }
-
-    var problems: [String] = []
-    let epsilon = Float.ulpOfOne
-    for i in 0 ..< p.m {
-        for j in 0 ..< ldc {
-            let index = i * ldc + j
-            if j >= p.n {
-                if !got[index].isNaN { problems.append("padding C[\(i)][\(j)] was written") }
-                continue
-            }
-            var want = expected[index]
-            if p.biasAndReLU { want = max(want + bias[j], 0) }
-            let old = p.accumulate ? abs(initialC[index]) : 0
-            let tolerance = 4 * epsilon * Float(p.k + 2) * (bound[index] + old + (p.biasAndReLU ? abs(bias[j]) : 0))
-            if !(abs(got[index] - want) <= tolerance) {
-                problems.append("C[\(i)][\(j)] = \(got[index]), expected \(want) ± \(tolerance)")
-            }
-            if problems.count >= 5 { return problems }
-        }
-    }
-    return problems
+    try body()
 }
 
 /// Every kernel level against the plain triple loop, reading a row-major B in place and always
@@ -220,60 +230,56 @@ private func mismatches(in product: ProductCase, seed: UInt64) -> [String] {
 @Suite struct SgemmKernelTests {
     @Test(arguments: supportedLevels, [true, false])
     func trainingStepProductsMatchReference(level: String, readInPlace: Bool) throws {
-        try #require(KernelLevel.force(level))
-        KernelLevel.forceReadingInPlace(readInPlace)
-        defer { KernelLevel.force(nil); KernelLevel.forceReadingInPlace(nil) }
-        for (index, product) in trainingStepCases.enumerated() {
-            let problems = mismatches(in: product, seed: UInt64(index))
-            #expect(problems.isEmpty, "\(level) \(product): \(problems)")
+        try withKernels(level, readInPlace: readInPlace) {
+            for (index, product) in trainingStepCases.enumerated() {
+                let problems = ProductOperands(product, seed: UInt64(index)).mismatches()
+                #expect(problems.isEmpty, "\(level) \(product): \(problems)")
+            }
         }
     }
 
     @Test(arguments: supportedLevels, [true, false])
     func edgeShapesMatchReferenceForAllTranspositions(level: String, readInPlace: Bool) throws {
-        try #require(KernelLevel.force(level))
-        KernelLevel.forceReadingInPlace(readInPlace)
-        defer { KernelLevel.force(nil); KernelLevel.forceReadingInPlace(nil) }
-        for (index, product) in edgeCases.enumerated() {
-            let problems = mismatches(in: product, seed: 100 + UInt64(index))
-            #expect(problems.isEmpty, "\(level) \(product): \(problems)")
+        try withKernels(level, readInPlace: readInPlace) {
+            for (index, product) in edgeCases.enumerated() {
+                let problems = ProductOperands(product, seed: 100 + UInt64(index)).mismatches()
+                #expect(problems.isEmpty, "\(level) \(product): \(problems)")
+            }
         }
     }
 
     @Test(arguments: supportedLevels, [true, false])
     func randomShapesStridesAndBetasMatchReference(level: String, readInPlace: Bool) throws {
-        try #require(KernelLevel.force(level))
-        KernelLevel.forceReadingInPlace(readInPlace)
-        defer { KernelLevel.force(nil); KernelLevel.forceReadingInPlace(nil) }
-        var random = KernelTestRandom(state: 2024)
-        for trial in 0 ..< 60 {
-            let product = ProductCase(
-                transA: random.bool(), transB: random.bool(),
-                m: random.int(1 ... 120), n: random.int(1 ... 70), k: random.int(0 ... 60),
-                padding: random.int(0 ... 3), accumulate: random.bool())
-            let problems = mismatches(in: product, seed: 1000 + UInt64(trial))
-            #expect(problems.isEmpty, "\(level) \(product): \(problems)")
+        try withKernels(level, readInPlace: readInPlace) {
+            var random = KernelTestRandom(state: 2024)
+            for trial in 0 ..< 60 {
+                let product = ProductCase(
+                    transA: random.bool(), transB: random.bool(),
+                    m: random.int(1 ... 120), n: random.int(1 ... 70), k: random.int(0 ... 60),
+                    padding: random.int(0 ... 3), accumulate: random.bool())
+                let problems = ProductOperands(product, seed: 1000 + UInt64(trial)).mismatches()
+                #expect(problems.isEmpty, "\(level) \(product): \(problems)")
+            }
         }
     }
 
     @Test(arguments: supportedLevels, [true, false])
     func fusedBiasAndReLUMatchReference(level: String, readInPlace: Bool) throws {
-        try #require(KernelLevel.force(level))
-        KernelLevel.forceReadingInPlace(readInPlace)
-        defer { KernelLevel.force(nil); KernelLevel.forceReadingInPlace(nil) }
-        let cases = [
-            ProductCase(transA: false, transB: false, m: 32, n: 256, k: 784, biasAndReLU: true),
-            ProductCase(
-                transA: false, transB: false, m: 19, n: 45, k: 500, padding: 2, accumulate: true, biasAndReLU: true),
-            ProductCase(transA: false, transB: false, m: 9, n: 21, k: 11, padding: 1, biasAndReLU: true),
-            ProductCase(transA: false, transB: false, m: 16, n: 200, k: 300, padding: 1, biasAndReLU: true),
-            ProductCase(transA: false, transB: false, m: 4, n: 6, k: 0, accumulate: true, biasAndReLU: true),
-            ProductCase(
-                transA: false, transB: false, m: 2, n: 520, k: 300, padding: 1, accumulate: true, biasAndReLU: true),
-        ].flatMap(\.allTranspositions)
-        for (index, product) in cases.enumerated() {
-            let problems = mismatches(in: product, seed: 5000 + UInt64(index))
-            #expect(problems.isEmpty, "\(level) \(product): \(problems)")
+        try withKernels(level, readInPlace: readInPlace) {
+            let cases = [
+                ProductCase(transA: false, transB: false, m: 32, n: 256, k: 784, biasAndReLU: true),
+                ProductCase(
+                    transA: false, transB: false, m: 19, n: 45, k: 500, padding: 2, accumulate: true, biasAndReLU: true),
+                ProductCase(transA: false, transB: false, m: 9, n: 21, k: 11, padding: 1, biasAndReLU: true),
+                ProductCase(transA: false, transB: false, m: 16, n: 200, k: 300, padding: 1, biasAndReLU: true),
+                ProductCase(transA: false, transB: false, m: 4, n: 6, k: 0, accumulate: true, biasAndReLU: true),
+                ProductCase(
+                    transA: false, transB: false, m: 2, n: 520, k: 300, padding: 1, accumulate: true, biasAndReLU: true),
+            ].flatMap(\.allTranspositions)
+            for (index, product) in cases.enumerated() {
+                let problems = ProductOperands(product, seed: 5000 + UInt64(index)).mismatches()
+                #expect(problems.isEmpty, "\(level) \(product): \(problems)")
+            }
         }
     }
 
