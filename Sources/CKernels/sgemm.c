@@ -327,19 +327,20 @@ static bool cpu_prefers_packing(void) {
 static bool cpu_prefers_packing(void) { return false; }
 #endif
 
-// As for the level: the CPU's answer cached once (0 unknown, 1 in place, 2 packed), and a
-// forced answer belonging to the thread that forced it (0 none, 1 in place, 2 packed).
+// As for the level: the CPU's answer, cached once (CPUID is slow, and traps under a hypervisor),
+// and a forced answer belonging to the thread that forced it. Zero means neither is known yet.
+enum { READING_UNKNOWN = 0, READING_IN_PLACE, READING_PACKED };
 static atomic_int automatic_reading;
 static _Thread_local int forced_reading;
 
 bool ck_reading_in_place(void) {
-    if (forced_reading) return forced_reading == 1;
+    if (forced_reading != READING_UNKNOWN) return forced_reading == READING_IN_PLACE;
     int reading = atomic_load_explicit(&automatic_reading, memory_order_relaxed);
-    if (!reading) {
-        reading = cpu_prefers_packing() ? 2 : 1;
+    if (reading == READING_UNKNOWN) {
+        reading = cpu_prefers_packing() ? READING_PACKED : READING_IN_PLACE;
         atomic_store_explicit(&automatic_reading, reading, memory_order_relaxed);
     }
-    return reading == 1;
+    return reading == READING_IN_PLACE;
 }
 
 // MARK: - Public entry points
@@ -369,5 +370,5 @@ bool ck_force_kernel_level(const char *level) {
 }
 
 void ck_force_reading_in_place(int read_in_place) {
-    forced_reading = read_in_place < 0 ? 0 : read_in_place ? 1 : 2;
+    forced_reading = read_in_place < 0 ? READING_UNKNOWN : read_in_place ? READING_IN_PLACE : READING_PACKED;
 }
