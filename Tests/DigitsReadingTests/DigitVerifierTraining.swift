@@ -210,20 +210,25 @@ import Testing
     /// labels, however good, can make the reader read more rows than that from clean candidates.
     /// Beside it, in how many rows the best parting of each pixel row would leave every digit
     /// clean (`partsCleanlyByRows`). The cuts are placed as the shipped reader places them, with
-    /// its cut scorer; `DIGITS_CLEAN_READINGS_BY_INK` set places them by ink alone.
+    /// its cut scorer; `DIGITS_CLEAN_READINGS_BY_INK` set places them by ink alone, and
+    /// `DIGITS_READING_SEED` and `DIGITS_READING_SETTINGS` draw other rows and change the reader's
+    /// settings as for `ReadingAccuracyTests`.
     ///
     ///     DIGITS_CLEAN_READINGS=500 swift test -c release --filter DigitVerifierTraining/cleanReadings
     @Test func cleanReadings() throws {
         guard let count = Self.environment["DIGITS_CLEAN_READINGS"].flatMap({ Int($0) }) else { return }
         let directory = try #require(FullMNIST.directory, "measuring clean readings needs full MNIST")
         let byInk = Self.environment["DIGITS_CLEAN_READINGS_BY_INK"] != nil
-        let reader = NumberReader(
+        var reader = NumberReader(
             model: try ShippedModel.load().model, verifier: nil,
             cutScorer: byInk ? nil : try ShippedModel.loadCutScorer().model)
+        reader.settings = try ReadingAccuracyTests.tuned(reader.settings)
         let unseen = try ReadingSets(digits: directory.load(.test))
-        for kind in [ReadingSetKind.touching, .tight, .spaced] {
+        // `DIGITS_READING_KINDS` may name fewer.
+        let kinds = try ReadingAccuracyTests.measuredKinds()
+        for kind in [ReadingSetKind.touching, .tight, .spaced] where kinds.contains(kind) {
             var (rows, clean, parted) = (0, 0, 0)
-            for sample in unseen.samples(kind, count: count) {
+            for sample in unseen.samples(kind, count: count, seed: try ReadingAccuracyTests.seed()) {
                 guard let found = try Self.labelledCandidates(of: sample, reader: reader) else { continue }
                 let digits = sample.text.compactMap(\.wholeNumberValue)
                 var lattice = found.row.lattice(of: found.parts, height: found.height, candidates: found.candidates)

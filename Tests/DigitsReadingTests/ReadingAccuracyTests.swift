@@ -16,7 +16,9 @@ import Testing
 /// `DIGITS_READING_MODEL` reads with another model file than the shipped one, and
 /// `DIGITS_READING_VERIFIER` with another digit verifier (a file, or `none` for none), and
 /// `DIGITS_READING_CUT_SCORER` with a cut scorer (a file, or `built-in`), as `digits read
-/// --touching` reads.
+/// --touching` reads. For tuning, `DIGITS_READING_SEED` draws other pictures than the reported
+/// ones, and `DIGITS_READING_SETTINGS` changes the reader's numeric settings, as in
+/// `verifierShare=0.3,widePieceDigitCost=-0.5` (see `SegmentationSettings`).
 @Suite struct ReadingAccuracyTests {
     static let environment = ProcessInfo.processInfo.environment
     static let sampleCount = Int(environment["DIGITS_READING_SAMPLES"] ?? "") ?? 24
@@ -28,6 +30,67 @@ import Testing
             try #require(
                 ReadingSetKind(rawValue: String(name)),
                 "DIGITS_READING_KINDS: no kind '\(name)'; the kinds are \(ReadingSetKind.allCases.map(\.rawValue))")
+        }
+    }
+
+    /// A tuning request that names no setting, or gives one no number.
+    struct SettingsChangeError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// `settings` with each setting that `changes` names changed, as `DIGITS_READING_SETTINGS`
+    /// asks for a tuning run: `verifierShare=0.3,widePieceDigitCost=-0.5` (the numeric settings
+    /// of `SegmentationSettings`, by their names).
+    static func settings(_ settings: SegmentationSettings, changedBy changes: String) throws -> SegmentationSettings {
+        let numbers: [String: WritableKeyPath<SegmentationSettings, Double>] = [
+            "cutWidth": \.cutWidth, "denseCutWidth": \.denseCutWidth, "denseCutSpacing": \.denseCutSpacing,
+            "denseCutReach": \.denseCutReach, "scoredCutReach": \.scoredCutReach,
+            "minimumPartWidth": \.minimumPartWidth, "widestDigit": \.widestDigit,
+            "maximumJoinGap": \.maximumJoinGap, "verifierShare": \.verifierShare, "digitCost": \.digitCost,
+            "widePieceDigitCost": \.widePieceDigitCost, "separateJoinCost": \.separateJoinCost,
+            "cutCost": \.cutCost, "cutBaseCost": \.cutBaseCost, "severalDigitsWidth": \.severalDigitsWidth,
+            "aspectWeight": \.aspectWeight, "shortestDigit": \.shortestDigit, "heightPenalty": \.heightPenalty,
+            "largestMark": \.largestMark, "markCost": \.markCost,
+        ]
+        var settings = settings
+        for change in changes.split(separator: ",") {
+            let parts = change.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let path = numbers[parts[0]] else {
+                throw SettingsChangeError(
+                    description:
+                        "'\(change)' names no setting; they are \(numbers.keys.sorted().joined(separator: ", "))")
+            }
+            guard let value = Double(parts[1]), value.isFinite else {
+                throw SettingsChangeError(description: "'\(change)': \(parts[1]) is not a number")
+            }
+            settings[keyPath: path] = value
+        }
+        return settings
+    }
+
+    /// The reader's settings as a tuning run asks for them in `DIGITS_READING_SETTINGS`.
+    static func tuned(_ settings: SegmentationSettings) throws -> SegmentationSettings {
+        try Self.settings(settings, changedBy: environment["DIGITS_READING_SETTINGS"] ?? "")
+    }
+
+    /// The seed of the pictures to read: `DIGITS_READING_SEED`, or the one the README reports on.
+    static func seed() throws -> UInt64 {
+        guard let text = environment["DIGITS_READING_SEED"] else { return ReadingSets.defaultSeed }
+        return try #require(UInt64(text), "DIGITS_READING_SEED: '\(text)' is not a whole number")
+    }
+
+    @Test("a tuning run changes the settings it names, and refuses a name or a number it cannot use")
+    func settingsChanges() throws {
+        let changed = try Self.settings(SegmentationSettings(), changedBy: "verifierShare=0.35,widePieceDigitCost=-0.5")
+        var expected = SegmentationSettings()
+        expected.verifierShare = 0.35
+        expected.widePieceDigitCost = -0.5
+        #expect(changed == expected)
+        #expect(try Self.settings(.forCutScorer, changedBy: "") == .forCutScorer)
+        #expect(throws: SettingsChangeError.self) { try Self.settings(SegmentationSettings(), changedBy: "verifier=1") }
+        #expect(throws: SettingsChangeError.self) { try Self.settings(SegmentationSettings(), changedBy: "cutCost") }
+        #expect(throws: SettingsChangeError.self) {
+            try Self.settings(SegmentationSettings(), changedBy: "cutCost=cheap")
         }
     }
 
@@ -57,8 +120,10 @@ import Testing
         case "built-in": cutScorer = try ShippedModel.loadCutScorer().model
         case let path?: cutScorer = try ModelFile(contentsOf: path, outputs: ModelFile.cutScorerOutputCount).model
         }
-        let reader = NumberReader(
+        var reader = NumberReader(
             model: try model ?? ShippedModel.load().model, verifier: verifier, cutScorer: cutScorer)
+        reader.settings = try Self.tuned(reader.settings)
+        let seed = try Self.seed()
         let failures = Self.environment["DIGITS_READING_FAILURES"]
         if let failures {
             try FileManager.default.createDirectory(atPath: failures, withIntermediateDirectories: true)
@@ -73,7 +138,7 @@ import Testing
             var score = ReadingScore()
             for index in 0 ..< Self.sampleCount {
                 // One sample at a time, so a long run does not hold every picture in memory.
-                let sample = sets.sample(kind, index: index)
+                let sample = sets.sample(kind, index: index, seed: seed)
                 let start = clock.now
                 let read: String
                 do {
