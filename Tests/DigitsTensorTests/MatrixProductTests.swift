@@ -159,35 +159,33 @@ private struct ProductOperands {
         return got
     }
 
+    /// C = op(`a`)·op(`b`) (plus `c`, when accumulating) by the plain reference loops, with this
+    /// product's shapes and strides.
+    func referenceResult(_ a: [Float], _ b: [Float], startingFrom c: [Float], accumulate: Bool) -> [Float] {
+        let p = product
+        var result = c
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                let (opA, opB) = operands(a, b)
+                result.withUnsafeMutableBufferPointer { c in
+                    Kernels.referenceProduct(
+                        rows: p.m, columns: p.n, depth: p.k, opA, opB, into: c.baseAddress!, stride: ldc,
+                        accumulate: accumulate)
+                }
+            }
+        }
+        return result
+    }
+
     /// The elements of C where the kernel differs from the reference by more than float
     /// rounding allows (at most a few, for the failure message).
     func mismatches() -> [String] {
         let p = product
         let got = kernelResult()
-        var expected = initialC
-        var bound = [Float](repeating: 0, count: initialC.count)
-        let absA = a.map(abs), absB = b.map(abs)
-        a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in
-                let (opA, opB) = operands(a, b)
-                expected.withUnsafeMutableBufferPointer { c in
-                    Kernels.referenceProduct(
-                        rows: p.m, columns: p.n, depth: p.k, opA, opB, into: c.baseAddress!,
-                        stride: ldc, accumulate: p.accumulate)
-                }
-            }
-        }
+        let expected = referenceResult(a, b, startingFrom: initialC, accumulate: p.accumulate)
         // Σ|a||b| per element scales the rounding error a float sum of k products may have.
-        absA.withUnsafeBufferPointer { a in
-            absB.withUnsafeBufferPointer { b in
-                let (opA, opB) = operands(a, b)
-                bound.withUnsafeMutableBufferPointer { c in
-                    Kernels.referenceProduct(
-                        rows: p.m, columns: p.n, depth: p.k, opA, opB, into: c.baseAddress!,
-                        stride: ldc)
-                }
-            }
-        }
+        let bound = referenceResult(
+            a.map(abs), b.map(abs), startingFrom: [Float](repeating: 0, count: initialC.count), accumulate: false)
 
         var problems: [String] = []
         let epsilon = Float.ulpOfOne
