@@ -226,9 +226,10 @@ import Testing
         let unseen = try ReadingSets(digits: directory.load(.test))
         // `DIGITS_READING_KINDS` may name fewer.
         let kinds = try ReadingAccuracyTests.measuredKinds()
+        let seed = try ReadingAccuracyTests.seed()
         for kind in [ReadingSetKind.touching, .tight, .spaced] where kinds.contains(kind) {
             var (rows, clean, parted) = (0, 0, 0)
-            for sample in unseen.samples(kind, count: count, seed: try ReadingAccuracyTests.seed()) {
+            for sample in unseen.samples(kind, count: count, seed: seed) {
                 guard let found = try Self.labelledCandidates(of: sample, reader: reader) else { continue }
                 let digits = sample.text.compactMap(\.wholeNumberValue)
                 var lattice = found.row.lattice(of: found.parts, height: found.height, candidates: found.candidates)
