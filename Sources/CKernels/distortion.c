@@ -8,6 +8,7 @@
 #include "CKernelsElementwise.h"
 #include "sgemm_internal.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 #define SIDE CK_DIGIT_SIDE
@@ -254,8 +255,9 @@ static AVX2 int distort_avx2(const uint8_t *image, float *output, const ck_disto
 /// column of it into every lane, so each source row the sixteen pixels touch is looked up
 /// whole, and each lane keeps the values of its own rows. The rows a group touches are few
 /// (the map turns by a few degrees, and the elastic field is smooth), so the loop over them is
-/// short; on AVX2 a gather per neighbour and eight pixels costs more.
-static AVX512 void resample_avx512(const float *restrict padded, const ck_distortion *d, float *restrict output) {
+/// short; on AMD's cores a gather per neighbour and eight pixels costs more.
+static AVX512 void resample_avx512_by_rows(const float *restrict padded, const ck_distortion *d,
+                                           float *restrict output) {
     const __m512 c = _mm512_set1_ps(13.5f), one = _mm512_set1_ps(1), low = _mm512_set1_ps(-1),
                  high = _mm512_set1_ps(28);
     const __m512 m00 = _mm512_set1_ps(d->m00), m01 = _mm512_set1_ps(d->m01), m10 = _mm512_set1_ps(d->m10),
@@ -294,6 +296,56 @@ static AVX512 void resample_avx512(const float *restrict padded, const ck_distor
                 p10 = _mm512_mask_mov_ps(p10, bottom, at);
                 p11 = _mm512_mask_mov_ps(p11, bottom, after);
             }
+            const __m512 upper = _mm512_fmadd_ps(wx, _mm512_sub_ps(p01, p00), p00);
+            const __m512 lower = _mm512_fmadd_ps(wx, _mm512_sub_ps(p11, p10), p10);
+            _mm512_storeu_ps(output + y * SIDE + x0, _mm512_fmadd_ps(wy, _mm512_sub_ps(lower, upper), upper));
+        }
+    }
+}
+
+/// `resample` sixteen output pixels at a time, gathering each pixel's two neighbours in a row as
+/// one 64-bit pair, as `resample_avx2` does, eight pairs a gather. On Intel's cores a gather is
+/// cheap, and this is faster than looking up whole rows: on one core of an Intel Xeon (family 6
+/// model 207) a digit's padding and resampling took 0.77 µs this way against 1.93 µs by rows.
+static AVX512 void resample_avx512_by_gathers(const float *restrict padded, const ck_distortion *d,
+                                              float *restrict output) {
+    const __m512 c = _mm512_set1_ps(13.5f), one = _mm512_set1_ps(1), low = _mm512_set1_ps(-1),
+                 high = _mm512_set1_ps(28);
+    const __m512 m00 = _mm512_set1_ps(d->m00), m01 = _mm512_set1_ps(d->m01), m10 = _mm512_set1_ps(d->m10),
+                 m11 = _mm512_set1_ps(d->m11);
+    const __m512 steps = _mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512i stride = _mm512_set1_epi32(STRIDE);
+    // A gathered register holds pairs (left, right) of eight pixels: lefts in the even lanes.
+    const __m512i lefts = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i rights = _mm512_add_epi32(lefts, _mm512_set1_epi32(1));
+    const double *pairs = (const double *)(const void *)padded;
+    static const int starts[2] = {0, 12};
+    for (int y = 0; y < SIDE; y++) {
+        const __m512 v = _mm512_set1_ps((float)y - 13.5f - d->shift_y);
+        const __m512 row_x = _mm512_add_ps(c, _mm512_mul_ps(m01, v)), row_y = _mm512_add_ps(c, _mm512_mul_ps(m11, v));
+        for (int part = 0; part < 2; part++) {
+            const int x0 = starts[part];
+            const __m512 u = _mm512_add_ps(_mm512_set1_ps((float)x0 - 13.5f - d->shift_x), steps);
+            __m512 sx = _mm512_fmadd_ps(m00, u, row_x), sy = _mm512_fmadd_ps(m10, u, row_y);
+            if (d->field_x) {
+                sx = _mm512_add_ps(sx, _mm512_loadu_ps(d->field_x + y * STRIDE + x0));
+                sy = _mm512_add_ps(sy, _mm512_loadu_ps(d->field_y + y * STRIDE + x0));
+            }
+            sx = _mm512_add_ps(_mm512_min_ps(_mm512_max_ps(sx, low), high), one);
+            sy = _mm512_add_ps(_mm512_min_ps(_mm512_max_ps(sy, low), high), one);
+            const __m512i ix = _mm512_cvttps_epi32(sx), iy = _mm512_cvttps_epi32(sy);
+            const __m512 wx = _mm512_sub_ps(sx, _mm512_cvtepi32_ps(ix)), wy = _mm512_sub_ps(sy, _mm512_cvtepi32_ps(iy));
+            const __m512i at = _mm512_add_epi32(_mm512_mullo_epi32(iy, stride), ix);
+            const __m512i below = _mm512_add_epi32(at, stride);
+            const __m512 top_a = _mm512_castpd_ps(_mm512_i32gather_pd(_mm512_castsi512_si256(at), pairs, 4));
+            const __m512 top_b = _mm512_castpd_ps(_mm512_i32gather_pd(_mm512_extracti64x4_epi64(at, 1), pairs, 4));
+            const __m512 bottom_a = _mm512_castpd_ps(_mm512_i32gather_pd(_mm512_castsi512_si256(below), pairs, 4));
+            const __m512 bottom_b =
+                _mm512_castpd_ps(_mm512_i32gather_pd(_mm512_extracti64x4_epi64(below, 1), pairs, 4));
+            const __m512 p00 = _mm512_permutex2var_ps(top_a, lefts, top_b);
+            const __m512 p01 = _mm512_permutex2var_ps(top_a, rights, top_b);
+            const __m512 p10 = _mm512_permutex2var_ps(bottom_a, lefts, bottom_b);
+            const __m512 p11 = _mm512_permutex2var_ps(bottom_a, rights, bottom_b);
             const __m512 upper = _mm512_fmadd_ps(wx, _mm512_sub_ps(p01, p00), p00);
             const __m512 lower = _mm512_fmadd_ps(wx, _mm512_sub_ps(p11, p10), p10);
             _mm512_storeu_ps(output + y * SIDE + x0, _mm512_fmadd_ps(wy, _mm512_sub_ps(lower, upper), upper));
@@ -408,7 +460,11 @@ static AVX512 int distort_avx512(const uint8_t *image, float *output, const ck_d
     if (!d->geometric) return distort(image, output, d, scratch);
     float *padded = scratch, *spare = scratch + STRIDE * STRIDE;
     pad_image_avx512(image, padded);
-    resample_avx512(padded, d, output);
+    if (ck_resampling_gathers()) {
+        resample_avx512_by_gathers(padded, d, output);
+    } else {
+        resample_avx512_by_rows(padded, d, output);
+    }
     if (d->stroke != 0) change_strokes_avx512(output, d->stroke, spare);
     if (d->blur_a > 0) blur_avx512(output, d->blur_a, spare);
     return d->noise_scale > 0 ? add_noise(output, d->noise_scale, d->noise_state) : 0;
@@ -424,6 +480,26 @@ static AVX512 void elastic_field_avx512(const float *basis_t, int rank, const fl
 static int use_avx2(void) { return strcmp(ck_current_level()->name, "portable") != 0; }
 static int use_avx512(void) { return strcmp(ck_current_level()->name, "avx512") == 0; }
 #endif
+
+// As for reading in place (sgemm.c): the CPU's answer, cached once, and a forced answer that
+// belongs to the thread that forced it. Zero means neither is known yet.
+enum { RESAMPLING_UNKNOWN = 0, RESAMPLING_BY_GATHERS, RESAMPLING_BY_ROWS };
+static atomic_int automatic_resampling;
+static _Thread_local int forced_resampling;
+
+bool ck_resampling_gathers(void) {
+    if (forced_resampling != RESAMPLING_UNKNOWN) return forced_resampling == RESAMPLING_BY_GATHERS;
+    int resampling = atomic_load_explicit(&automatic_resampling, memory_order_relaxed);
+    if (resampling == RESAMPLING_UNKNOWN) {
+        resampling = ck_cpu_vendor() == CK_VENDOR_INTEL ? RESAMPLING_BY_GATHERS : RESAMPLING_BY_ROWS;
+        atomic_store_explicit(&automatic_resampling, resampling, memory_order_relaxed);
+    }
+    return resampling == RESAMPLING_BY_GATHERS;
+}
+
+void ck_force_resampling_gathers(int gathers) {
+    forced_resampling = gathers < 0 ? RESAMPLING_UNKNOWN : gathers ? RESAMPLING_BY_GATHERS : RESAMPLING_BY_ROWS;
+}
 
 void ck_elastic_field(const float *basis_t, int rank, const float *z, float alpha, float *scratch, float *field) {
 #if defined(__x86_64__)

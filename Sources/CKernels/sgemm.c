@@ -307,6 +307,15 @@ const ck_level *ck_current_level(void) {
 // MARK: - Reading Y in place or packing it
 
 #if defined(__x86_64__)
+ck_vendor ck_cpu_vendor(void) {
+    unsigned int a, b, c, d;
+    if (!__get_cpuid(0, &a, &b, &c, &d)) return CK_VENDOR_OTHER;
+    // The vendor string is EBX, EDX, ECX: "GenuineIntel" or "AuthenticAMD".
+    if (b == 0x756e6547 && d == 0x49656e69 && c == 0x6c65746e) return CK_VENDOR_INTEL;
+    if (b == 0x68747541 && d == 0x69746e65 && c == 0x444d4163) return CK_VENDOR_AMD;
+    return CK_VENDOR_OTHER;
+}
+
 // On the first Zen cores (AMD family 17h before model 30h: Zen and Zen+, whose AVX2 runs as
 // two 128-bit halves) the in-place tiles ran at half the packed ones' speed. Measured with
 // bench_sgemm avx2 on an EPYC of family 17h model 01h, best of five runs each: the forward
@@ -315,15 +324,13 @@ const ck_level *ck_current_level(void) {
 // Intel's AVX-512 cores and on Zen 4, reading in place was the faster way, so it stays the default.
 static bool cpu_prefers_packing(void) {
     unsigned int a, b, c, d;
-    if (!__get_cpuid(0, &a, &b, &c, &d)) return false;
-    // The vendor string is EBX, EDX, ECX: "AuthenticAMD".
-    const bool amd = b == 0x68747541 && d == 0x69746e65 && c == 0x444d4163;
-    if (!amd || !__get_cpuid(1, &a, &b, &c, &d)) return false;
+    if (ck_cpu_vendor() != CK_VENDOR_AMD || !__get_cpuid(1, &a, &b, &c, &d)) return false;
     const unsigned int family = ((a >> 8) & 0xf) + ((a >> 20) & 0xff);
     const unsigned int model = ((a >> 4) & 0xf) | ((a >> 12) & 0xf0);
     return family == 0x17 && model < 0x30;
 }
 #else
+ck_vendor ck_cpu_vendor(void) { return CK_VENDOR_OTHER; }
 static bool cpu_prefers_packing(void) { return false; }
 #endif
 

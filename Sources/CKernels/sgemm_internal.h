@@ -94,6 +94,14 @@ typedef struct {
     ck_stream_fn stream_rows;
 } ck_level;
 
+/// Who made this CPU, where a choice between two ways of doing the same work was measured to
+/// differ between makers' cores.
+typedef enum { CK_VENDOR_OTHER = 0, CK_VENDOR_INTEL, CK_VENDOR_AMD } ck_vendor;
+
+/// This CPU's maker, from CPUID (CK_VENDOR_OTHER off x86-64). Slow under a hypervisor, which
+/// traps CPUID: callers cache the choice they make from it.
+ck_vendor ck_cpu_vendor(void);
+
 /// The level the products run at now (the CPU's best, or the one forced for tests).
 const ck_level *ck_current_level(void);
 

@@ -35,4 +35,15 @@ public enum KernelLevel {
     public static func forceReadingInPlace(_ readInPlace: Bool?) {
         ck_force_reading_in_place(readInPlace.map { $0 ? 1 : 0 } ?? -1)
     }
+
+    /// Whether the calling thread's AVX-512 resampling of distorted digits gathers each output
+    /// pixel's neighbours rather than looking up the whole source rows they lie in. The CPU
+    /// decides: gathering is faster on Intel's cores, rows on AMD's. Both give the same bits.
+    public static var resamplingGathers: Bool { ck_resampling_gathers() }
+
+    /// Makes the calling thread's AVX-512 resampling gather (true) or look up rows (false); nil
+    /// restores the CPU's choice. For tests and benchmarks, like `force(_:)`.
+    public static func forceResamplingGathers(_ gathers: Bool?) {
+        ck_force_resampling_gathers(gathers.map { $0 ? 1 : 0 } ?? -1)
+    }
 }

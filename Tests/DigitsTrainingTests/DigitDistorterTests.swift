@@ -32,20 +32,24 @@ import Testing
         #expect(zip(output, Self.ring).allSatisfy { abs($0 - Float($1) / 255) < 1e-6 })
     }
 
-    /// The kernels (`Kernels.elasticField`, `Kernels.distortDigit`) at every level this machine
-    /// runs against the plain Swift reference: every distortion alone, all together, and none,
-    /// on many images; the generator ends where the reference's does.
-    @Test(arguments: KernelLevel.supported)
-    func theKernelsMatchThePlainReference(level: String) throws {
-        try #require(KernelLevel.force(level))
-        defer { KernelLevel.force(nil) }
-        var cases = Augmentation.Strength.allCases.filter { $0 != .sigma }.map {
-            Self.settings([$0: Augmentation()[$0]])
-        }
-        cases += [
-            Augmentation(), .none, Self.settings([.elastic: 60, .sigma: 3, .stroke: 1, .blur: 0.8, .noise: 0.5]),
+    /// Every distortion alone, all together, one strong mix, and none.
+    static let kernelCases: [Augmentation] =
+        Augmentation.Strength.allCases.filter { $0 != .sigma }.map { settings([$0: Augmentation()[$0]]) } + [
+            Augmentation(), .none, settings([.elastic: 60, .sigma: 3, .stroke: 1, .blur: 0.8, .noise: 0.5]),
         ]
-        for settings in cases {
+
+    /// The kernels (`Kernels.elasticField`, `Kernels.distortDigit`) at every level this machine
+    /// runs, resampling by gathers and by rows, against the plain Swift reference: every case of
+    /// `kernelCases` on many images; the generator ends where the reference's does.
+    @Test(arguments: KernelLevel.supported, [false, true])
+    func theKernelsMatchThePlainReference(level: String, gathering: Bool) throws {
+        try #require(KernelLevel.force(level))
+        KernelLevel.forceResamplingGathers(gathering)
+        defer {
+            KernelLevel.force(nil)
+            KernelLevel.forceResamplingGathers(nil)
+        }
+        for settings in Self.kernelCases {
             let distorter = DigitDistorter(settings: settings)
             for index in 0 ..< 40 {
                 var fast = DigitDistorter.generator(seed: 11, epoch: 1, index: index)
@@ -56,6 +60,31 @@ import Testing
                 let worst = zip(output, expected).map { abs($0 - $1) }.max()!
                 #expect(worst < 2e-5, "\(settings), image \(index): \(worst)")
                 #expect(fast == reference)
+            }
+        }
+    }
+
+    /// At AVX-512 the two ways of resampling read the same neighbours and weigh them the same
+    /// way, so the CPU's choice between them changes no bit of a distorted digit.
+    @Test(.enabled(if: KernelLevel.supported.contains("avx512")))
+    func resamplingByGathersAndByRowsGiveTheSameBits() throws {
+        try #require(KernelLevel.force("avx512"))
+        defer {
+            KernelLevel.force(nil)
+            KernelLevel.forceResamplingGathers(nil)
+        }
+        for settings in Self.kernelCases {
+            let distorter = DigitDistorter(settings: settings)
+            for index in 0 ..< 40 {
+                let image = index % 2 == 0 ? Self.ring : Self.ring.reversed()
+                var outputs: [[Float]] = []
+                for gathering in [false, true] {
+                    KernelLevel.forceResamplingGathers(gathering)
+                    var generator = DigitDistorter.generator(seed: 5, epoch: 2, index: index)
+                    outputs.append(distorter.distorted(image, generator: &generator))
+                }
+                let differing = zip(outputs[0], outputs[1]).filter { $0.bitPattern != $1.bitPattern }.count
+                #expect(differing == 0, "\(settings), image \(index): \(differing) pixels differ")
             }
         }
     }

@@ -1,6 +1,7 @@
 #ifndef CKERNELS_DISTORTION_H
 #define CKERNELS_DISTORTION_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -41,6 +42,15 @@ typedef struct {
 /// by which the caller advances its generator: word i is the generator's (i + 1)-th output from
 /// `noise_state`, so the result is the same as drawing them one by one.
 int ck_distort_digit(const uint8_t *image, float *output, const ck_distortion *distortion, float *scratch);
+
+/// Whether the calling thread's AVX-512 resampling gathers each output pixel's neighbours (the
+/// faster way on Intel's cores) or looks up the whole source rows they lie in (on AMD's, and
+/// every other). Both give the same bits.
+bool ck_resampling_gathers(void);
+
+/// Force that choice for the calling thread, for tests and benchmarks: 1 gathers, 0 looks up
+/// rows, a negative value restores the CPU's choice.
+void ck_force_resampling_gathers(int gathers);
 
 #ifdef __cplusplus
 }
