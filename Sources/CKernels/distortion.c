@@ -250,74 +250,30 @@ static AVX2 int distort_avx2(const uint8_t *image, float *output, const ck_disto
 
 #define AVX512 __attribute__((target("avx2,fma,avx512f,avx512dq,avx512vl,avx512bw")))
 
-/// `resample` without gathers, sixteen output pixels at a time: a row of 28 as pixels 0–15 and
-/// 12–27. A padded row of 32 floats is two registers, and one two-register permute reads any
-/// column of it into every lane, so each source row the sixteen pixels touch is looked up
-/// whole, and each lane keeps the values of its own rows. The rows a group touches are few
-/// (the map turns by a few degrees, and the elastic field is smooth), so the loop over them is
-/// short; on AMD's cores a gather per neighbour and eight pixels costs more.
-static AVX512 void resample_avx512_by_rows(const float *restrict padded, const ck_distortion *d,
-                                           float *restrict output) {
+/// `resample` sixteen output pixels at a time: a row of 28 as pixels 0–15 and 12–27, the last
+/// four twice, to the same values. Two ways to look up each pixel's four neighbours, which
+/// find the same values:
+///
+/// - By rows: a padded row of 32 floats is two registers, and one two-register permute reads
+///   any column of it into every lane, so each source row the sixteen pixels touch is looked
+///   up whole, and each lane keeps the values of its own rows. The rows a group touches are
+///   few (the map turns by a few degrees, and the elastic field is smooth), so the loop over
+///   them is short. The faster way on AMD's cores, where a gather costs by the element.
+/// - By gathers: each pixel's two neighbours in a row are one 64-bit pair, eight pairs a
+///   gather, as `resample_avx2` does. On Intel's cores gathers are cheap: on one core of an
+///   Intel Xeon (family 6 model 207) a digit's padding and resampling took 0.77 µs this way
+///   against 1.93 µs by rows.
+INLINE AVX512 void resample_avx512(const float *restrict padded, const ck_distortion *d, float *restrict output,
+                                   const bool by_gathers) {
     const __m512 c = _mm512_set1_ps(13.5f), one = _mm512_set1_ps(1), low = _mm512_set1_ps(-1),
                  high = _mm512_set1_ps(28);
     const __m512 m00 = _mm512_set1_ps(d->m00), m01 = _mm512_set1_ps(d->m01), m10 = _mm512_set1_ps(d->m10),
                  m11 = _mm512_set1_ps(d->m11);
     const __m512 steps = _mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    const __m512i next_column = _mm512_set1_epi32(1);
-    static const int starts[2] = {0, 12};
-    for (int y = 0; y < SIDE; y++) {
-        const __m512 v = _mm512_set1_ps((float)y - 13.5f - d->shift_y);
-        const __m512 row_x = _mm512_add_ps(c, _mm512_mul_ps(m01, v)), row_y = _mm512_add_ps(c, _mm512_mul_ps(m11, v));
-        for (int part = 0; part < 2; part++) {
-            const int x0 = starts[part];
-            const __m512 u = _mm512_add_ps(_mm512_set1_ps((float)x0 - 13.5f - d->shift_x), steps);
-            __m512 sx = _mm512_fmadd_ps(m00, u, row_x), sy = _mm512_fmadd_ps(m10, u, row_y);
-            if (d->field_x) {
-                sx = _mm512_add_ps(sx, _mm512_loadu_ps(d->field_x + y * STRIDE + x0));
-                sy = _mm512_add_ps(sy, _mm512_loadu_ps(d->field_y + y * STRIDE + x0));
-            }
-            sx = _mm512_add_ps(_mm512_min_ps(_mm512_max_ps(sx, low), high), one);
-            sy = _mm512_add_ps(_mm512_min_ps(_mm512_max_ps(sy, low), high), one);
-            const __m512i ix = _mm512_cvttps_epi32(sx), iy = _mm512_cvttps_epi32(sy);
-            const __m512 wx = _mm512_sub_ps(sx, _mm512_cvtepi32_ps(ix)), wy = _mm512_sub_ps(sy, _mm512_cvtepi32_ps(iy));
-            const __m512i ix1 = _mm512_add_epi32(ix, next_column);
-            // Rows iy (the top neighbours) and iy + 1 (the bottom ones), within the 32 padded rows.
-            const int first = _mm512_reduce_min_epi32(iy), last = _mm512_reduce_max_epi32(iy) + 1;
-            __m512 p00 = _mm512_setzero_ps(), p01 = p00, p10 = p00, p11 = p00;
-            for (int r = first; r <= last; r++) {
-                const __m512 left = _mm512_loadu_ps(padded + r * STRIDE), right = _mm512_loadu_ps(padded + r * STRIDE + 16);
-                const __m512 at = _mm512_permutex2var_ps(left, ix, right);
-                const __m512 after = _mm512_permutex2var_ps(left, ix1, right);
-                const __m512i row = _mm512_set1_epi32(r);
-                const __mmask16 top = _mm512_cmpeq_epi32_mask(iy, row);
-                const __mmask16 bottom = _mm512_cmpeq_epi32_mask(_mm512_add_epi32(iy, next_column), row);
-                p00 = _mm512_mask_mov_ps(p00, top, at);
-                p01 = _mm512_mask_mov_ps(p01, top, after);
-                p10 = _mm512_mask_mov_ps(p10, bottom, at);
-                p11 = _mm512_mask_mov_ps(p11, bottom, after);
-            }
-            const __m512 upper = _mm512_fmadd_ps(wx, _mm512_sub_ps(p01, p00), p00);
-            const __m512 lower = _mm512_fmadd_ps(wx, _mm512_sub_ps(p11, p10), p10);
-            _mm512_storeu_ps(output + y * SIDE + x0, _mm512_fmadd_ps(wy, _mm512_sub_ps(lower, upper), upper));
-        }
-    }
-}
-
-/// `resample` sixteen output pixels at a time, gathering each pixel's two neighbours in a row as
-/// one 64-bit pair, as `resample_avx2` does, eight pairs a gather. On Intel's cores a gather is
-/// cheap, and this is faster than looking up whole rows: on one core of an Intel Xeon (family 6
-/// model 207) a digit's padding and resampling took 0.77 µs this way against 1.93 µs by rows.
-static AVX512 void resample_avx512_by_gathers(const float *restrict padded, const ck_distortion *d,
-                                              float *restrict output) {
-    const __m512 c = _mm512_set1_ps(13.5f), one = _mm512_set1_ps(1), low = _mm512_set1_ps(-1),
-                 high = _mm512_set1_ps(28);
-    const __m512 m00 = _mm512_set1_ps(d->m00), m01 = _mm512_set1_ps(d->m01), m10 = _mm512_set1_ps(d->m10),
-                 m11 = _mm512_set1_ps(d->m11);
-    const __m512 steps = _mm512_setr_ps(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    const __m512i stride = _mm512_set1_epi32(STRIDE);
+    const __m512i next = _mm512_set1_epi32(1), stride = _mm512_set1_epi32(STRIDE);
     // A gathered register holds pairs (left, right) of eight pixels: lefts in the even lanes.
     const __m512i lefts = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    const __m512i rights = _mm512_add_epi32(lefts, _mm512_set1_epi32(1));
+    const __m512i rights = _mm512_add_epi32(lefts, next);
     const double *pairs = (const double *)(const void *)padded;
     static const int starts[2] = {0, 12};
     for (int y = 0; y < SIDE; y++) {
@@ -335,22 +291,51 @@ static AVX512 void resample_avx512_by_gathers(const float *restrict padded, cons
             sy = _mm512_add_ps(_mm512_min_ps(_mm512_max_ps(sy, low), high), one);
             const __m512i ix = _mm512_cvttps_epi32(sx), iy = _mm512_cvttps_epi32(sy);
             const __m512 wx = _mm512_sub_ps(sx, _mm512_cvtepi32_ps(ix)), wy = _mm512_sub_ps(sy, _mm512_cvtepi32_ps(iy));
-            const __m512i at = _mm512_add_epi32(_mm512_mullo_epi32(iy, stride), ix);
-            const __m512i below = _mm512_add_epi32(at, stride);
-            const __m512 top_a = _mm512_castpd_ps(_mm512_i32gather_pd(_mm512_castsi512_si256(at), pairs, 4));
-            const __m512 top_b = _mm512_castpd_ps(_mm512_i32gather_pd(_mm512_extracti64x4_epi64(at, 1), pairs, 4));
-            const __m512 bottom_a = _mm512_castpd_ps(_mm512_i32gather_pd(_mm512_castsi512_si256(below), pairs, 4));
-            const __m512 bottom_b =
-                _mm512_castpd_ps(_mm512_i32gather_pd(_mm512_extracti64x4_epi64(below, 1), pairs, 4));
-            const __m512 p00 = _mm512_permutex2var_ps(top_a, lefts, top_b);
-            const __m512 p01 = _mm512_permutex2var_ps(top_a, rights, top_b);
-            const __m512 p10 = _mm512_permutex2var_ps(bottom_a, lefts, bottom_b);
-            const __m512 p11 = _mm512_permutex2var_ps(bottom_a, rights, bottom_b);
+            // The neighbours: p00 and p01 in row iy, p10 and p11 in row iy + 1, columns ix and ix + 1.
+            __m512 p00 = _mm512_setzero_ps(), p01 = p00, p10 = p00, p11 = p00;
+            if (by_gathers) {
+                const __m512i at = _mm512_add_epi32(_mm512_mullo_epi32(iy, stride), ix);
+                const __m512i below = _mm512_add_epi32(at, stride);
+                const __m512 top_a = _mm512_castpd_ps(_mm512_i32gather_pd(_mm512_castsi512_si256(at), pairs, 4));
+                const __m512 top_b = _mm512_castpd_ps(_mm512_i32gather_pd(_mm512_extracti64x4_epi64(at, 1), pairs, 4));
+                const __m512 bottom_a =
+                    _mm512_castpd_ps(_mm512_i32gather_pd(_mm512_castsi512_si256(below), pairs, 4));
+                const __m512 bottom_b =
+                    _mm512_castpd_ps(_mm512_i32gather_pd(_mm512_extracti64x4_epi64(below, 1), pairs, 4));
+                p00 = _mm512_permutex2var_ps(top_a, lefts, top_b);
+                p01 = _mm512_permutex2var_ps(top_a, rights, top_b);
+                p10 = _mm512_permutex2var_ps(bottom_a, lefts, bottom_b);
+                p11 = _mm512_permutex2var_ps(bottom_a, rights, bottom_b);
+            } else {
+                const __m512i ix1 = _mm512_add_epi32(ix, next);
+                const int first = _mm512_reduce_min_epi32(iy), last = _mm512_reduce_max_epi32(iy) + 1;
+                for (int r = first; r <= last; r++) {
+                    const __m512 left = _mm512_loadu_ps(padded + r * STRIDE);
+                    const __m512 right = _mm512_loadu_ps(padded + r * STRIDE + 16);
+                    const __m512 at = _mm512_permutex2var_ps(left, ix, right);
+                    const __m512 after = _mm512_permutex2var_ps(left, ix1, right);
+                    const __m512i row = _mm512_set1_epi32(r);
+                    const __mmask16 top = _mm512_cmpeq_epi32_mask(iy, row);
+                    const __mmask16 bottom = _mm512_cmpeq_epi32_mask(_mm512_add_epi32(iy, next), row);
+                    p00 = _mm512_mask_mov_ps(p00, top, at);
+                    p01 = _mm512_mask_mov_ps(p01, top, after);
+                    p10 = _mm512_mask_mov_ps(p10, bottom, at);
+                    p11 = _mm512_mask_mov_ps(p11, bottom, after);
+                }
+            }
             const __m512 upper = _mm512_fmadd_ps(wx, _mm512_sub_ps(p01, p00), p00);
             const __m512 lower = _mm512_fmadd_ps(wx, _mm512_sub_ps(p11, p10), p10);
             _mm512_storeu_ps(output + y * SIDE + x0, _mm512_fmadd_ps(wy, _mm512_sub_ps(lower, upper), upper));
         }
     }
+}
+
+static AVX512 void resample_avx512_by_rows(const float *padded, const ck_distortion *d, float *output) {
+    resample_avx512(padded, d, output, false);
+}
+
+static AVX512 void resample_avx512_by_gathers(const float *padded, const ck_distortion *d, float *output) {
+    resample_avx512(padded, d, output, true);
 }
 
 /// `pad_image`, a row at a time: the 28 bytes of a row widened in one conversion, and only the
@@ -482,24 +467,15 @@ static int use_avx512(void) { return strcmp(ck_current_level()->name, "avx512") 
 #endif
 
 // As for reading in place (sgemm.c): the CPU's answer, cached once, and a forced answer that
-// belongs to the thread that forced it. Zero means neither is known yet.
-enum { RESAMPLING_UNKNOWN = 0, RESAMPLING_BY_GATHERS, RESAMPLING_BY_ROWS };
+// belongs to the thread that forced it.
 static atomic_int automatic_resampling;
 static _Thread_local int forced_resampling;
 
-bool ck_resampling_gathers(void) {
-    if (forced_resampling != RESAMPLING_UNKNOWN) return forced_resampling == RESAMPLING_BY_GATHERS;
-    int resampling = atomic_load_explicit(&automatic_resampling, memory_order_relaxed);
-    if (resampling == RESAMPLING_UNKNOWN) {
-        resampling = ck_cpu_vendor() == CK_VENDOR_INTEL ? RESAMPLING_BY_GATHERS : RESAMPLING_BY_ROWS;
-        atomic_store_explicit(&automatic_resampling, resampling, memory_order_relaxed);
-    }
-    return resampling == RESAMPLING_BY_GATHERS;
-}
+static bool cpu_gathers_fast(void) { return ck_cpu_vendor() == CK_VENDOR_INTEL; }
 
-void ck_force_resampling_gathers(int gathers) {
-    forced_resampling = gathers < 0 ? RESAMPLING_UNKNOWN : gathers ? RESAMPLING_BY_GATHERS : RESAMPLING_BY_ROWS;
-}
+bool ck_resampling_gathers(void) { return ck_choice(forced_resampling, &automatic_resampling, cpu_gathers_fast); }
+
+void ck_force_resampling_gathers(int gathers) { forced_resampling = ck_forced_choice(gathers); }
 
 void ck_elastic_field(const float *basis_t, int rank, const float *z, float alpha, float *scratch, float *field) {
 #if defined(__x86_64__)

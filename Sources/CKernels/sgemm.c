@@ -334,21 +334,14 @@ ck_vendor ck_cpu_vendor(void) { return CK_VENDOR_OTHER; }
 static bool cpu_prefers_packing(void) { return false; }
 #endif
 
-// As for the level: the CPU's answer, cached once (CPUID is slow, and traps under a hypervisor),
-// and a forced answer belonging to the thread that forced it. Zero means neither is known yet.
-enum { READING_UNKNOWN = 0, READING_IN_PLACE, READING_PACKED };
+// As for the level: the CPU's answer, cached once, and a forced answer belonging to the thread
+// that forced it.
 static atomic_int automatic_reading;
 static _Thread_local int forced_reading;
 
-bool ck_reading_in_place(void) {
-    if (forced_reading != READING_UNKNOWN) return forced_reading == READING_IN_PLACE;
-    int reading = atomic_load_explicit(&automatic_reading, memory_order_relaxed);
-    if (reading == READING_UNKNOWN) {
-        reading = cpu_prefers_packing() ? READING_PACKED : READING_IN_PLACE;
-        atomic_store_explicit(&automatic_reading, reading, memory_order_relaxed);
-    }
-    return reading == READING_IN_PLACE;
-}
+static bool cpu_reads_in_place(void) { return !cpu_prefers_packing(); }
+
+bool ck_reading_in_place(void) { return ck_choice(forced_reading, &automatic_reading, cpu_reads_in_place); }
 
 // MARK: - Public entry points
 
@@ -376,6 +369,4 @@ bool ck_force_kernel_level(const char *level) {
     return found != NULL;
 }
 
-void ck_force_reading_in_place(int read_in_place) {
-    forced_reading = read_in_place < 0 ? READING_UNKNOWN : read_in_place ? READING_IN_PLACE : READING_PACKED;
-}
+void ck_force_reading_in_place(int read_in_place) { forced_reading = ck_forced_choice(read_in_place); }

@@ -5,6 +5,7 @@
 
 #include "CKernelsElementwise.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -101,6 +102,29 @@ typedef enum { CK_VENDOR_OTHER = 0, CK_VENDOR_INTEL, CK_VENDOR_AMD } ck_vendor;
 /// This CPU's maker, from CPUID (CK_VENDOR_OTHER off x86-64). Slow under a hypervisor, which
 /// traps CPUID: callers cache the choice they make from it.
 ck_vendor ck_cpu_vendor(void);
+
+/// A yes-or-no choice between two ways of doing the same work that the CPU makes once and a
+/// thread may force, for tests and benchmarks. `automatic` caches the CPU's answer (CPUID is
+/// slow, and traps under a hypervisor); `forced` is the calling thread's own. Either holds
+/// CK_CHOICE_UNKNOWN until it is set.
+enum { CK_CHOICE_UNKNOWN = 0, CK_CHOICE_YES, CK_CHOICE_NO };
+
+/// The forced answer when there is one, else the cached one, computed by `decide` on first use.
+/// Racing first callers compute the same answer, so whichever store lands is right.
+static inline bool ck_choice(int forced, atomic_int *automatic, bool (*decide)(void)) {
+    if (forced != CK_CHOICE_UNKNOWN) return forced == CK_CHOICE_YES;
+    int choice = atomic_load_explicit(automatic, memory_order_relaxed);
+    if (choice == CK_CHOICE_UNKNOWN) {
+        choice = decide() ? CK_CHOICE_YES : CK_CHOICE_NO;
+        atomic_store_explicit(automatic, choice, memory_order_relaxed);
+    }
+    return choice == CK_CHOICE_YES;
+}
+
+/// What a thread forces: 1 yes, 0 no, a negative value the CPU's choice again.
+static inline int ck_forced_choice(int value) {
+    return value < 0 ? CK_CHOICE_UNKNOWN : value ? CK_CHOICE_YES : CK_CHOICE_NO;
+}
 
 /// The level the products run at now (the CPU's best, or the one forced for tests).
 const ck_level *ck_current_level(void);

@@ -38,6 +38,17 @@ import Testing
             Augmentation(), .none, settings([.elastic: 60, .sigma: 3, .stroke: 1, .blur: 0.8, .noise: 0.5]),
         ]
 
+    /// Calls `body` with a distorter for each of `kernelCases` and 40 images to distort with it
+    /// (the ring and its mirror image in turn), each with its index.
+    static func forEachKernelCase(_ body: (Augmentation, DigitDistorter, _ image: [UInt8], _ index: Int) -> Void) {
+        for settings in kernelCases {
+            let distorter = DigitDistorter(settings: settings)
+            for index in 0 ..< 40 {
+                body(settings, distorter, index % 2 == 0 ? ring : ring.reversed(), index)
+            }
+        }
+    }
+
     /// The kernels (`Kernels.elasticField`, `Kernels.distortDigit`) at every level this machine
     /// runs, resampling by gathers and by rows, against the plain Swift reference: every case of
     /// `kernelCases` on many images; the generator ends where the reference's does.
@@ -49,18 +60,14 @@ import Testing
             KernelLevel.force(nil)
             KernelLevel.forceResamplingGathers(nil)
         }
-        for settings in Self.kernelCases {
-            let distorter = DigitDistorter(settings: settings)
-            for index in 0 ..< 40 {
-                var fast = DigitDistorter.generator(seed: 11, epoch: 1, index: index)
-                var reference = fast
-                let image = index % 2 == 0 ? Self.ring : Self.ring.reversed()
-                let output = distorter.distorted(image, generator: &fast)
-                let expected = distorter.referenceDistorted(image, generator: &reference)
-                let worst = zip(output, expected).map { abs($0 - $1) }.max()!
-                #expect(worst < 2e-5, "\(settings), image \(index): \(worst)")
-                #expect(fast == reference)
-            }
+        Self.forEachKernelCase { settings, distorter, image, index in
+            var fast = DigitDistorter.generator(seed: 11, epoch: 1, index: index)
+            var reference = fast
+            let output = distorter.distorted(image, generator: &fast)
+            let expected = distorter.referenceDistorted(image, generator: &reference)
+            let worst = zip(output, expected).map { abs($0 - $1) }.max()!
+            #expect(worst < 2e-5, "\(settings), image \(index): \(worst)")
+            #expect(fast == reference)
         }
     }
 
@@ -73,19 +80,14 @@ import Testing
             KernelLevel.force(nil)
             KernelLevel.forceResamplingGathers(nil)
         }
-        for settings in Self.kernelCases {
-            let distorter = DigitDistorter(settings: settings)
-            for index in 0 ..< 40 {
-                let image = index % 2 == 0 ? Self.ring : Self.ring.reversed()
-                var outputs: [[Float]] = []
-                for gathering in [false, true] {
-                    KernelLevel.forceResamplingGathers(gathering)
-                    var generator = DigitDistorter.generator(seed: 5, epoch: 2, index: index)
-                    outputs.append(distorter.distorted(image, generator: &generator))
-                }
-                let differing = zip(outputs[0], outputs[1]).filter { $0.bitPattern != $1.bitPattern }.count
-                #expect(differing == 0, "\(settings), image \(index): \(differing) pixels differ")
+        Self.forEachKernelCase { settings, distorter, image, index in
+            let outputs = [false, true].map { gathering in
+                KernelLevel.forceResamplingGathers(gathering)
+                var generator = DigitDistorter.generator(seed: 5, epoch: 2, index: index)
+                return distorter.distorted(image, generator: &generator)
             }
+            let differing = zip(outputs[0], outputs[1]).filter { $0.bitPattern != $1.bitPattern }.count
+            #expect(differing == 0, "\(settings), image \(index): \(differing) pixels differ")
         }
     }
 
