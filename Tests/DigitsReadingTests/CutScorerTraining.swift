@@ -175,7 +175,7 @@ import Testing
         guard let output = Self.environment["DIGITS_CUT_SCORER_OUTPUT"] else { return }
         let directory = try #require(FullMNIST.directory, "training the cut scorer needs full MNIST")
         let seed: UInt64 = 0xC075_C0E
-        let rowsPerKind = 1000
+        let rowsPerKind = 3000
         let reader = NumberReader(model: try ShippedModel.load().model, verifier: nil, cutScorer: nil)
         let training = try ReadingSets(digits: directory.load(.train))
         let heldOut = try ReadingSets(digits: directory.load(.test))
@@ -192,8 +192,8 @@ import Testing
             "\(examples.labels.count) windows, \(String(format: "%.1f", 100 * cleanShare))% clean; "
                 + "\(held.labels.count) held out")
 
-        let hidden = [256]
-        let epochs = 3
+        let hidden = [512]
+        let epochs = 4
         let batchSize = 128
         let peakRate: Float = 0.05
         var generator = SplitMix64(seed: 13)
