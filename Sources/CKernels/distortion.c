@@ -262,7 +262,8 @@ static AVX2 int distort_avx2(const uint8_t *image, float *output, const ck_disto
 /// - By gathers: each pixel's two neighbours in a row are one 64-bit pair, eight pairs a
 ///   gather, as `resample_avx2` does. On Intel's cores gathers are cheap: on one core of an
 ///   Intel Xeon (family 6 model 207) a digit's padding and resampling took 0.77 µs this way
-///   against 1.93 µs by rows.
+///   against 1.93 µs by rows (512 digits, each turned up to 15° and displaced by a smooth field
+///   of up to three pixels, the best of 50 passes).
 INLINE AVX512 void resample_avx512(const float *restrict padded, const ck_distortion *d, float *restrict output,
                                    const bool by_gathers) {
     const __m512 c = _mm512_set1_ps(13.5f), one = _mm512_set1_ps(1), low = _mm512_set1_ps(-1),

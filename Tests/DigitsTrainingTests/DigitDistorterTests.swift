@@ -91,6 +91,24 @@ import Testing
         }
     }
 
+    /// Gathering is the CPU's choice on Intel's cores only, a forced choice lasts until nil, and
+    /// nil brings the CPU's choice back.
+    @Test func resamplingGathersOnIntelUntilForcedOtherwise() throws {
+        let automatic = KernelLevel.resamplingGathers
+        defer { KernelLevel.forceResamplingGathers(nil) }
+        if let cpus = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+            let vendor = cpus.split(separator: "\n").first(where: { $0.hasPrefix("vendor_id") })
+        {
+            #expect(automatic == vendor.hasSuffix("GenuineIntel"), "\(vendor)")
+        }
+        for gathering in [!automatic, automatic, !automatic] {
+            KernelLevel.forceResamplingGathers(gathering)
+            #expect(KernelLevel.resamplingGathers == gathering)
+        }
+        KernelLevel.forceResamplingGathers(nil)
+        #expect(KernelLevel.resamplingGathers == automatic)
+    }
+
     @Test func theSameSeedEpochAndIndexGiveTheSameImageAndOthersDoNot() {
         let distorter = DigitDistorter(settings: Augmentation())
         func image(seed: UInt64, epoch: Int, index: Int) -> [Float] {
