@@ -192,7 +192,7 @@ import Testing
             "\(examples.labels.count) windows, \(String(format: "%.1f", 100 * cleanShare))% clean; "
                 + "\(held.labels.count) held out")
 
-        let hidden = [512]
+        let hidden = [512, 256]
         let epochs = 4
         let batchSize = 128
         let peakRate: Float = 0.05
