@@ -36,11 +36,12 @@ public struct ServerRoutes: Sendable {
     public static let uploadName = "upload"
 
     /// Routes serving `modelFile`, described as `modelName` (a path, or the built-in model's name),
-    /// whose reader judges its candidate digits with `verifier` (see `NumberReader.verifier`),
-    /// and the `report`'s files under `/report/`, when given.
-    public init(modelFile: ModelFile, modelName: String, verifier: MLP?, report: [MediaFile]? = nil) {
+    /// whose reader judges its candidate digits with `verifier` (see `NumberReader.verifier`) and
+    /// places cuts between touching digits with `cutScorer` (see `NumberReader.cutScorer`), and
+    /// the `report`'s files under `/report/`, when given.
+    public init(modelFile: ModelFile, modelName: String, verifier: MLP?, cutScorer: MLP?, report: [MediaFile]? = nil) {
         classifier = DigitClassifier(model: modelFile.model)
-        reader = NumberReader(model: modelFile.model, verifier: verifier, cutScorer: nil)
+        reader = NumberReader(model: modelFile.model, verifier: verifier, cutScorer: cutScorer)
         modelJSON = Self.describe(modelFile, name: modelName)
         self.report = report
     }

@@ -13,7 +13,10 @@ struct Read: ParsableCommand {
             of one digit; marks of one digit are joined (a 5 with its top stroke apart), and \
             digits that touch are cut apart where the pieces read better than the whole, as \
             judged by the model and by a digit verifier built into digits (it tells one whole \
-            digit from two run together or part of one, and is used with any --model). Prints \
+            digit from two run together or part of one, and is used with any --model). The cuts \
+            between touching digits go where a cut scorer built into digits (trained on where \
+            digits drawn touching part) says two digits part; --no-touching places them where \
+            the ink is thinnest instead, as readers before the scorer did. Prints \
             the number, the confidence that all of it is right (the product of the digits' \
             probabilities), and each digit with its probability and its box in the picture.
 
@@ -25,10 +28,9 @@ struct Read: ParsableCommand {
             Limits: the model knows the digits 0 to 9 written one by one as in MNIST, so letters, \
             signs, decimal points and other marks are read as digits too — crop the picture to \
             the number. Digits should be upright, of similar height within a row, and rows well \
-            apart. Digits that touch or overlap their neighbours are often misread (most often as \
-            fewer digits than were written): leave a little paper between them, or read with \
-            --touching, which places the cuts between touching digits with a cut scorer built \
-            into digits (trained on where digits drawn touching part). A picture with more than \
+            apart. Digits that touch or overlap their neighbours are misread far more often than \
+            separate ones (most often as fewer digits than were written): leave a little paper \
+            between them. A picture with more than \
             \(SegmentationSettings().maximumPieces) separate marks (a page of text, a noisy photo) \
             is refused rather than read slowly.
 
@@ -51,11 +53,13 @@ struct Read: ParsableCommand {
     var show = false
 
     @Flag(
+        inversion: .prefixedNo,
         help: ArgumentHelp(
-            "The digits touch or overlap: cut them apart where the built-in cut scorer says they part.",
+            "Cut touching digits apart where the built-in cut scorer says they part; with --no-touching, where the ink is thinnest.",
             discussion:
-                "Reads touching digits whole far more often; separate digits about as well, a little more slowly."))
-    var touching = false
+                "The scorer reads touching digits whole far more often, and separate digits about as well, a little more slowly."
+        ))
+    var touching = true
 
     @Option(
         help: ArgumentHelp(

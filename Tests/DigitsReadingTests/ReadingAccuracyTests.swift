@@ -15,8 +15,8 @@ import Testing
 /// those kinds, and checks only their goals.
 /// `DIGITS_READING_MODEL` reads with another model file than the shipped one, and
 /// `DIGITS_READING_VERIFIER` with another digit verifier (a file, or `none` for none), and
-/// `DIGITS_READING_CUT_SCORER` with a cut scorer (a file, or `built-in`), as `digits read
-/// --touching` reads. For tuning, `DIGITS_READING_SEED` draws other pictures than the reported
+/// `DIGITS_READING_CUT_SCORER` with another cut scorer (a file; `none` places cuts by ink alone,
+/// as `digits read --no-touching` reads). For tuning, `DIGITS_READING_SEED` draws other pictures than the reported
 /// ones, and `DIGITS_READING_SETTINGS` changes the reader's numeric settings, as in
 /// `verifierShare=0.3,widePieceDigitCost=-0.5` (see `SegmentationSettings`).
 @Suite struct ReadingAccuracyTests {
@@ -116,8 +116,8 @@ import Testing
         }
         let cutScorer: MLP?
         switch Self.environment["DIGITS_READING_CUT_SCORER"] {
-        case nil: cutScorer = nil
-        case "built-in": cutScorer = try ShippedModel.loadCutScorer().model
+        case "none": cutScorer = nil
+        case nil, "built-in": cutScorer = try ShippedModel.loadCutScorer().model
         case let path?: cutScorer = try ModelFile(contentsOf: path, outputs: ModelFile.cutScorerOutputCount).model
         }
         var reader = NumberReader(

@@ -52,7 +52,8 @@ final class LiveServer: Sendable {
         configuration.maximumBodySize = maximumBodySize
         configuration.maximumConnections = maximumConnections
         let routes = ServerRoutes(
-            modelFile: ServerRoutesTests.modelFile, modelName: "built-in", verifier: ServerRoutesTests.verifier)
+            modelFile: ServerRoutesTests.modelFile, modelName: "built-in", verifier: ServerRoutesTests.verifier,
+            cutScorer: ServerRoutesTests.cutScorer)
         let running = try DigitServer(configuration: configuration, routes: routes).start()
         self.running = running
         client = LoopbackHTTPClient(port: running.port)
@@ -263,7 +264,8 @@ final class LiveServer: Sendable {
         let server = try LiveServer()
         var configuration = ServerConfiguration(logger: server.log.logger())
         configuration.port = server.running.port
-        let routes = ServerRoutes(modelFile: ServerRoutesTests.modelFile, modelName: "m", verifier: nil)
+        let routes = ServerRoutes(
+            modelFile: ServerRoutesTests.modelFile, modelName: "m", verifier: nil, cutScorer: nil)
         #expect(throws: ServerError.addressInUse(host: "127.0.0.1", port: server.running.port)) {
             try DigitServer(configuration: configuration, routes: routes).start()
         }

@@ -8,8 +8,10 @@ import Testing
 @Suite struct ServerRoutesTests {
     static let modelFile = try! ShippedModel.load()
     static let verifier = try! ShippedModel.loadVerifier().model
+    static let cutScorer = try! ShippedModel.loadCutScorer().model
     static let routes = ServerRoutes(
-        modelFile: modelFile, modelName: "built-in (mnist-mlp.safetensors)", verifier: verifier)
+        modelFile: modelFile, modelName: "built-in (mnist-mlp.safetensors)", verifier: verifier,
+        cutScorer: cutScorer)
     static func fixture(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: URL(fileURLWithPath: DataTestSupport.packageRoot + "/Fixtures/digits/" + name)))
     }
@@ -63,8 +65,8 @@ import Testing
         let png = try Self.fixture("number-40917.png")
         let response = await Self.routes.respond(to: HTTPRequest(method: "POST", path: "/read", body: png))
         #expect(response.status == 200)
-        let reading = try NumberReader(model: Self.modelFile.model, verifier: Self.verifier, cutScorer: nil)
-            .read(pngBytes: png, name: "upload")
+        let reader = NumberReader(model: Self.modelFile.model, verifier: Self.verifier, cutScorer: Self.cutScorer)
+        let reading = try reader.read(pngBytes: png, name: "upload")
         #expect(response == HTTPResponse.json(ReadingRecord(file: "upload", reading: reading, annotation: nil)))
         #expect(Self.json(response)?["text"] as? String == "40917")
     }
@@ -120,7 +122,7 @@ import Testing
 
     @Test func theReportsFilesAreServedByExactName() async {
         let routes = ServerRoutes(
-            modelFile: Self.modelFile, modelName: "m", verifier: nil,
+            modelFile: Self.modelFile, modelName: "m", verifier: nil, cutScorer: nil,
             report: [
                 MediaFile(
                     name: "index.html", contentType: "text/html; charset=utf-8", bytes: Array("<h1>r</h1>".utf8)),

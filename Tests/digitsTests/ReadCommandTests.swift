@@ -254,7 +254,8 @@ import Testing
         // The file holds exactly the library's annotation of what was read, frames in colour.
         let model = try ModelLocator.locate(explicit: nil, environment: ProcessInfo.processInfo.environment).load()
         let reader = NumberReader(
-            model: model.model, verifier: try ShippedModel.loadVerifier().model, cutScorer: nil)
+            model: model.model, verifier: try ShippedModel.loadVerifier().model,
+            cutScorer: try ShippedModel.loadCutScorer().model)
         let reading = try reader.read(picture, name: path)
         let expected = ReadingAnnotation(image: picture, reading: reading)
         #expect(try expected.pngBytes() == bytes)
@@ -265,20 +266,23 @@ import Testing
         #expect(colours.contains(ReadingAnnotation.labelColour))
     }
 
-    @Test("--touching reads, with the built-in cut scorer, a touching row the default reader misreads")
+    @Test("read cuts touching digits where the cut scorer says they part; --no-touching, by ink, misreads them")
     func touchingReadsWithTheCutScorer() throws {
         let scratch = try ScratchFolder()
-        // Bundled touching row 6 is the first that the shipped reader misreads and reads right
-        // with the shipped cut scorer. A retrained model or scorer may read it alike both ways;
-        // then one of the two expectations fails and another row must be chosen.
+        // Bundled touching row 6 is the first that the reader without its cut scorer misreads and
+        // reads right with the shipped cut scorer. A retrained model or scorer may read it alike
+        // both ways; then one of the expectations fails and another row must be chosen.
         let sample = try ReadingSets.fixtures().sample(.touching, index: 6)
         let path = scratch.path("touching.png")
         try Data(try PNGEncoder.encode(sample.image)).write(to: URL(fileURLWithPath: path))
-        let output = try CommandRunner.run(["read", "--touching", path])
-        #expect(output.status == 0, "\(output.standardError)")
-        #expect(output.standardOutput.hasPrefix("\(path): \(sample.text) (confidence "), "\(output.standardOutput)")
-        let plain = try CommandRunner.run(["read", path])
-        #expect(!plain.standardOutput.hasPrefix("\(path): \(sample.text) ("))
+        for arguments in [["read", path], ["read", "--touching", path]] {
+            let output = try CommandRunner.run(arguments)
+            #expect(output.status == 0, "\(output.standardError)")
+            #expect(output.standardOutput.hasPrefix("\(path): \(sample.text) (confidence "), "\(output.standardOutput)")
+        }
+        let byInk = try CommandRunner.run(["read", "--no-touching", path])
+        #expect(byInk.status == 0, "\(byInk.standardError)")
+        #expect(!byInk.standardOutput.hasPrefix("\(path): \(sample.text) ("))
     }
 
     @Test func annotateWritesEachOfSeveralPicturesIntoAFolder() throws {
