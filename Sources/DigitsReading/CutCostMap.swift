@@ -25,8 +25,12 @@ struct CutCostMap {
     /// The most a cell's surprise may cost, in nats: a cut through a place the scorer is sure of
     /// still competes with ink.
     static let largestSurprise = 4.0
-    /// What a nat of surprise costs a cut, in the units of `PieceCutter.inkCost`.
-    static let costPerNat = 16.0
+    /// What a nat of surprise costs a cut, in the units of `PieceCutter.inkCost`: one and a half
+    /// times what a pixel of ink costs. At 16, as much as a pixel of ink, cuts more often went
+    /// where ink is thin rather than where digits part: on 800 unseen touching rows (300 drawn
+    /// with seed 777, 500 with seed 4242), whole numbers read right went from 61.5% at 16 to 63.8%
+    /// at 24, 63.4% at 32 and 63.3% at 48, other kinds alike.
+    static let costPerNat = 24.0
 
     /// The piece's box, in picture pixels.
     let box: PixelBox

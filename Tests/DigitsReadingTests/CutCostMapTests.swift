@@ -56,14 +56,14 @@ import Testing
         }
     }
 
-    @Test("a cell's surprise costs 16 per nat, at most 4 nats, in every pixel of the cell")
+    @Test("a cell's surprise costs 24 per nat, at most 4 nats, in every pixel of the cell")
     func surpriseBecomesCost() throws {
         let piece = try Self.bridgedBlocks()
         let map = CutCostMap(mask: piece.mask(), box: piece.box, height: 40)
-        // Even odds: ln 2 nats, 11 sixteenths.
-        #expect(map.pixelCosts(scorer: Self.scorer(bias: [0, 0])).allSatisfy { $0 == 11 })
+        // Even odds: ln 2 nats, 17 sixteenths (of a pixel of ink).
+        #expect(map.pixelCosts(scorer: Self.scorer(bias: [0, 0])).allSatisfy { $0 == 17 })
         // Sure that digits never part: capped at 4 nats.
-        #expect(map.pixelCosts(scorer: Self.scorer(bias: [20, 0])).allSatisfy { $0 == 64 })
+        #expect(map.pixelCosts(scorer: Self.scorer(bias: [20, 0])).allSatisfy { $0 == 96 })
         // Sure that they part wherever the window's centre is ink: nothing there, the cap elsewhere.
         let costs = map.pixelCosts(scorer: Self.scorer(bias: [0, -20], centreWeight: 40))
         let mask = piece.mask()
@@ -71,7 +71,7 @@ import Testing
             let (column, row) = map.cell(ofPixelX: pixel % piece.box.width, y: pixel / piece.box.width)
             let coverage = map.coverage[row * map.columns + column]
             if coverage == 1 { #expect(costs[pixel] == 0) }
-            if coverage == 0 { #expect(costs[pixel] == 64 && !mask[pixel]) }
+            if coverage == 0 { #expect(costs[pixel] == 96 && !mask[pixel]) }
         }
     }
 
