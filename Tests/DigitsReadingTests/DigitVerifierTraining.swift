@@ -88,6 +88,102 @@ import Testing
         #expect(label(one + [(x: 5, y: 1), (x: 5, y: 2)]) == 1)
     }
 
+    /// Whether the ink `pixels` (picture positions) is two neighbouring digits together, cleanly:
+    /// the index of the first of two neighbours when it holds at least 88% of each one's ink
+    /// (`inkCounts` pixels, drawn in `digitBoxes` as `digitInk`), with at least 88% of its own ink
+    /// theirs; nil otherwise. A reader able to read such a candidate as two digits at once would
+    /// not need to cut between them.
+    static func cleanPair(
+        ofInk pixels: [(x: Int, y: Int)], digitBoxes: [PixelBox], digitInk: [[Bool]], inkCounts: [Int]
+    ) -> Int? {
+        guard digitBoxes.count >= 2 else { return nil }
+        var shared = [Int](repeating: 0, count: digitBoxes.count)
+        // For each first digit of two neighbours, how many pixels are either one's ink.
+        var eitherOwns = [Int](repeating: 0, count: digitBoxes.count - 1)
+        var anyDigits = 0
+        for pixel in pixels {
+            var owners: [Int] = []
+            for (index, box) in digitBoxes.enumerated()
+            where pixel.x >= box.x && pixel.x < box.x + box.width && pixel.y >= box.y && pixel.y < box.y + box.height
+                && digitInk[index][(pixel.y - box.y) * box.width + pixel.x - box.x]
+            {
+                shared[index] += 1
+                owners.append(index)
+            }
+            guard !owners.isEmpty else { continue }
+            anyDigits += 1
+            for first in eitherOwns.indices where owners.contains(first) || owners.contains(first + 1) {
+                eitherOwns[first] += 1
+            }
+        }
+        return eitherOwns.indices.first { first in
+            Double(shared[first]) >= 0.88 * Double(inkCounts[first])
+                && Double(shared[first + 1]) >= 0.88 * Double(inkCounts[first + 1])
+                && Double(eitherOwns[first]) >= 0.88 * Double(anyDigits)
+        }
+    }
+
+    @Test("ink is a clean pair when it holds two neighbours' ink and little else")
+    func cleanPairs() {
+        // Three 3×4 solid digits side by side, the middle one sharing a column with each.
+        let boxes = [
+            PixelBox(x: 0, y: 0, width: 3, height: 4), PixelBox(x: 2, y: 0, width: 3, height: 4),
+            PixelBox(x: 4, y: 0, width: 3, height: 4),
+        ]
+        let solid = [Bool](repeating: true, count: 12)
+        func pair(_ columns: Range<Int>) -> Int? {
+            let pixels = columns.flatMap { x in (0 ..< 4).map { (x: x, y: $0) } }
+            return Self.cleanPair(
+                ofInk: pixels, digitBoxes: boxes, digitInk: [solid, solid, solid], inkCounts: [12, 12, 12])
+        }
+        #expect(pair(0 ..< 5) == 0)
+        #expect(pair(2 ..< 7) == 1)
+        // One digit, all three, or one and two thirds of the next are no clean pair.
+        #expect(pair(0 ..< 3) == nil)
+        #expect(pair(0 ..< 7) == nil)
+        #expect(pair(0 ..< 4) == nil)
+    }
+
+    /// Whether some reading of a row's parts 0 ..< `partCount` gives `digits` from `singles`
+    /// (candidates read as the digit they hold cleanly) and `pairs` (candidates holding digits
+    /// k and k + 1 cleanly, for their k), leaving parts unread only where `markCosts` allows.
+    static func reads(
+        _ digits: [Int], partCount: Int, singles: [ReadingLattice.Candidate], pairs: [(parts: Range<Int>, first: Int)],
+        markCosts: [Double?]
+    ) -> Bool {
+        // How many of `digits` a reading of the parts before each node can have read.
+        var reached = [Set<Int>](repeating: [], count: partCount + 1)
+        reached[0] = [0]
+        for end in stride(from: 1, through: partCount, by: 1) {
+            if markCosts[end - 1] != nil { reached[end].formUnion(reached[end - 1]) }
+            for single in singles where single.parts.upperBound == end {
+                for read in reached[single.parts.lowerBound] where read < digits.count && digits[read] == single.digit {
+                    reached[end].insert(read + 1)
+                }
+            }
+            for pair in pairs where pair.parts.upperBound == end {
+                if reached[pair.parts.lowerBound].contains(pair.first) { reached[end].insert(pair.first + 2) }
+            }
+        }
+        return reached[partCount].contains(digits.count)
+    }
+
+    @Test("a row reads its digits from clean singles and pairs only when they tile it in order")
+    func readingsOfSinglesAndPairs() {
+        // Three parts: a 4 alone, then the row's second and third digits together across the rest.
+        let singles = [ReadingLattice.Candidate(parts: 0 ..< 1, digit: 4, score: 0)]
+        let pairs = [(parts: 1 ..< 3, first: 1)]
+        func reads(_ digits: [Int], markCosts: [Double?] = [nil, nil, nil]) -> Bool {
+            Self.reads(digits, partCount: 3, singles: singles, pairs: pairs, markCosts: markCosts)
+        }
+        #expect(reads([4, 1, 7]))
+        // A fourth digit has no ink to be read from, and a row of one digit leaves the pair over.
+        #expect(!reads([4, 1, 7, 0]))
+        #expect(!reads([4]))
+        // A part that may be left unread.
+        #expect(reads([4], markCosts: [nil, 0.5, 0.5]))
+    }
+
     /// The picture positions of a candidate's ink.
     static func inkPixels(
         of candidate: RowSegmenter.Candidate, parts: [RowSegmenter.Part], row: RowSegmenter
@@ -209,10 +305,12 @@ import Testing
     /// `label(ofInk:…)`, read as that digit — gives the row's digits. No verifier trained on these
     /// labels, however good, can make the reader read more rows than that from clean candidates.
     /// Beside it, in how many rows the best parting of each pixel row would leave every digit
-    /// clean (`partsCleanlyByRows`). The cuts are placed as the shipped reader places them, with
-    /// its cut scorer; `DIGITS_CLEAN_READINGS_BY_INK` set places them by ink alone, and
-    /// `DIGITS_READING_SEED` and `DIGITS_READING_SETTINGS` draw other rows and change the reader's
-    /// settings as for `ReadingAccuracyTests`.
+    /// clean (`partsCleanlyByRows`), and in how many a reading exists when a candidate holding two
+    /// neighbours cleanly (`cleanPair`) may also be read as both: what a reader that reads a
+    /// touching pair whole, rather than cutting it, could reach. The cuts are placed as the
+    /// shipped reader places them, with its cut scorer; `DIGITS_CLEAN_READINGS_BY_INK` set places
+    /// them by ink alone, and `DIGITS_READING_SEED` and `DIGITS_READING_SETTINGS` draw other rows
+    /// and change the reader's settings as for `ReadingAccuracyTests`.
     ///
     ///     DIGITS_CLEAN_READINGS=500 swift test -c release --filter DigitVerifierTraining/cleanReadings
     @Test func cleanReadings() throws {
@@ -228,7 +326,7 @@ import Testing
         let kinds = try ReadingAccuracyTests.measuredKinds()
         let seed = try ReadingAccuracyTests.seed()
         for kind in [ReadingSetKind.touching, .tight, .spaced] where kinds.contains(kind) {
-            var (rows, clean, parted) = (0, 0, 0)
+            var (rows, clean, parted, withPairs) = (0, 0, 0, 0)
             for sample in unseen.samples(kind, count: count, seed: seed) {
                 guard let found = try Self.labelledCandidates(of: sample, reader: reader) else { continue }
                 let digits = sample.text.compactMap(\.wholeNumberValue)
@@ -240,11 +338,25 @@ import Testing
                 rows += 1
                 if Self.partsCleanlyByRows(digitBoxes: sample.digitBoxes, digitInk: sample.digitInk) { parted += 1 }
                 if lattice.best().candidates.map({ lattice.candidates[$0].digit }) == digits { clean += 1 }
+                let inkCounts = sample.digitInk.map { $0.filter { $0 }.count }
+                let pairs = found.candidates.compactMap { candidate -> (parts: Range<Int>, first: Int)? in
+                    Self.cleanPair(
+                        ofInk: Self.inkPixels(of: candidate, parts: found.parts, row: found.row),
+                        digitBoxes: sample.digitBoxes, digitInk: sample.digitInk, inkCounts: inkCounts
+                    ).map { (candidate.parts, $0) }
+                }
+                if Self.reads(
+                    digits, partCount: found.parts.count, singles: lattice.candidates, pairs: pairs,
+                    markCosts: lattice.markCosts)
+                {
+                    withPairs += 1
+                }
             }
             print(
                 "\(kind): \(clean) of \(rows) unseen rows have a reading of clean candidates, "
                     + String(format: "%.1f%%", 100 * Double(clean) / Double(max(1, rows)))
-                    + "; parting each pixel row at its best column would leave \(parted) clean")
+                    + "; parting each pixel row at its best column would leave \(parted) clean; "
+                    + "\(withPairs) have one if a candidate holding two neighbours cleanly may be read as both")
         }
     }
 
