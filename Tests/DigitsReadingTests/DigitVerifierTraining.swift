@@ -42,15 +42,9 @@ import Testing
         var shared = [Int](repeating: 0, count: digitBoxes.count)
         var anyDigits = 0
         for pixel in pixels {
-            var owned = false
-            for (index, box) in digitBoxes.enumerated()
-            where pixel.x >= box.x && pixel.x < box.x + box.width && pixel.y >= box.y && pixel.y < box.y + box.height
-                && digitInk[index][(pixel.y - box.y) * box.width + pixel.x - box.x]
-            {
-                shared[index] += 1
-                owned = true
-            }
-            if owned { anyDigits += 1 }
+            let owners = Self.owners(of: pixel, digitBoxes: digitBoxes, digitInk: digitInk)
+            for index in owners { shared[index] += 1 }
+            if !owners.isEmpty { anyDigits += 1 }
         }
         let fits = digitInk.indices.map { index in
             min(
@@ -60,6 +54,16 @@ import Testing
         guard let best = fits.indices.max(by: { fits[$0] < fits[$1] }) else { return notOneDigit }
         if fits[best] >= 0.88 { return digits[best] }
         return fits[best] < 0.8 ? notOneDigit : nil
+    }
+
+    /// The digits whose ink covers `pixel` (a picture position), by their index among
+    /// `digitBoxes` and `digitInk`: none for paper or faint edges, two where strokes cross.
+    static func owners(of pixel: (x: Int, y: Int), digitBoxes: [PixelBox], digitInk: [[Bool]]) -> [Int] {
+        digitBoxes.indices.filter { index in
+            let box = digitBoxes[index]
+            return pixel.x >= box.x && pixel.x < box.x + box.width && pixel.y >= box.y && pixel.y < box.y + box.height
+                && digitInk[index][(pixel.y - box.y) * box.width + pixel.x - box.x]
+        }
     }
 
     @Test("a candidate is labelled with the digit whose ink it is, not one digit when far from all, else left out")
@@ -102,14 +106,8 @@ import Testing
         var eitherOwns = [Int](repeating: 0, count: digitBoxes.count - 1)
         var anyDigits = 0
         for pixel in pixels {
-            var owners: [Int] = []
-            for (index, box) in digitBoxes.enumerated()
-            where pixel.x >= box.x && pixel.x < box.x + box.width && pixel.y >= box.y && pixel.y < box.y + box.height
-                && digitInk[index][(pixel.y - box.y) * box.width + pixel.x - box.x]
-            {
-                shared[index] += 1
-                owners.append(index)
-            }
+            let owners = Self.owners(of: pixel, digitBoxes: digitBoxes, digitInk: digitInk)
+            for index in owners { shared[index] += 1 }
             guard !owners.isEmpty else { continue }
             anyDigits += 1
             for first in eitherOwns.indices where owners.contains(first) || owners.contains(first + 1) {
