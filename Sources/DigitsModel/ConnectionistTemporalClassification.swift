@@ -1,0 +1,133 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Connectionist temporal classification (Graves, Fernández, Gomez & Schmidhuber, ICML 2006):
+/// how a network that gives a distribution over labels and a *blank* at every frame of a
+/// sequence learns to read a label string of its own length, without being told which frame
+/// holds which label.
+///
+/// A *path* picks one class at every frame; it reads as the string left after merging runs of a
+/// repeated class and dropping blanks (so "3 3 blank 3 5 5" reads 3, 3, 5). The probability of a
+/// string is the sum of the probabilities of every path that reads it, each the product of its
+/// frames' softmax probabilities, and the loss is that sum's negative log. The sum runs over a
+/// lattice of the string with a blank before, between and after its labels, forward and backward
+/// (the α and β of the paper), in log space so that long sequences do not underflow.
+public enum ConnectionistTemporalClassification {
+    /// The loss −log P(`labels` | `logits`), in nats, and its gradient with respect to the logits
+    /// (the same shape): `logits` holds `frames` rows of `classes` values, row after row, one of
+    /// which (`blank`) means "no label here"; `labels` are classes other than `blank`. Nil when no
+    /// path of `frames` frames can read `labels` (too many labels, or too many repeats, for the
+    /// frames).
+    public static func loss(
+        logits: [Float], frames: Int, classes: Int, blank: Int, labels: [Int]
+    ) -> (loss: Double, gradient: [Float])? {
+        precondition(logits.count == frames * classes && frames > 0, "one row of logits per frame")
+        precondition(labels.allSatisfy { $0 >= 0 && $0 < classes && $0 != blank }, "labels are classes, not blank")
+        let logProbabilities = logSoftmax(logits, classes: classes)
+        // The lattice's states: blank, label 1, blank, label 2, …, blank.
+        var states = [blank]
+        for label in labels { states += [label, blank] }
+        let count = states.count
+        func emission(_ frame: Int, _ state: Int) -> Double { logProbabilities[frame * classes + states[state]] }
+        // A path may skip the blank between two labels unless they are the same label.
+        func mayEnterSkipping(_ state: Int) -> Bool {
+            state >= 2 && states[state] != blank && states[state] != states[state - 2]
+        }
+
+        // forward[t·count + s]: log of the probability of the paths of frames 0…t ending in state s.
+        var forward = [Double](repeating: -.infinity, count: frames * count)
+        forward[0] = emission(0, 0)
+        if count > 1 { forward[1] = emission(0, 1) }
+        for t in 1 ..< max(1, frames) {
+            for s in 0 ..< count {
+                let previous = (t - 1) * count
+                var sum = forward[previous + s]
+                if s >= 1 { sum = logSumExp(sum, forward[previous + s - 1]) }
+                if mayEnterSkipping(s) { sum = logSumExp(sum, forward[previous + s - 2]) }
+                forward[t * count + s] = sum + emission(t, s)
+            }
+        }
+        // backward[t·count + s]: log of the probability of frames t…end, from state s at t (its
+        // emission included).
+        var backward = [Double](repeating: -.infinity, count: frames * count)
+        let lastFrame = (frames - 1) * count
+        backward[lastFrame + count - 1] = emission(frames - 1, count - 1)
+        if count > 1 { backward[lastFrame + count - 2] = emission(frames - 1, count - 2) }
+        for t in stride(from: frames - 2, through: 0, by: -1) {
+            for s in 0 ..< count {
+                let next = (t + 1) * count
+                var sum = backward[next + s]
+                if s + 1 < count { sum = logSumExp(sum, backward[next + s + 1]) }
+                if s + 2 < count && mayEnterSkipping(s + 2) { sum = logSumExp(sum, backward[next + s + 2]) }
+                backward[t * count + s] = sum + emission(t, s)
+            }
+        }
+        let logTotal = logSumExp(
+            forward[lastFrame + count - 1], count > 1 ? forward[lastFrame + count - 2] : -.infinity)
+        guard logTotal > -.infinity else { return nil }
+
+        // dL/dlogit(t, k) = softmax(t, k) − (share of the string's probability through class k at t).
+        var gradient = [Float](repeating: 0, count: frames * classes)
+        var occupancy = [Double](repeating: 0, count: classes)
+        for t in 0 ..< frames {
+            for k in 0 ..< classes { occupancy[k] = 0 }
+            for s in 0 ..< count {
+                // Both α and β count frame t's emission; it is counted once.
+                let through = forward[t * count + s] + backward[t * count + s] - emission(t, s) - logTotal
+                if through > -.infinity { occupancy[states[s]] += exp(through) }
+            }
+            for k in 0 ..< classes {
+                gradient[t * classes + k] = Float(exp(logProbabilities[t * classes + k]) - occupancy[k])
+            }
+        }
+        return (-logTotal, gradient)
+    }
+
+    /// The string read by the most probable path: each frame's likeliest class, runs merged and
+    /// blanks dropped. Each label comes with the frames of its run.
+    public static func bestPath(
+        logits: [Float], frames: Int, classes: Int, blank: Int
+    ) -> [(label: Int, frames: Range<Int>)] {
+        precondition(logits.count == frames * classes, "one row of logits per frame")
+        var read: [(label: Int, frames: Range<Int>)] = []
+        var previous = blank
+        for t in 0 ..< frames {
+            let row = logits[t * classes ..< (t + 1) * classes]
+            let best = row.indices.max { row[$0] < row[$1] }! - t * classes
+            if best != blank {
+                if best == previous {
+                    read[read.count - 1].frames = read[read.count - 1].frames.lowerBound ..< t + 1
+                } else {
+                    read.append((best, t ..< t + 1))
+                }
+            }
+            previous = best
+        }
+        return read
+    }
+
+    /// Each row of `logits` (rows of `classes`) as log-probabilities.
+    static func logSoftmax(_ logits: [Float], classes: Int) -> [Double] {
+        var result = [Double](repeating: 0, count: logits.count)
+        for start in stride(from: 0, to: logits.count, by: classes) {
+            var top = -Double.infinity
+            for k in 0 ..< classes { top = max(top, Double(logits[start + k])) }
+            var sum = 0.0
+            for k in 0 ..< classes { sum += exp(Double(logits[start + k]) - top) }
+            let logSum = top + log(sum)
+            for k in 0 ..< classes { result[start + k] = Double(logits[start + k]) - logSum }
+        }
+        return result
+    }
+
+    /// log(exp(a) + exp(b)), without overflow, for a or b −∞.
+    static func logSumExp(_ a: Double, _ b: Double) -> Double {
+        if a == -.infinity { return b }
+        if b == -.infinity { return a }
+        let top = max(a, b)
+        return top + log(exp(a - top) + exp(b - top))
+    }
+}
