@@ -109,6 +109,91 @@ public enum ConnectionistTemporalClassification {
         return read
     }
 
+    /// The most probable string, by prefix beam search: frame by frame, every kept prefix is
+    /// extended by each class (a blank or a repeat of its last label leaves it as it is), the
+    /// probability of each prefix summed over the paths that read it (apart for paths ending in
+    /// a blank and those ending in its last label, which a repeat treats differently), and the
+    /// `beamWidth` likeliest prefixes kept. Unlike the best path, it sums the many paths that
+    /// read one string; with a beam as wide as every prefix it is exact.
+    public static func beamSearch(
+        logits: [Float], frames: Int, classes: Int, blank: Int, beamWidth: Int
+    ) -> [Int] {
+        precondition(logits.count == frames * classes && beamWidth > 0, "one row of logits per frame")
+        let logProbabilities = logSoftmax(logits, classes: classes)
+        // Each prefix's log-probability through paths ending in a blank, and in its last label.
+        var beams: [[Int]: (blank: Double, label: Double)] = [[]: (0, -.infinity)]
+        for t in 0 ..< frames {
+            var next: [[Int]: (blank: Double, label: Double)] = [:]
+            func add(_ prefix: [Int], blank: Double = -.infinity, label: Double = -.infinity) {
+                let old = next[prefix] ?? (-.infinity, -.infinity)
+                next[prefix] = (logSumExp(old.blank, blank), logSumExp(old.label, label))
+            }
+            for (prefix, chance) in beams {
+                let total = logSumExp(chance.blank, chance.label)
+                for k in 0 ..< classes {
+                    let p = logProbabilities[t * classes + k]
+                    if k == blank {
+                        add(prefix, blank: total + p)
+                    } else if k == prefix.last {
+                        // A repeat continues the last label's run; only after a blank is it new.
+                        add(prefix, label: chance.label + p)
+                        add(prefix + [k], label: chance.blank + p)
+                    } else {
+                        add(prefix + [k], label: total + p)
+                    }
+                }
+            }
+            let kept = next.sorted {
+                let (a, b) = (logSumExp($0.value.blank, $0.value.label), logSumExp($1.value.blank, $1.value.label))
+                return a != b ? a > b : $0.key.lexicographicallyPrecedes($1.key)
+            }.prefix(beamWidth)
+            beams = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
+        }
+        return beams.max {
+            let (a, b) = (logSumExp($0.value.blank, $0.value.label), logSumExp($1.value.blank, $1.value.label))
+            return a != b ? a < b : $1.key.lexicographicallyPrecedes($0.key)
+        }!.key
+    }
+
+    /// The frames of each of `labels` on the single most probable path that reads them (Viterbi
+    /// over the lattice `loss` sums over); nil when no path of `frames` frames reads them.
+    public static func alignment(
+        logits: [Float], frames: Int, classes: Int, blank: Int, labels: [Int]
+    ) -> [Range<Int>]? {
+        precondition(logits.count == frames * classes && frames > 0, "one row of logits per frame")
+        let logProbabilities = logSoftmax(logits, classes: classes)
+        var states = [blank]
+        for label in labels { states += [label, blank] }
+        let count = states.count
+        func emission(_ t: Int, _ s: Int) -> Double { logProbabilities[t * classes + states[s]] }
+        var best = [Double](repeating: -.infinity, count: frames * count)
+        var from = [Int](repeating: -1, count: frames * count)
+        best[0] = emission(0, 0)
+        if count > 1 { best[1] = emission(0, 1) }
+        for t in 1 ..< max(1, frames) {
+            for s in 0 ..< count {
+                var choices = [s]
+                if s >= 1 { choices.append(s - 1) }
+                if s >= 2 && states[s] != blank && states[s] != states[s - 2] { choices.append(s - 2) }
+                let previous = choices.max { best[(t - 1) * count + $0] < best[(t - 1) * count + $1] }!
+                best[t * count + s] = best[(t - 1) * count + previous] + emission(t, s)
+                from[t * count + s] = previous
+            }
+        }
+        let last = (frames - 1) * count
+        var state = count > 1 && best[last + count - 2] > best[last + count - 1] ? count - 2 : count - 1
+        guard best[last + state] > -.infinity else { return nil }
+        var spans = [Range<Int>?](repeating: nil, count: labels.count)
+        for t in stride(from: frames - 1, through: 0, by: -1) {
+            if state % 2 == 1 {
+                let label = state / 2
+                spans[label] = t ..< (spans[label]?.upperBound ?? t + 1)
+            }
+            if t > 0 { state = from[t * count + state] }
+        }
+        return spans.map { $0! }
+    }
+
     /// Each row of `logits` (rows of `classes`) as log-probabilities.
     static func logSoftmax(_ logits: [Float], classes: Int) -> [Double] {
         var result = [Double](repeating: 0, count: logits.count)

@@ -92,4 +92,61 @@ import Testing
         #expect(read.map(\.label) == [0, 0, 1, 1])
         #expect(read.map(\.frames) == [0 ..< 2, 3 ..< 4, 4 ..< 5, 7 ..< 8])
     }
+
+    /// Every path of `frames` frames over `classes` classes, with its probability.
+    static func paths(logits: [Float], frames: Int, classes: Int) -> [(path: [Int], probability: Double)] {
+        let probabilities = (0 ..< frames).map { t -> [Double] in
+            let row = (0 ..< classes).map { Double(logits[t * classes + $0]) }
+            let total = row.reduce(0) { $0 + exp($1) }
+            return row.map { exp($0) / total }
+        }
+        return (0 ..< Int(pow(Double(classes), Double(frames)))).map { code in
+            var rest = code
+            let path = (0 ..< frames).map { _ in
+                defer { rest /= classes }
+                return rest % classes
+            }
+            return (path, (0 ..< frames).reduce(1.0) { $0 * probabilities[$1][path[$1]] })
+        }
+    }
+
+    @Test("beam search with a beam wide enough finds the string whose paths are likeliest together")
+    func beamSearchFindsTheLikeliestString() {
+        for seed in UInt64(1) ... 6 {
+            let logits = Self.logits(frames: 6, classes: 3, seed: seed)
+            var byString: [[Int]: Double] = [:]
+            for (path, probability) in Self.paths(logits: logits, frames: 6, classes: 3) {
+                byString[Self.reading(of: path, blank: 2), default: 0] += probability
+            }
+            let likeliest = byString.max { $0.value < $1.value }!.key
+            #expect(CTC.beamSearch(logits: logits, frames: 6, classes: 3, blank: 2, beamWidth: 1000) == likeliest)
+        }
+    }
+
+    @Test("the alignment is the frames of each label on the likeliest path that reads the labels")
+    func alignmentIsTheLikeliestPath() throws {
+        for (seed, labels) in [(1, [0, 1]), (2, [1, 1]), (3, [0]), (4, [1, 0, 1])] as [(UInt64, [Int])] {
+            let logits = Self.logits(frames: 6, classes: 3, seed: seed)
+            let best = Self.paths(logits: logits, frames: 6, classes: 3)
+                .filter { Self.reading(of: $0.path, blank: 2) == labels }
+                .max { $0.probability < $1.probability }!.path
+            // The runs of labels on the best path, in order.
+            var runs: [Range<Int>] = []
+            var previous = 2
+            for (t, label) in best.enumerated() {
+                if label != 2 && label == previous {
+                    runs[runs.count - 1] = runs[runs.count - 1].lowerBound ..< t + 1
+                } else if label != 2 {
+                    runs.append(t ..< t + 1)
+                }
+                previous = label
+            }
+            let alignment = try #require(CTC.alignment(logits: logits, frames: 6, classes: 3, blank: 2, labels: labels))
+            #expect(alignment == runs, "labels \(labels)")
+        }
+        #expect(
+            CTC.alignment(
+                logits: Self.logits(frames: 2, classes: 3, seed: 1), frames: 2, classes: 3, blank: 2, labels: [0, 0])
+                == nil)
+    }
 }
