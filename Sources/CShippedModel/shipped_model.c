@@ -8,6 +8,8 @@
 #error "Models/digit-verifier.safetensors was not found"
 #elif !__has_embed("../../Models/cut-scorer.safetensors")
 #error "Models/cut-scorer.safetensors was not found"
+#elif !__has_embed("../../Models/row-reader.safetensors")
+#error "Models/row-reader.safetensors was not found"
 #endif
 
 // The file's bytes, read by the compiler: the program carries its default model.
@@ -36,3 +38,12 @@ static const unsigned char shipped_cut_scorer[] = {
 const unsigned char *digits_shipped_cut_scorer_bytes(void) { return shipped_cut_scorer; }
 
 size_t digits_shipped_cut_scorer_size(void) { return sizeof shipped_cut_scorer; }
+
+// The reader's row reader, likewise.
+static const unsigned char shipped_row_reader[] = {
+#embed "../../Models/row-reader.safetensors"
+};
+
+const unsigned char *digits_shipped_row_reader_bytes(void) { return shipped_row_reader; }
+
+size_t digits_shipped_row_reader_size(void) { return sizeof shipped_row_reader; }

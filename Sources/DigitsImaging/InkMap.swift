@@ -27,3 +27,26 @@ extension InkMap {
         table[Int(plane[y * width + x])]
     }
 }
+
+extension InkMap {
+    /// The ink of `region` (0…1) resampled by area averaging to `width` × `height` values, row
+    /// after row: each axis scaled on its own, so a row of digits can be brought to a given height
+    /// and squeezed across when it would be too wide.
+    package func resampled(_ region: PixelBox, width: Int, height: Int) -> [Float] {
+        precondition(region.width > 0 && region.height > 0 && width > 0 && height > 0, "an area to resample")
+        let columns = AreaResampling(sourceCount: region.width, scale: Double(width) / Double(region.width))
+        let rows = AreaResampling(sourceCount: region.height, scale: Double(height) / Double(region.height))
+        var narrowed = [Float](repeating: 0, count: region.height * width)
+        for y in 0 ..< region.height {
+            let sourceRow = (region.y + y) * self.width + region.x
+            for part in columns.contributions where part.target < width {
+                narrowed[y * width + part.target] += table[Int(plane[sourceRow + part.source])] * part.weight
+            }
+        }
+        var values = [Float](repeating: 0, count: width * height)
+        for part in rows.contributions where part.target < height {
+            for x in 0 ..< width { values[part.target * width + x] += narrowed[part.source * width + x] * part.weight }
+        }
+        return values
+    }
+}

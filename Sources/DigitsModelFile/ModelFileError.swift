@@ -37,6 +37,18 @@ public enum ModelFileError: Error, Equatable, Sendable, CustomStringConvertible 
     case architectureMismatch(file: String, metadata: String, tensors: String)
     /// A `training` or `history` entry that is not the JSON it must be.
     case invalidTrainingRecord(file: String, entry: String, expected: String)
+    /// A convolutional network's `input_shape` that is not height×width×channels.
+    case unreadableInputShape(file: String, text: String)
+    /// A convolution's kernels whose shape is not [k, k, channels, outputs] for a square kernel
+    /// that fits its `input` (height, width, channels) and leaves even sides to pool.
+    case kernelShape(file: String, layer: Int, shape: [Int], input: [Int])
+    /// A convolutional network's `frame_window` that is not a number of columns from 1 to the
+    /// last convolution's output `width`.
+    case frameWindow(file: String, text: String, width: Int)
+    /// A tensor of a convolutional network with the wrong shape.
+    case tensorShape(file: String, name: String, shape: [Int], expected: [Int])
+    /// A tensor of a convolutional network that is not F32 or F16, or holds NaN or infinities.
+    case unusableTensor(file: String, name: String, problem: String)
 
     /// The file the error is about.
     public var file: String {
@@ -47,7 +59,8 @@ public enum ModelFileError: Error, Equatable, Sendable, CustomStringConvertible 
             let .shapesDoNotChain(file, _, _, _), let .noOutputs(file, _), let .biasShape(file, _, _, _),
             let .unsupportedDType(file, _, _, _), let .notFinite(file, _), let .wrongOutputCount(file, _, _),
             let .outputsOverflow(file, _), let .architectureMismatch(file, _, _),
-            let .invalidTrainingRecord(file, _, _):
+            let .invalidTrainingRecord(file, _, _), let .unreadableInputShape(file, _), let .kernelShape(file, _, _, _),
+            let .frameWindow(file, _, _), let .tensorShape(file, _, _, _), let .unusableTensor(file, _, _):
             file
         }
     }
@@ -101,6 +114,17 @@ public enum ModelFileError: Error, Equatable, Sendable, CustomStringConvertible 
             "its metadata says architecture \(metadata) but the tensors make \(tensors)"
         case let .invalidTrainingRecord(_, entry, expected):
             "its '\(entry)' metadata is not \(expected)"
+        case let .unreadableInputShape(_, text):
+            "its input_shape metadata '\(text)' is not height x width x channels (as in 28x252x1)"
+        case let .kernelShape(_, layer, shape, input):
+            "convolutions.\(layer).weight is shaped \(shape), not [k, k, channels, outputs] with a square kernel "
+                + "that fits its \(input.map(String.init).joined(separator: "x")) input and leaves even sides to pool"
+        case let .frameWindow(_, text, width):
+            "its frame_window metadata '\(text)' is not a number of columns from 1 to \(width)"
+        case let .tensorShape(_, name, shape, expected):
+            "\(name) has shape \(shape); the layers around it need \(expected)"
+        case let .unusableTensor(_, name, problem):
+            "\(name) \(problem)"
         }
     }
 

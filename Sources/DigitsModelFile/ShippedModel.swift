@@ -59,6 +59,25 @@ public enum ShippedModel {
             name: "the built-in cut scorer", outputs: ModelFile.cutScorerOutputCount)
     }
 
+    /// The file name of the reader's row reader, which ships beside the model.
+    public static let rowReaderFileName = "row-reader.safetensors"
+
+    /// The row reader's path inside the package, where its bytes are built from.
+    public static let rowReaderPackagePath = "Models/" + rowReaderFileName
+
+    /// Decodes and validates the row reader built into the program: a convolutional network
+    /// that reads a row of digits scaled to 24 pixels tall without cutting it, giving each frame
+    /// of four columns the chance of each digit and of none (see
+    /// `ConnectionistTemporalClassification`). `NumberReader` reads rows of touching digits with
+    /// it, where cuts down the picture cannot part digits that overlap.
+    public static func loadRowReader() throws -> ConvolutionalModelFile {
+        let name = "the built-in row reader"
+        let embedded = UnsafeRawBufferPointer(
+            start: digits_shipped_row_reader_bytes(), count: digits_shipped_row_reader_size())
+        return try ConvolutionalModelFile(
+            try SafeTensorsFile.Layout(of: embedded, file: name), file: name, outputs: ModelFile.rowReaderOutputCount)
+    }
+
     /// Decodes and validates the model file of `count` bytes the program holds at `start`, named
     /// `name` in errors, whose network gives `outputs` logits.
     private static func decode(

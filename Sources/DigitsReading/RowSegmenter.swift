@@ -38,6 +38,8 @@ struct RowSegmenter {
     var verifier: MLP?
     /// The network that says where touching digits part (see `NumberReader.cutScorer`).
     var cutScorer: MLP?
+    /// The network that reads a row of touching digits whole (see `NumberReader.rowReader`).
+    var rowReader: ConvolutionalNetwork? = nil
     /// Pieces this close are dots of one dotted stroke (see `RowFinder.dotGap`).
     var dotGap = 0
 
@@ -64,9 +66,16 @@ struct RowSegmenter {
         var evidence: CandidateEvidence
     }
 
-    /// The row's digits, left to right: the best reading of its lattice (see
-    /// `lattice(of:height:candidates:)`).
+    /// The row's digits, left to right: as the row reader reads the row whole, when there is one
+    /// and the row holds touching digits (see `readWhole(row:with:)`); otherwise the best reading
+    /// of its lattice (see `lattice(of:height:candidates:)`).
     func read(row: Int) -> [ReadDigit] {
+        if let rowReader, holdsTouchingDigits() { return readWhole(row: row, with: rowReader) }
+        return readByCuts(row: row)
+    }
+
+    /// The row's digits, left to right: the best reading of its lattice.
+    func readByCuts(row: Int) -> [ReadDigit] {
         let (parts, height, candidates) = candidates()
         guard !parts.isEmpty else { return [] }
         return lattice(of: parts, height: height, candidates: candidates).best().candidates.map { index in

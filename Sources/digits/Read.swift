@@ -11,12 +11,13 @@ struct Read: ParsableCommand {
             (read top to bottom, one line of text each) and splits each row into digits (read left \
             to right). Each digit is classified exactly as `digits classify` classifies a picture \
             of one digit; marks of one digit are joined (a 5 with its top stroke apart), and \
-            digits that touch are cut apart where the pieces read better than the whole, as \
-            judged by the model and by a digit verifier built into digits (it tells one whole \
-            digit from two run together or part of one, and is used with any --model). The cuts \
-            between touching digits go where a cut scorer built into digits (trained on where \
-            digits drawn touching part) says two digits part; --no-touching places them where \
-            the ink is thinnest instead, as readers before the scorer did. Prints \
+            where the ink holds several digits it is cut apart where the pieces read better than \
+            the whole, as judged by the model and by a digit verifier built into digits (it tells \
+            one whole digit from two run together or part of one, and is used with any --model). \
+            A row in which digits touch or overlap is instead read whole, without cutting, by a \
+            row reader built into digits: a convolutional network that reads the row column by \
+            column (trained on rows of touching digits; it does not use --model). --no-touching \
+            cuts such rows apart where the ink is thinnest, as readers before it did. Prints \
             the number, the confidence that all of it is right (the product of the digits' \
             probabilities), and each digit with its probability and its box in the picture.
 
@@ -55,9 +56,9 @@ struct Read: ParsableCommand {
     @Flag(
         inversion: .prefixedNo,
         help: ArgumentHelp(
-            "Cut touching digits apart where the built-in cut scorer says they part; with --no-touching, where the ink is thinnest.",
+            "Read rows of touching digits whole with the built-in row reader; with --no-touching, cut them where the ink is thinnest.",
             discussion:
-                "The scorer reads touching digits whole far more often, and separate digits about as well, a little more slowly."
+                "The row reader reads touching digits right far more often, and far faster; rows of separate digits read the same either way."
         ))
     var touching = true
 
@@ -89,7 +90,7 @@ struct Read: ParsableCommand {
         let (_, modelFile) = try modelOptions.load()
         let reader = NumberReader(
             model: modelFile.model, verifier: try ShippedModel.loadVerifier().model,
-            cutScorer: touching ? try ShippedModel.loadCutScorer().model : nil)
+            cutScorer: nil, rowReader: touching ? try ShippedModel.loadRowReader().network : nil)
         var failures = 0
         for (index, file) in inputs.enumerated() {
             let name = file == "-" ? "standard input" : file

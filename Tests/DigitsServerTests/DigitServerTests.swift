@@ -53,7 +53,7 @@ final class LiveServer: Sendable {
         configuration.maximumConnections = maximumConnections
         let routes = ServerRoutes(
             modelFile: ServerRoutesTests.modelFile, modelName: "built-in", verifier: ServerRoutesTests.verifier,
-            cutScorer: ServerRoutesTests.cutScorer)
+            cutScorer: nil, rowReader: ServerRoutesTests.rowReader)
         let running = try DigitServer(configuration: configuration, routes: routes).start()
         self.running = running
         client = LoopbackHTTPClient(port: running.port)

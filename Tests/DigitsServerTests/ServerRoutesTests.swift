@@ -8,10 +8,10 @@ import Testing
 @Suite struct ServerRoutesTests {
     static let modelFile = try! ShippedModel.load()
     static let verifier = try! ShippedModel.loadVerifier().model
-    static let cutScorer = try! ShippedModel.loadCutScorer().model
+    static let rowReader = try! ShippedModel.loadRowReader().network
     static let routes = ServerRoutes(
         modelFile: modelFile, modelName: "built-in (mnist-mlp.safetensors)", verifier: verifier,
-        cutScorer: cutScorer)
+        cutScorer: nil, rowReader: rowReader)
     static func fixture(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: URL(fileURLWithPath: DataTestSupport.packageRoot + "/Fixtures/digits/" + name)))
     }
@@ -65,7 +65,8 @@ import Testing
         let png = try Self.fixture("number-40917.png")
         let response = await Self.routes.respond(to: HTTPRequest(method: "POST", path: "/read", body: png))
         #expect(response.status == 200)
-        let reader = NumberReader(model: Self.modelFile.model, verifier: Self.verifier, cutScorer: Self.cutScorer)
+        let reader = NumberReader(
+            model: Self.modelFile.model, verifier: Self.verifier, cutScorer: nil, rowReader: Self.rowReader)
         let reading = try reader.read(pngBytes: png, name: "upload")
         #expect(response == HTTPResponse.json(ReadingRecord(file: "upload", reading: reading, annotation: nil)))
         #expect(Self.json(response)?["text"] as? String == "40917")

@@ -21,4 +21,10 @@ const unsigned char *digits_shipped_cut_scorer_bytes(void);
 /// How many bytes `digits_shipped_cut_scorer_bytes` points to.
 size_t digits_shipped_cut_scorer_size(void);
 
+/// The first byte of Models/row-reader.safetensors as built into the program.
+const unsigned char *digits_shipped_row_reader_bytes(void);
+
+/// How many bytes `digits_shipped_row_reader_bytes` points to.
+size_t digits_shipped_row_reader_size(void);
+
 #endif
