@@ -38,10 +38,7 @@ public struct ConvolutionalModelFile: Equatable, Sendable {
     /// The network as a safetensors file, stored at `precision`.
     public func safeTensors(precision: ModelFile.Precision = .float32) throws(SafeTensorsError) -> SafeTensorsFile {
         func tensor(_ shape: [Int], _ values: [Float]) throws(SafeTensorsError) -> SafeTensor {
-            switch precision {
-            case .float32: try SafeTensor(shape: shape, floats: values)
-            case .float16: try SafeTensor(shape: shape, roundingToHalves: values)
-            }
+            try precision.tensor(shape: shape, values: values)
         }
         var tensors: [String: SafeTensor] = [:]
         for (index, layer) in network.convolutions.enumerated() {

@@ -53,6 +53,14 @@ public struct ModelFile: Equatable, Sendable {
         /// IEEE float16: half the bytes, each value rounded to 11 significant bits (a relative
         /// error of at most 2⁻¹¹). Files load and run as float32.
         case float16 = "f16"
+
+        /// `values` of a tensor shaped `shape`, stored at this precision.
+        public func tensor(shape: [Int], values: [Float]) throws(SafeTensorsError) -> SafeTensor {
+            switch self {
+            case .float32: try SafeTensor(shape: shape, floats: values)
+            case .float16: try SafeTensor(shape: shape, roundingToHalves: values)
+            }
+        }
     }
 
     /// A model file for `model`.
@@ -67,10 +75,7 @@ public struct ModelFile: Equatable, Sendable {
     /// lies beyond its range.
     public func safeTensors(precision: Precision = .float32) throws(SafeTensorsError) -> SafeTensorsFile {
         func tensor(_ shape: [Int], _ values: [Float]) throws(SafeTensorsError) -> SafeTensor {
-            switch precision {
-            case .float32: try SafeTensor(shape: shape, floats: values)
-            case .float16: try SafeTensor(shape: shape, roundingToHalves: values)
-            }
+            try precision.tensor(shape: shape, values: values)
         }
         var tensors: [String: SafeTensor] = [:]
         for (index, layer) in model.layers.enumerated() {
