@@ -1,14 +1,18 @@
 import DigitsTensor
 
-/// A convolution layer with ReLU and 2×2 max pooling: a square kernel slid over every place of
-/// an image where it fits whole (no padding, stride 1), then the largest of each 2×2 block kept.
+/// A convolution layer with ReLU and max pooling: a square kernel slid over every place of an
+/// image where it fits whole (no padding, stride 1), then the largest of each 2×2 block kept, or
+/// of each 2×1 block (two rows, one column) in a layer whose `poolWidth` is 1.
 ///
 /// Images are stored one per matrix row, channels last: the value of channel c at row y and
 /// column x of a H×W×C image is at `y·W·C + x·C + c`. The layer reads B images of
 /// `inputHeight × inputWidth × inputChannels` and writes B of
 /// `outputHeight × outputWidth × outputChannels`, where the convolved image is
-/// `(inputHeight − kernelSize + 1) × (inputWidth − kernelSize + 1)` and pooling halves each side
-/// (both must come out even).
+/// `(inputHeight − kernelSize + 1) × (inputWidth − kernelSize + 1)` and pooling halves its height
+/// and divides its width by `poolWidth` (both must come out whole).
+///
+/// Pooling only rows keeps every column of a layer apart, so a network that reads a picture
+/// column by column (`ConvolutionalNetwork`) sees it in steps half as wide.
 ///
 /// The convolution is one matrix product: every kernel-sized patch of the input becomes a row
 /// of `patches` (values ordered row of the patch, column, channel), and `patches · weight + bias`
@@ -27,29 +31,38 @@ public struct Convolution: Equatable, Sendable {
     public let inputWidth: Int
     /// The input image's channels.
     public let inputChannels: Int
+    /// How many convolved columns each output column keeps the largest of: 2 (2×2 pooling) or 1
+    /// (2×1 pooling, rows only).
+    public let poolWidth: Int
 
     /// A layer with these kernels and biases over `inputHeight × inputWidth × inputChannels`
-    /// images, whose convolved sides must be even.
-    public init(weight: Matrix, bias: Matrix, kernelSize: Int, inputHeight: Int, inputWidth: Int, inputChannels: Int) {
+    /// images, pooling 2 × `poolWidth` blocks (`poolWidth` 1 or 2); its convolved height must be
+    /// even, and its convolved width a multiple of `poolWidth`.
+    public init(
+        weight: Matrix, bias: Matrix, kernelSize: Int, inputHeight: Int, inputWidth: Int, inputChannels: Int,
+        poolWidth: Int = 2
+    ) {
         precondition(weight.rows == kernelSize * kernelSize * inputChannels, "one weight row per patch value")
         precondition(bias.rows == 1 && bias.columns == weight.columns, "one bias per output channel")
         precondition(inputHeight >= kernelSize && inputWidth >= kernelSize, "the kernel must fit the image")
+        precondition(poolWidth == 1 || poolWidth == 2, "pools are 2×2 or 2×1")
         precondition(
-            (inputHeight - kernelSize + 1) % 2 == 0 && (inputWidth - kernelSize + 1) % 2 == 0,
-            "pooling needs even convolved sides")
+            (inputHeight - kernelSize + 1) % 2 == 0 && (inputWidth - kernelSize + 1) % poolWidth == 0,
+            "pooling needs whole blocks")
         self.weight = weight
         self.bias = bias
         self.kernelSize = kernelSize
         self.inputHeight = inputHeight
         self.inputWidth = inputWidth
         self.inputChannels = inputChannels
+        self.poolWidth = poolWidth
     }
 
     /// A layer with `outputChannels` kernels drawn from He's normal initialisation (suited to
     /// ReLU: variance 2 / fan-in) and zero biases.
     public init(
         kernelSize: Int, inputHeight: Int, inputWidth: Int, inputChannels: Int, outputChannels: Int,
-        generator: inout SplitMix64
+        poolWidth: Int = 2, generator: inout SplitMix64
     ) {
         let fanIn = kernelSize * kernelSize * inputChannels
         let deviation = (2 / Double(fanIn)).squareRoot()
@@ -58,7 +71,7 @@ public struct Convolution: Equatable, Sendable {
         self.init(
             weight: Matrix(rows: fanIn, columns: outputChannels, values: values),
             bias: Matrix(rows: 1, columns: outputChannels), kernelSize: kernelSize, inputHeight: inputHeight,
-            inputWidth: inputWidth, inputChannels: inputChannels)
+            inputWidth: inputWidth, inputChannels: inputChannels, poolWidth: poolWidth)
     }
 
     /// The output image's channels: one per kernel.
@@ -69,8 +82,8 @@ public struct Convolution: Equatable, Sendable {
     public var convolvedWidth: Int { inputWidth - kernelSize + 1 }
     /// The output image's height: half the convolved one.
     public var outputHeight: Int { convolvedHeight / 2 }
-    /// The output image's width: half the convolved one.
-    public var outputWidth: Int { convolvedWidth / 2 }
+    /// The output image's width: the convolved one over `poolWidth`.
+    public var outputWidth: Int { convolvedWidth / poolWidth }
     /// Floats per input image.
     public var inputCount: Int { inputHeight * inputWidth * inputChannels }
     /// Floats per output image.
@@ -154,10 +167,13 @@ public struct Convolution: Equatable, Sendable {
             for y in 0 ..< outputHeight {
                 for x in 0 ..< outputWidth {
                     for channel in 0 ..< channels {
-                        var best = imageStart + (2 * y * convolvedWidth + 2 * x) * channels + channel
-                        for (dy, dx) in [(0, 1), (1, 0), (1, 1)] {
-                            let index = imageStart + ((2 * y + dy) * convolvedWidth + 2 * x + dx) * channels + channel
-                            if convolved.storage[index] > convolved.storage[best] { best = index }
+                        let corner = imageStart + (2 * y * convolvedWidth + poolWidth * x) * channels + channel
+                        var best = corner
+                        for dy in 0 ..< 2 {
+                            for dx in 0 ..< poolWidth {
+                                let index = corner + (dy * convolvedWidth + dx) * channels
+                                if convolved.storage[index] > convolved.storage[best] { best = index }
+                            }
                         }
                         let place = image * outputCount + (y * outputWidth + x) * channels + channel
                         output.storage[place] = convolved.storage[best]

@@ -1,6 +1,6 @@
 import DigitsTensor
 
-/// A small convolutional network: convolution layers (each with ReLU and 2×2 pooling, see
+/// A small convolutional network: convolution layers (each with ReLU and pooling, see
 /// `Convolution`) that find strokes wherever they are in the picture, then a multi-layer
 /// perceptron, the head, that reads every window of `window` consecutive columns of the last
 /// one's output.
@@ -49,14 +49,15 @@ public struct ConvolutionalNetwork: Equatable, Sendable {
     }
 
     /// The input column at the centre of frame `frame`'s view (a fraction for a point between
-    /// frames): each pooled convolution doubles the stride between its output columns and widens
-    /// what one sees by its kernel.
+    /// frames): each convolution multiplies the stride between its output columns by its pool
+    /// width and widens what one sees by its kernel.
     public func centreColumn(ofFrame frame: Double) -> Double {
         var centre = frame + Double(window - 1) / 2
         for layer in convolutions.reversed() {
-            // A pooled column covers two convolved ones; a convolved column is centred its kernel's
-            // half-width into the layer's input.
-            centre = 2 * centre + 0.5 + Double(layer.kernelSize - 1) / 2
+            // A pooled column covers `poolWidth` convolved ones; a convolved column is centred its
+            // kernel's half-width into the layer's input.
+            let pool = Double(layer.poolWidth)
+            centre = pool * centre + (pool - 1) / 2 + Double(layer.kernelSize - 1) / 2
         }
         return centre
     }

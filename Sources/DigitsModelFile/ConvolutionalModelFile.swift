@@ -9,7 +9,8 @@ import DigitsTensor
 /// holds them), `convolutions.N.bias` [output channels], then the head's `head.N.weight`
 /// [inputs, outputs] and `head.N.bias` [outputs], as in `ModelFile`. Metadata: `format`
 /// `digits-cnn`, `format_version`, `input_shape` (height×width×channels of the first layer's
-/// input), `frame_window` (columns of the last convolution's output the head reads at once),
+/// input), `pooling` (each convolution's pool, `2x2` or `2x1`, comma-separated; all `2x2` when
+/// absent), `frame_window` (columns of the last convolution's output the head reads at once),
 /// `input_scaling` and `architecture`, which must agree with the tensors.
 public struct ConvolutionalModelFile: Equatable, Sendable {
     /// The network.
@@ -26,13 +27,17 @@ public struct ConvolutionalModelFile: Equatable, Sendable {
         self.summary = summary
     }
 
-    /// The network's layers in words, e.g. `28x252x1-conv5x32-conv5x48-window3-192-11`.
+    /// The network's layers in words, e.g. `28x252x1-conv5x32-conv5x48/pool2x1-window6-192-11`: a
+    /// convolution that pools 2×2 is named by its kernel and channels alone.
     public static func architecture(of network: ConvolutionalNetwork) -> String {
         let first = network.convolutions[0]
+        let convolutions = network.convolutions.map { layer in
+            "conv\(layer.kernelSize)x\(layer.outputChannels)"
+                + (layer.poolWidth == 2 ? "" : "/pool2x\(layer.poolWidth)")
+        }
         return
-            (["\(first.inputHeight)x\(first.inputWidth)x\(first.inputChannels)"]
-            + network.convolutions.map { "conv\($0.kernelSize)x\($0.outputChannels)" } + ["window\(network.window)"]
-            + network.head.layers.map { String($0.outputCount) }).joined(separator: "-")
+            (["\(first.inputHeight)x\(first.inputWidth)x\(first.inputChannels)"] + convolutions
+            + ["window\(network.window)"] + network.head.layers.map { String($0.outputCount) }).joined(separator: "-")
     }
 
     /// The network as a safetensors file, stored at `precision`.
@@ -55,6 +60,7 @@ public struct ConvolutionalModelFile: Equatable, Sendable {
             "format": Self.format,
             "format_version": String(ModelFile.formatVersion),
             "input_shape": "\(first.inputHeight)x\(first.inputWidth)x\(first.inputChannels)",
+            "pooling": network.convolutions.map { "2x\($0.poolWidth)" }.joined(separator: ","),
             "frame_window": String(network.window),
             "input_scaling": ModelFile.inputScaling,
             "architecture": Self.architecture(of: network),
@@ -137,6 +143,14 @@ public struct ConvolutionalModelFile: Equatable, Sendable {
             }
         }
         guard counts.convolutions > 0, counts.head > 0 else { throw .noLayers(file: file) }
+        let poolingText =
+            metadata["pooling"] ?? Array(repeating: "2x2", count: counts.convolutions).joined(separator: ",")
+        let poolWidths = poolingText.split(separator: ",", omittingEmptySubsequences: false).map { pool in
+            pool == "2x2" ? 2 : pool == "2x1" ? 1 : 0
+        }
+        guard poolWidths.count == counts.convolutions, !poolWidths.contains(0) else {
+            throw .pooling(file: file, text: poolingText, convolutions: counts.convolutions)
+        }
         var convolutions: [Convolution] = []
         var (height, width, channels) = (inputShape[0], inputShape[1], inputShape[2])
         for index in 0 ..< counts.convolutions {
@@ -144,7 +158,7 @@ public struct ConvolutionalModelFile: Equatable, Sendable {
             let bias = try values("convolutions.\(index).bias")
             let shape = weight.shape
             guard shape.count == 4, shape[0] == shape[1], shape[0] > 0, shape[0] <= min(height, width),
-                shape[3] > 0, (height - shape[0] + 1) % 2 == 0, (width - shape[0] + 1) % 2 == 0
+                shape[3] > 0, (height - shape[0] + 1) % 2 == 0, (width - shape[0] + 1) % poolWidths[index] == 0
             else { throw .kernelShape(file: file, layer: index, shape: shape, input: [height, width, channels]) }
             guard shape[2] == channels else {
                 throw .tensorShape(
@@ -158,7 +172,7 @@ public struct ConvolutionalModelFile: Equatable, Sendable {
             let layer = Convolution(
                 weight: Matrix(rows: shape[0] * shape[0] * channels, columns: shape[3], values: weight.floats),
                 bias: Matrix(rows: 1, columns: shape[3], values: bias.floats), kernelSize: shape[0],
-                inputHeight: height, inputWidth: width, inputChannels: channels)
+                inputHeight: height, inputWidth: width, inputChannels: channels, poolWidth: poolWidths[index])
             convolutions.append(layer)
             (height, width, channels) = (layer.outputHeight, layer.outputWidth, layer.outputChannels)
         }

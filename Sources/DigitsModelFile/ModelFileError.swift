@@ -40,8 +40,10 @@ public enum ModelFileError: Error, Equatable, Sendable, CustomStringConvertible 
     /// A convolutional network's `input_shape` that is not height×width×channels.
     case unreadableInputShape(file: String, text: String)
     /// A convolution's kernels whose shape is not [k, k, channels, outputs] for a square kernel
-    /// that fits its `input` (height, width, channels) and leaves even sides to pool.
+    /// that fits its `input` (height, width, channels) and leaves whole blocks to pool.
     case kernelShape(file: String, layer: Int, shape: [Int], input: [Int])
+    /// A convolutional network's `pooling` that is not one `2x2` or `2x1` per convolution.
+    case pooling(file: String, text: String, convolutions: Int)
     /// A convolutional network's `frame_window` that is not a number of columns from 1 to the
     /// last convolution's output `width`.
     case frameWindow(file: String, text: String, width: Int)
@@ -60,7 +62,8 @@ public enum ModelFileError: Error, Equatable, Sendable, CustomStringConvertible 
             let .unsupportedDType(file, _, _, _), let .notFinite(file, _), let .wrongOutputCount(file, _, _),
             let .outputsOverflow(file, _), let .architectureMismatch(file, _, _),
             let .invalidTrainingRecord(file, _, _), let .unreadableInputShape(file, _), let .kernelShape(file, _, _, _),
-            let .frameWindow(file, _, _), let .tensorShape(file, _, _, _), let .unusableTensor(file, _, _):
+            let .pooling(file, _, _), let .frameWindow(file, _, _), let .tensorShape(file, _, _, _),
+            let .unusableTensor(file, _, _):
             file
         }
     }
@@ -118,7 +121,9 @@ public enum ModelFileError: Error, Equatable, Sendable, CustomStringConvertible 
             "its input_shape metadata '\(text)' is not height x width x channels (as in 28x252x1)"
         case let .kernelShape(_, layer, shape, input):
             "convolutions.\(layer).weight is shaped \(shape), not [k, k, channels, outputs] with a square kernel "
-                + "that fits its \(input.map(String.init).joined(separator: "x")) input and leaves even sides to pool"
+                + "that fits its \(input.map(String.init).joined(separator: "x")) input and leaves whole blocks to pool"
+        case let .pooling(_, text, convolutions):
+            "its pooling metadata '\(text)' is not \(convolutions) comma-separated pools, each 2x2 or 2x1"
         case let .frameWindow(_, text, width):
             "its frame_window metadata '\(text)' is not a number of columns from 1 to \(width)"
         case let .tensorShape(_, name, shape, expected):

@@ -5,13 +5,15 @@ import Testing
 /// identically, and files that are valid safetensors but not a usable network are refused with a
 /// reason that names what is wrong.
 @Suite struct ConvolutionalModelFileTests {
-    /// A small network over 12×20 images: 12×20 → 8×16 → 4×8×3 → 2×6 → 1×3×2, frames of two columns.
-    static func network() -> ConvolutionalNetwork {
+    /// A small network over 12×20 images: 12×20 → 8×16 → 4×8×3 → 2×6 → 1×3×2 (or 1×6×2 when its
+    /// second layer pools rows only), frames of two columns.
+    static func network(secondPoolWidth: Int = 2) -> ConvolutionalNetwork {
         var generator = SplitMix64(seed: 8)
         let first = Convolution(
             kernelSize: 5, inputHeight: 12, inputWidth: 20, inputChannels: 1, outputChannels: 3, generator: &generator)
         let second = Convolution(
-            kernelSize: 3, inputHeight: 4, inputWidth: 8, inputChannels: 3, outputChannels: 2, generator: &generator)
+            kernelSize: 3, inputHeight: 4, inputWidth: 8, inputChannels: 3, outputChannels: 2,
+            poolWidth: secondPoolWidth, generator: &generator)
         return ConvolutionalNetwork(
             convolutions: [first, second], window: 2,
             head: MLP(inputCount: 1 * 2 * 2, hidden: [5], outputCount: 11, activation: .relu, generator: &generator))
@@ -42,7 +44,25 @@ import Testing
         #expect(metadata["format"] == "digits-cnn")
         #expect(metadata["input_shape"] == "12x20x1")
         #expect(metadata["frame_window"] == "2")
+        #expect(metadata["pooling"] == "2x2,2x2")
         #expect(metadata["architecture"] == "12x20x1-conv5x3-conv3x2-window2-5-11")
+    }
+
+    @Test("a layer that pools rows only reads back so, and a file that does not say how it pools pools 2×2")
+    func pooling() throws {
+        let original = ConvolutionalModelFile(network: Self.network(secondPoolWidth: 1))
+        var stored = try original.safeTensors()
+        #expect(stored.metadata["pooling"] == "2x2,2x1")
+        #expect(stored.metadata["architecture"] == "12x20x1-conv5x3-conv3x2/pool2x1-window2-5-11")
+        let decoded = try ConvolutionalModelFile(
+            SafeTensorsFile(decoding: stored.encoded(), file: "r"), file: "r", outputs: 11)
+        #expect(decoded == original)
+        #expect(decoded.network.frames == 5)
+
+        stored = try ConvolutionalModelFile(network: Self.network()).safeTensors()
+        stored.metadata["pooling"] = nil
+        let older = try ConvolutionalModelFile(stored, file: "r", outputs: 11)
+        #expect(older.network.convolutions.map(\.poolWidth) == [2, 2])
     }
 
     @Test("stored as halves, every weight is within a half's rounding of the original")
@@ -76,6 +96,11 @@ import Testing
         #expect(
             try Self.refusal { $0.metadata["input_shape"] = "12x20" }
                 == .unreadableInputShape(file: "r.safetensors", text: "12x20"))
+        for pooling in ["2x2", "2x2,2x3", "2x2,,", "2x1,2x2,2x2", ""] {
+            #expect(
+                try Self.refusal { $0.metadata["pooling"] = pooling }
+                    == .pooling(file: "r.safetensors", text: pooling, convolutions: 2))
+        }
         #expect(
             try Self.refusal { $0.metadata["frame_window"] = "4" }
                 == .frameWindow(file: "r.safetensors", text: "4", width: 3))

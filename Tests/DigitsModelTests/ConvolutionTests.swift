@@ -4,11 +4,12 @@ import Testing
 /// A convolution layer runs as one matrix product over its input's patches; these pin it to the
 /// convolution written as nested loops, and its backward pass to the slope of a loss.
 @Suite struct ConvolutionTests {
-    /// A layer over 7×9×2 images with three 4×4 kernels (convolved 4×6, pooled 2×3), random values.
-    static func layer(seed: UInt64) -> Convolution {
+    /// A layer over 7×9×2 images with three 4×4 kernels (convolved 4×6, pooled 2×3, or 2×6 when
+    /// it pools rows only), random values.
+    static func layer(seed: UInt64, poolWidth: Int = 2) -> Convolution {
         var generator = SplitMix64(seed: seed)
         var layer = Convolution(
-            kernelSize: 4, inputHeight: 7, inputWidth: 9, inputChannels: 2, outputChannels: 3,
+            kernelSize: 4, inputHeight: 7, inputWidth: 9, inputChannels: 2, outputChannels: 3, poolWidth: poolWidth,
             generator: &generator)
         for index in layer.bias.storage.indices { layer.bias.storage[index] = Float(generator.nextNormal()) * 0.1 }
         return layer
@@ -22,7 +23,7 @@ import Testing
     }
 
     /// The layer's output by the definition: ReLU of the kernel's dot product with the input at
-    /// each place plus the bias, then the largest of each 2×2 block.
+    /// each place plus the bias, then the largest of each 2 × poolWidth block.
     static func referenceOutput(of layer: Convolution, image input: [Float]) -> [Float] {
         let (k, channels) = (layer.kernelSize, layer.inputChannels)
         func convolved(_ y: Int, _ x: Int, _ output: Int) -> Float {
@@ -41,20 +42,20 @@ import Testing
         for y in 0 ..< layer.outputHeight {
             for x in 0 ..< layer.outputWidth {
                 for o in 0 ..< layer.outputChannels {
-                    output.append(
-                        [(0, 0), (0, 1), (1, 0), (1, 1)].map { convolved(2 * y + $0, 2 * x + $1, o) }.max()!)
+                    let block = [(0, 0), (0, 1), (1, 0), (1, 1)].filter { $0.1 < layer.poolWidth }
+                    output.append(block.map { convolved(2 * y + $0, layer.poolWidth * x + $1, o) }.max()!)
                 }
             }
         }
         return output
     }
 
-    @Test("the output is the convolution, ReLU and pooling written as loops")
-    func forwardMatchesTheDefinition() {
-        let layer = Self.layer(seed: 3)
+    @Test("the output is the convolution, ReLU and pooling (2×2, or 2×1) written as loops", arguments: [2, 1])
+    func forwardMatchesTheDefinition(poolWidth: Int) {
+        let layer = Self.layer(seed: 3, poolWidth: poolWidth)
         let input = Self.images(3, of: layer, seed: 4)
         let output = layer(input)
-        #expect(output.rows == 3 && output.columns == 2 * 3 * 3)
+        #expect(output.rows == 3 && output.columns == 2 * (6 / poolWidth) * 3)
         for image in 0 ..< 3 {
             let expected = Self.referenceOutput(of: layer, image: input.row(image))
             for (got, want) in zip(output.row(image), expected) { #expect(abs(got - want) < 1e-4) }
@@ -66,19 +67,23 @@ import Testing
         zip(logits.storage, weights.storage).reduce(0) { $0 + Double($1.0) * Double($1.1) }
     }
 
-    /// Its head reads the whole output (window 2, one frame) or each column (window 1, two frames).
-    @Test("every gradient of a two-convolution network is the slope of its loss", arguments: [2, 1])
-    func backwardIsTheSlope(window: Int) {
+    /// Its head reads the whole output (window 2, one frame) or each column (window 1, two
+    /// frames), or, when the second layer pools rows only, windows of two of its four columns.
+    @Test(
+        "every gradient of a two-convolution network is the slope of its loss",
+        arguments: [(window: 2, poolWidth: 2), (1, 2), (2, 1)])
+    func backwardIsTheSlope(window: Int, poolWidth: Int) {
         var generator = SplitMix64(seed: 11)
-        // 12×12 → 10×10 → 5×5×4 → 4×4 → 2×2×3 → 6 → 5.
+        // 12×12 → 10×10 → 5×5×4 → 4×4 → 2×2×3 (or 2×4×3) → 6 → 5.
         let first = Convolution(
             kernelSize: 3, inputHeight: 12, inputWidth: 12, inputChannels: 1, outputChannels: 4, generator: &generator)
         let second = Convolution(
-            kernelSize: 2, inputHeight: 5, inputWidth: 5, inputChannels: 4, outputChannels: 3, generator: &generator)
+            kernelSize: 2, inputHeight: 5, inputWidth: 5, inputChannels: 4, outputChannels: 3, poolWidth: poolWidth,
+            generator: &generator)
         let head = MLP(
             inputCount: 2 * window * 3, hidden: [6], outputCount: 5, activation: .relu, generator: &generator)
         var network = ConvolutionalNetwork(convolutions: [first, second], window: window, head: head)
-        let frames = 3 - window
+        let frames = second.outputWidth - window + 1
         for index in network.convolutions.indices {
             for value in network.convolutions[index].bias.storage.indices {
                 network.convolutions[index].bias.storage[value] = 0.05
@@ -136,6 +141,20 @@ import Testing
         // 4f + 4 … 4f + 19: centre 4f + 11.5.
         #expect(network.centreColumn(ofFrame: 0) == 11.5)
         #expect(network.centreColumn(ofFrame: 10) == 51.5)
+
+        // With the second layer pooling rows only (8×120 → 4×120) and frames of six columns, the
+        // window's middle is the second layer's column f + 2.5, a convolved column itself, which
+        // sees the first layer's pooled columns centred on f + 4.5, which pool convolved columns
+        // centred on 2f + 9.5, which see input columns centred on 2f + 11.5.
+        let finer = Convolution(
+            kernelSize: 5, inputHeight: 12, inputWidth: 124, inputChannels: 2, outputChannels: 2, poolWidth: 1,
+            generator: &generator)
+        let stepsOfTwo = ConvolutionalNetwork(
+            convolutions: [first, finer], window: 6,
+            head: MLP(inputCount: 4 * 6 * 2, hidden: [], outputCount: 3, activation: .relu, generator: &generator))
+        #expect(stepsOfTwo.frames == 115)
+        #expect(stepsOfTwo.centreColumn(ofFrame: 0) == 11.5)
+        #expect(stepsOfTwo.centreColumn(ofFrame: 10) == 31.5)
     }
 
     @Test("gradients of two halves of a batch add up to the whole batch's")
