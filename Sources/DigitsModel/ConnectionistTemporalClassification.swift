@@ -27,29 +27,11 @@ public enum ConnectionistTemporalClassification {
         precondition(logits.count == frames * classes && frames > 0, "one row of logits per frame")
         precondition(labels.allSatisfy { $0 >= 0 && $0 < classes && $0 != blank }, "labels are classes, not blank")
         let logProbabilities = logSoftmax(logits, classes: classes)
-        // The lattice's states: blank, label 1, blank, label 2, …, blank.
-        var states = [blank]
-        for label in labels { states += [label, blank] }
+        let states = Self.states(of: labels, blank: blank)
         let count = states.count
         func emission(_ frame: Int, _ state: Int) -> Double { logProbabilities[frame * classes + states[state]] }
-        // A path may skip the blank between two labels unless they are the same label.
-        func mayEnterSkipping(_ state: Int) -> Bool {
-            state >= 2 && states[state] != blank && states[state] != states[state - 2]
-        }
-
-        // forward[t·count + s]: log of the probability of the paths of frames 0…t ending in state s.
-        var forward = [Double](repeating: -.infinity, count: frames * count)
-        forward[0] = emission(0, 0)
-        if count > 1 { forward[1] = emission(0, 1) }
-        for t in 1 ..< max(1, frames) {
-            for s in 0 ..< count {
-                let previous = (t - 1) * count
-                var sum = forward[previous + s]
-                if s >= 1 { sum = logSumExp(sum, forward[previous + s - 1]) }
-                if mayEnterSkipping(s) { sum = logSumExp(sum, forward[previous + s - 2]) }
-                forward[t * count + s] = sum + emission(t, s)
-            }
-        }
+        func mayEnterSkipping(_ state: Int) -> Bool { Self.mayEnterSkipping(state, of: states, blank: blank) }
+        let forward = Self.forward(logProbabilities, frames: frames, classes: classes, states: states, blank: blank)
         // backward[t·count + s]: log of the probability of frames t…end, from state s at t (its
         // emission included).
         var backward = [Double](repeating: -.infinity, count: frames * count)
@@ -84,6 +66,76 @@ public enum ConnectionistTemporalClassification {
             }
         }
         return (-logTotal, gradient)
+    }
+
+    /// One sequence's frames as log-probabilities, to weigh many strings against: reading a row
+    /// tries a string with each of its digits changed, and needs only each string's probability,
+    /// not the loss's gradient.
+    public struct Scores: Sendable {
+        /// log softmax of each frame's logits, `frames` rows of `classes`.
+        let logProbabilities: [Double]
+        /// The sequence's frames.
+        public let frames: Int
+        /// Classes per frame, blank included.
+        public let classes: Int
+        /// The blank class.
+        public let blank: Int
+
+        /// The scores of `logits`, `frames` rows of `classes` values (as `loss` reads them).
+        public init(logits: [Float], frames: Int, classes: Int, blank: Int) {
+            precondition(logits.count == frames * classes && frames > 0, "one row of logits per frame")
+            precondition(blank >= 0 && blank < classes, "the blank is a class")
+            logProbabilities = ConnectionistTemporalClassification.logSoftmax(logits, classes: classes)
+            (self.frames, self.classes, self.blank) = (frames, classes, blank)
+        }
+
+        /// log P(`labels` | the frames), in nats: minus `loss`, without its gradient; −∞ when no
+        /// path of these frames reads `labels`.
+        public func logProbability(of labels: [Int]) -> Double {
+            precondition(labels.allSatisfy { $0 >= 0 && $0 < classes && $0 != blank }, "labels are classes, not blank")
+            let states = ConnectionistTemporalClassification.states(of: labels, blank: blank)
+            let forward = ConnectionistTemporalClassification.forward(
+                logProbabilities, frames: frames, classes: classes, states: states, blank: blank)
+            let last = (frames - 1) * states.count
+            let count = states.count
+            return ConnectionistTemporalClassification.logSumExp(
+                forward[last + count - 1], count > 1 ? forward[last + count - 2] : -.infinity)
+        }
+    }
+
+    /// The lattice's states for `labels`: blank, label 1, blank, label 2, …, blank.
+    static func states(of labels: [Int], blank: Int) -> [Int] {
+        var states = [blank]
+        for label in labels { states += [label, blank] }
+        return states
+    }
+
+    /// Whether a path may reach `state` straight from two states back, skipping the blank
+    /// between two labels: only when they are different labels.
+    static func mayEnterSkipping(_ state: Int, of states: [Int], blank: Int) -> Bool {
+        state >= 2 && states[state] != blank && states[state] != states[state - 2]
+    }
+
+    /// The forward variables (the paper's α) over the lattice `states`: element t·count + s is
+    /// the log of the probability of the paths of frames 0…t that end in state s.
+    static func forward(
+        _ logProbabilities: [Double], frames: Int, classes: Int, states: [Int], blank: Int
+    ) -> [Double] {
+        let count = states.count
+        func emission(_ frame: Int, _ state: Int) -> Double { logProbabilities[frame * classes + states[state]] }
+        var forward = [Double](repeating: -.infinity, count: frames * count)
+        forward[0] = emission(0, 0)
+        if count > 1 { forward[1] = emission(0, 1) }
+        for t in 1 ..< max(1, frames) {
+            for s in 0 ..< count {
+                let previous = (t - 1) * count
+                var sum = forward[previous + s]
+                if s >= 1 { sum = logSumExp(sum, forward[previous + s - 1]) }
+                if mayEnterSkipping(s, of: states, blank: blank) { sum = logSumExp(sum, forward[previous + s - 2]) }
+                forward[t * count + s] = sum + emission(t, s)
+            }
+        }
+        return forward
     }
 
     /// The string read by the most probable path: each frame's likeliest class, runs merged and
@@ -162,8 +214,7 @@ public enum ConnectionistTemporalClassification {
     ) -> [Range<Int>]? {
         precondition(logits.count == frames * classes && frames > 0, "one row of logits per frame")
         let logProbabilities = logSoftmax(logits, classes: classes)
-        var states = [blank]
-        for label in labels { states += [label, blank] }
+        let states = Self.states(of: labels, blank: blank)
         let count = states.count
         func emission(_ t: Int, _ s: Int) -> Double { logProbabilities[t * classes + states[s]] }
         var best = [Double](repeating: -.infinity, count: frames * count)
@@ -174,7 +225,7 @@ public enum ConnectionistTemporalClassification {
             for s in 0 ..< count {
                 var choices = [s]
                 if s >= 1 { choices.append(s - 1) }
-                if s >= 2 && states[s] != blank && states[s] != states[s - 2] { choices.append(s - 2) }
+                if Self.mayEnterSkipping(s, of: states, blank: blank) { choices.append(s - 2) }
                 let previous = choices.max { best[(t - 1) * count + $0] < best[(t - 1) * count + $1] }!
                 best[t * count + s] = best[(t - 1) * count + previous] + emission(t, s)
                 from[t * count + s] = previous

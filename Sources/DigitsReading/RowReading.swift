@@ -50,9 +50,10 @@ struct RowReaderInput {
 extension RowSegmenter {
     /// Whether the row holds a piece wide enough to be several touching digits, which the row
     /// reader reads: `rowReaderWidth` to 12 times the row's height
-    /// (`PieceCutter.holdsTouchingDigits`).
-    func holdsTouchingDigits() -> Bool {
-        let height = rowHeight(of: groups())
+    /// (`PieceCutter.holdsTouchingDigits`). `groups` are the row's `groups()`, when they are
+    /// already found.
+    func holdsTouchingDigits(groups: [Group]? = nil) -> Bool {
+        let height = rowHeight(of: groups ?? self.groups())
         return members.contains { member in
             PieceCutter.holdsTouchingDigits(
                 width: pieces[member].box.width, height: height, denseWidth: settings.rowReaderWidth)
@@ -77,11 +78,8 @@ extension RowSegmenter {
         let logits = rowReader.logits(Matrix(rows: 1, columns: input.values.count, values: input.values))
         let (frames, classes) = (rowReader.frames, rowReader.outputCount)
         let blank = classes - 1
-        func logChance(_ labels: [Int]) -> Double {
-            ConnectionistTemporalClassification.loss(
-                logits: logits.storage, frames: frames, classes: classes, blank: blank, labels: labels
-            ).map { -$0.loss } ?? -.infinity
-        }
+        let scores = ConnectionistTemporalClassification.Scores(
+            logits: logits.storage, frames: frames, classes: classes, blank: blank)
         var labels = ConnectionistTemporalClassification.beamSearch(
             logits: logits.storage, frames: frames, classes: classes, blank: blank,
             beamWidth: max(1, Int(settings.rowReaderBeamWidth)))
@@ -97,7 +95,7 @@ extension RowSegmenter {
                 let chances = (0 ..< blank).map { digit -> Double in
                     var replaced = labels
                     replaced[position] = digit
-                    return logChance(replaced)
+                    return scores.logProbability(of: replaced)
                 }
                 let best = chances.indices.max { chances[$0] < chances[$1] }!
                 if chances[best] > chances[labels[position]] {

@@ -54,6 +54,19 @@ import Testing
         }
     }
 
+    @Test("a string's log-probability from scores is minus its loss, and −∞ where no path reads it")
+    func scoresWithoutTheGradient() throws {
+        for (seed, labels) in [(1, [0, 1]), (2, [1, 1]), (3, [0]), (4, [1, 0, 1]), (5, [Int]())] as [(UInt64, [Int])] {
+            let logits = Self.logits(frames: 5, classes: 3, seed: seed)
+            let scores = CTC.Scores(logits: logits, frames: 5, classes: 3, blank: 2)
+            let expected = Self.bruteForceLoss(logits: logits, frames: 5, classes: 3, blank: 2, labels: labels)
+            #expect(abs(scores.logProbability(of: labels) + expected) < 1e-9, "labels \(labels)")
+        }
+        let scores = CTC.Scores(logits: Self.logits(frames: 2, classes: 3, seed: 1), frames: 2, classes: 3, blank: 2)
+        #expect(scores.logProbability(of: [0, 0]) == -.infinity)
+        #expect(scores.logProbability(of: [0, 1, 0]) == -.infinity)
+    }
+
     @Test("every gradient is the slope of the loss")
     func gradientIsTheSlope() throws {
         let (frames, classes, labels) = (7, 11, [3, 3, 5])
