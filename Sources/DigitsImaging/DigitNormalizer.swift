@@ -364,29 +364,9 @@ extension DigitNormalizer {
     /// `region` of the ink map resized by `scale`: the one pass over the full-size picture, reading
     /// ink through the level table as it goes.
     func reduced(_ ink: InkMap, region: PixelBox, scale: Double) -> InkImage {
-        let columns = AreaResampling(sourceCount: region.width, scale: scale)
-        let rows = AreaResampling(sourceCount: region.height, scale: scale)
-        let outputWidth = columns.outputCount
-        // Pass 1: every source row of the region, resampled horizontally to `outputWidth` values.
-        var narrowed = [Float](repeating: 0, count: region.height * outputWidth)
-        ink.plane.withUnsafeBufferPointer { plane in
-            ink.table.withUnsafeBufferPointer { table in
-                columns.contributions.withUnsafeBufferPointer { contributions in
-                    narrowed.withUnsafeMutableBufferPointer { narrowed in
-                        for y in 0 ..< region.height {
-                            let sourceRow = (region.y + y) * ink.width + region.x
-                            let outputRow = y * outputWidth
-                            for part in contributions {
-                                let ink = table[Int(plane[sourceRow + part.source])]
-                                narrowed[outputRow + part.target] += ink * part.weight
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        // Pass 2: the narrowed rows, resampled vertically.
-        return InkImage.resampledRows(narrowed, width: outputWidth, rows: rows)
+        ink.resampled(
+            region, columns: AreaResampling(sourceCount: region.width, scale: scale),
+            rows: AreaResampling(sourceCount: region.height, scale: scale))
     }
 
     /// The working image with its strokes measured once and, when they would end up too thin or

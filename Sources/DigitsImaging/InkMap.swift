@@ -34,19 +34,36 @@ extension InkMap {
     /// and squeezed across when it would be too wide.
     package func resampled(_ region: PixelBox, width: Int, height: Int) -> [Float] {
         precondition(region.width > 0 && region.height > 0 && width > 0 && height > 0, "an area to resample")
-        let columns = AreaResampling(sourceCount: region.width, scale: Double(width) / Double(region.width))
-        let rows = AreaResampling(sourceCount: region.height, scale: Double(height) / Double(region.height))
-        var narrowed = [Float](repeating: 0, count: region.height * width)
-        for y in 0 ..< region.height {
-            let sourceRow = (region.y + y) * self.width + region.x
-            for part in columns.contributions where part.target < width {
-                narrowed[y * width + part.target] += table[Int(plane[sourceRow + part.source])] * part.weight
+        let image = resampled(
+            region, columns: AreaResampling(sourceCount: region.width, scale: Double(width) / Double(region.width)),
+            rows: AreaResampling(sourceCount: region.height, scale: Double(height) / Double(region.height)))
+        precondition(image.width == width && image.height == height, "a whole number of pixels each way")
+        return image.values
+    }
+
+    /// The ink of `region` resampled by area averaging: across by `columns`' weights, then down
+    /// by `rows'`, into a `columns.outputCount × rows.outputCount` image.
+    func resampled(_ region: PixelBox, columns: AreaResampling, rows: AreaResampling) -> InkImage {
+        let outputWidth = columns.outputCount
+        // Pass 1: every source row of the region, resampled horizontally to `outputWidth` values.
+        var narrowed = [Float](repeating: 0, count: region.height * outputWidth)
+        plane.withUnsafeBufferPointer { plane in
+            table.withUnsafeBufferPointer { table in
+                columns.contributions.withUnsafeBufferPointer { contributions in
+                    narrowed.withUnsafeMutableBufferPointer { narrowed in
+                        for y in 0 ..< region.height {
+                            let sourceRow = (region.y + y) * width + region.x
+                            let outputRow = y * outputWidth
+                            for part in contributions {
+                                let ink = table[Int(plane[sourceRow + part.source])]
+                                narrowed[outputRow + part.target] += ink * part.weight
+                            }
+                        }
+                    }
+                }
             }
         }
-        var values = [Float](repeating: 0, count: width * height)
-        for part in rows.contributions where part.target < height {
-            for x in 0 ..< width { values[part.target * width + x] += narrowed[part.source * width + x] * part.weight }
-        }
-        return values
+        // Pass 2: the narrowed rows, resampled vertically.
+        return InkImage.resampledRows(narrowed, width: outputWidth, rows: rows)
     }
 }

@@ -70,13 +70,15 @@ struct RowSegmenter {
     /// and the row holds touching digits (see `readWhole(row:with:)`); otherwise the best reading
     /// of its lattice (see `lattice(of:height:candidates:)`).
     func read(row: Int) -> [ReadDigit] {
-        if let rowReader, holdsTouchingDigits() { return readWhole(row: row, with: rowReader) }
-        return readByCuts(row: row)
+        let groups = groups()
+        if let rowReader, holdsTouchingDigits(groups: groups) { return readWhole(row: row, with: rowReader) }
+        return readByCuts(row: row, groups: groups)
     }
 
-    /// The row's digits, left to right: the best reading of its lattice.
-    func readByCuts(row: Int) -> [ReadDigit] {
-        let (parts, height, candidates) = candidates()
+    /// The row's digits, left to right: the best reading of its lattice. `groups` are the row's
+    /// `groups()`, when they are already found.
+    func readByCuts(row: Int, groups: [Group]? = nil) -> [ReadDigit] {
+        let (parts, height, candidates) = candidates(groups: groups)
         guard !parts.isEmpty else { return [] }
         return lattice(of: parts, height: height, candidates: candidates).best().candidates.map { index in
             let candidate = candidates[index]
@@ -106,13 +108,14 @@ struct RowSegmenter {
     }
 
     /// The row's parts, its digits' typical height (see `rowHeight`), and every run of parts that
-    /// may be one digit, with its evidence.
+    /// may be one digit, with its evidence. `groups` are the row's `groups()`, when they are
+    /// already found.
     ///
     /// Every candidate is classified with all the others in one batch: a large model's weights
     /// are then read once per row, not once per candidate. Every prefix of the row can be read,
     /// since each part alone is a candidate.
-    func candidates() -> (parts: [Part], height: Double, candidates: [Candidate]) {
-        let groups = groups()
+    func candidates(groups: [Group]? = nil) -> (parts: [Part], height: Double, candidates: [Candidate]) {
+        let groups = groups ?? self.groups()
         let height = rowHeight(of: groups)
         let parts = parts(of: groups, height: height)
         guard !parts.isEmpty else { return ([], height, []) }
