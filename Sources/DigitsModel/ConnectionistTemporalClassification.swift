@@ -72,8 +72,8 @@ public enum ConnectionistTemporalClassification {
     /// tries a string with each of its digits changed, and needs only each string's probability,
     /// not the loss's gradient.
     public struct Scores: Sendable {
-        /// log softmax of each frame's logits, `frames` rows of `classes`.
-        let logProbabilities: [Double]
+        /// softmax of each frame's logits, `frames` rows of `classes`.
+        let probabilities: [Double]
         /// The sequence's frames.
         public let frames: Int
         /// Classes per frame, blank included.
@@ -85,21 +85,47 @@ public enum ConnectionistTemporalClassification {
         public init(logits: [Float], frames: Int, classes: Int, blank: Int) {
             precondition(logits.count == frames * classes && frames > 0, "one row of logits per frame")
             precondition(blank >= 0 && blank < classes, "the blank is a class")
-            logProbabilities = ConnectionistTemporalClassification.logSoftmax(logits, classes: classes)
+            probabilities = ConnectionistTemporalClassification.logSoftmax(logits, classes: classes).map { exp($0) }
             (self.frames, self.classes, self.blank) = (frames, classes, blank)
         }
 
         /// log P(`labels` | the frames), in nats: minus `loss`, without its gradient; −∞ when no
         /// path of these frames reads `labels`.
+        ///
+        /// The forward pass runs on probabilities rather than their logs, each frame's variables
+        /// scaled to sum to one and the logs of the scales summed (Rabiner's scaling for hidden
+        /// Markov models): a multiply-add per state instead of a log and an exp, so that the
+        /// hundreds of strings a row's reading weighs cost little.
         public func logProbability(of labels: [Int]) -> Double {
             precondition(labels.allSatisfy { $0 >= 0 && $0 < classes && $0 != blank }, "labels are classes, not blank")
             let states = ConnectionistTemporalClassification.states(of: labels, blank: blank)
-            let forward = ConnectionistTemporalClassification.forward(
-                logProbabilities, frames: frames, classes: classes, states: states, blank: blank)
-            let last = (frames - 1) * states.count
             let count = states.count
-            return ConnectionistTemporalClassification.logSumExp(
-                forward[last + count - 1], count > 1 ? forward[last + count - 2] : -.infinity)
+            let mayEnterSkipping = states.indices.map {
+                ConnectionistTemporalClassification.mayEnterSkipping($0, of: states, blank: blank)
+            }
+            var current = [Double](repeating: 0, count: count)
+            var next = current
+            current[0] = probabilities[states[0]]
+            if count > 1 { current[1] = probabilities[states[1]] }
+            var logScale = 0.0
+            for t in 0 ..< frames {
+                if t > 0 {
+                    let row = t * classes
+                    for s in 0 ..< count {
+                        var sum = current[s]
+                        if s >= 1 { sum += current[s - 1] }
+                        if mayEnterSkipping[s] { sum += current[s - 2] }
+                        next[s] = sum * probabilities[row + states[s]]
+                    }
+                    swap(&current, &next)
+                }
+                let total = current.reduce(0, +)
+                guard total > 0 else { return -.infinity }
+                for s in 0 ..< count { current[s] /= total }
+                logScale += log(total)
+            }
+            let end = current[count - 1] + (count > 1 ? current[count - 2] : 0)
+            return end > 0 ? logScale + log(end) : -.infinity
         }
     }
 
@@ -184,6 +210,10 @@ public enum ConnectionistTemporalClassification {
                 let total = logSumExp(chance.blank, chance.label)
                 for k in 0 ..< classes {
                     let p = logProbabilities[t * classes + k]
+                    // A label this unlikely at a frame adds under a millionth of a prefix's
+                    // probability to the strings it would make; most frames are all but surely
+                    // blank, and skipping their unlikely labels spares most of the search's work.
+                    if k != blank && p < Self.negligibleLogProbability { continue }
                     if k == blank {
                         add(prefix, blank: total + p)
                     } else if k == prefix.last {
@@ -195,17 +225,20 @@ public enum ConnectionistTemporalClassification {
                     }
                 }
             }
-            let kept = next.sorted {
-                let (a, b) = (logSumExp($0.value.blank, $0.value.label), logSumExp($1.value.blank, $1.value.label))
-                return a != b ? a > b : $0.key.lexicographicallyPrecedes($1.key)
-            }.prefix(beamWidth)
-            beams = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
+            let kept = next.map { (prefix: $0.key, chance: $0.value, total: logSumExp($0.value.blank, $0.value.label)) }
+                .sorted { $0.total != $1.total ? $0.total > $1.total : $0.prefix.lexicographicallyPrecedes($1.prefix) }
+                .prefix(beamWidth)
+            beams = Dictionary(uniqueKeysWithValues: kept.map { ($0.prefix, $0.chance) })
         }
         return beams.max {
             let (a, b) = (logSumExp($0.value.blank, $0.value.label), logSumExp($1.value.blank, $1.value.label))
             return a != b ? a < b : $1.key.lexicographicallyPrecedes($0.key)
         }!.key
     }
+
+    /// The log-probability under which a label at a frame extends no prefix in `beamSearch`:
+    /// e^−16, about one in nine million.
+    static let negligibleLogProbability = -16.0
 
     /// The frames of each of `labels` on the single most probable path that reads them (Viterbi
     /// over the lattice `loss` sums over); nil when no path of `frames` frames reads them.
