@@ -7,7 +7,7 @@ import DigitsTensor
 ///
 /// Each window is a *frame*, and the head gives each frame its own logits: a network whose window
 /// spans the last output's whole width reads the image as one thing (one frame), and one with a
-/// narrower window reads it column by column, as `NumberReader.rowReader` reads a row of digits.
+/// narrower window reads it column by column, as `NumberReader.rowReaders` read a row of digits.
 /// An MLP alone learns what it sees at each place of its input apart; the convolutions share one
 /// set of kernels over every place, and the head one set of weights over every frame, so what is
 /// learnt of a stroke here holds for it there. Inputs are B images, one per row, channels last,

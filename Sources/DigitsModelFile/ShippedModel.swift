@@ -1,4 +1,5 @@
 import CShippedModel
+import DigitsModel
 
 /// The model that ships with `digits`, `Models/mnist-mlp.safetensors`, built into the program.
 ///
@@ -76,6 +77,11 @@ public enum ShippedModel {
             start: digits_shipped_row_reader_bytes(), count: digits_shipped_row_reader_size())
         return try ConvolutionalModelFile(
             try SafeTensorsFile.Layout(of: embedded, file: name), file: name, outputs: ModelFile.rowReaderOutputCount)
+    }
+
+    /// The row readers built into the program, as `NumberReader` reads rows with them.
+    public static func loadRowReaders() throws -> [ConvolutionalNetwork] {
+        [try loadRowReader().network]
     }
 
     /// Decodes and validates the model file of `count` bytes the program holds at `start`, named

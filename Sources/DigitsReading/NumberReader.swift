@@ -25,13 +25,14 @@ public struct NumberReader: Sendable {
     /// which is often inside a digit rather than where two meet. With it, rows of touching digits
     /// read right far more often, rows of separate digits about as often, a little more slowly.
     public let cutScorer: MLP?
-    /// The network that reads a row holding touching digits whole, without cutting it: a
+    /// The networks that read a row holding touching digits whole, without cutting it: each a
     /// convolutional network over the row's ink scaled to 24 pixels tall that gives, at every
-    /// frame of four columns, the chance of each digit and of none (see `RowReaderInput` and
+    /// frame of a few columns, the chance of each digit and of none (see `RowReaderInput` and
     /// `ConnectionistTemporalClassification`). Where digits overlap, no cut down the picture holds
-    /// each one cleanly, but the row reader never cuts. Rows without such a piece are split into
-    /// digits as before; without a row reader, every row is.
-    public let rowReader: ConvolutionalNetwork?
+    /// each one cleanly, but a row reader never cuts. With several, a string's chance is the mean
+    /// of its log-probabilities under each (see `SegmentationSettings.rowReaderViews`). Rows
+    /// without such a piece are split into digits as before; without a row reader, every row is.
+    public let rowReaders: [ConvolutionalNetwork]
     /// How digits are found; the defaults suit handwriting and print alike
     /// (`SegmentationSettings.forCutScorer` with a cut scorer).
     public var settings: SegmentationSettings
@@ -46,9 +47,9 @@ public struct NumberReader: Sendable {
     /// A reader using `model` (784 inputs, 10 outputs) to read digits, `verifier` (784 inputs,
     /// 11 outputs; `ShippedModel.loadVerifier()` gives the one that ships) to judge candidates,
     /// and `cutScorer` (784 inputs, 2 outputs; `ShippedModel.loadCutScorer()`) to place cuts, and
-    /// `rowReader` (28-pixel-tall single-channel input, 11 outputs a frame;
+    /// `rowReaders` (each with a 28-pixel-tall single-channel input and 11 outputs a frame;
     /// `ShippedModel.loadRowReader()`) to read rows of touching digits whole.
-    public init(model: MLP, verifier: MLP?, cutScorer: MLP?, rowReader: ConvolutionalNetwork? = nil) {
+    public init(model: MLP, verifier: MLP?, cutScorer: MLP?, rowReaders: [ConvolutionalNetwork] = []) {
         let side = NormalizedDigit.side * NormalizedDigit.side
         precondition(
             verifier.map { $0.inputCount == side && $0.outputCount == Self.verifierOutputCount } ?? true,
@@ -57,16 +58,16 @@ public struct NumberReader: Sendable {
             cutScorer.map { $0.inputCount == side && $0.outputCount == Self.cutScorerOutputCount } ?? true,
             "a cut scorer needs a 784 → \(Self.cutScorerOutputCount) model")
         precondition(
-            rowReader.map {
+            rowReaders.allSatisfy {
                 $0.outputCount == Self.rowReaderOutputCount
                     && $0.convolutions[0].inputHeight == RowReaderInput.inputHeight
                     && $0.convolutions[0].inputChannels == 1
-            } ?? true,
+            },
             "a row reader needs a 28-pixel-tall, one-channel input and \(Self.rowReaderOutputCount) outputs a frame")
         classifier = DigitClassifier(model: model)
         self.verifier = verifier
         self.cutScorer = cutScorer
-        self.rowReader = rowReader
+        self.rowReaders = rowReaders
         settings = cutScorer == nil ? SegmentationSettings() : .forCutScorer
     }
 
@@ -124,7 +125,7 @@ public struct NumberReader: Sendable {
             RowSegmenter(
                 pieces: pieces, members: members.map { kept[$0] }, ink: ink, blankLevel: UInt8(blankLevel),
                 settings: settings, classifier: classifier, verifier: verifier, cutScorer: cutScorer,
-                rowReader: rowReader, dotGap: dotGap)
+                rowReaders: rowReaders, dotGap: dotGap)
         }
     }
 

@@ -3,7 +3,7 @@ import DigitsImaging
 import DigitsModel
 import DigitsTensor
 
-/// A row of digits as the row reader (`NumberReader.rowReader`) sees it: the row's ink scaled to
+/// A row of digits as a row reader (`NumberReader.rowReaders`) sees it: the row's ink scaled to
 /// `inkHeight` pixels tall, keeping its proportions unless it would be wider than the input
 /// allows (then it is squeezed across), at `margin` pixels from the top left of an input
 /// `inputHeight` tall and as wide as the network reads.
@@ -12,7 +12,7 @@ struct RowReaderInput {
     static let inputHeight = 28
     /// The height the row's ink is scaled to.
     static let inkHeight = 24
-    /// Paper above and left of the ink.
+    /// Paper above the ink, and left of it unless the input is shifted.
     static let margin = 2
 
     /// The input, `inputHeight` rows of the network's input width, ink 0…1.
@@ -22,28 +22,33 @@ struct RowReaderInput {
     /// Input columns per picture column.
     var horizontalScale: Double
 
+    /// Input columns left of the ink.
+    var left: Int
+
     /// The input for `ink`, a row's ink cut out of the picture at `box` (other ink blanked), for
-    /// a network whose input is `width` columns wide.
-    init(ink: InkMap, box: PixelBox, width: Int) {
+    /// a network whose input is `width` columns wide, with `left` columns of paper before it.
+    init(ink: InkMap, box: PixelBox, width: Int, left: Int = margin) {
         precondition(ink.width == box.width && ink.height == box.height, "the ink of the box")
-        let room = width - 2 * Self.margin
+        precondition(left >= 0 && left + Self.margin < width, "room for ink")
+        let room = width - left - Self.margin
         let inkWidth = max(
             1, min(room, Int((Double(box.width) * Double(Self.inkHeight) / Double(box.height)).rounded())))
         let scaled = ink.resampled(
             PixelBox(x: 0, y: 0, width: box.width, height: box.height), width: inkWidth, height: Self.inkHeight)
         var values = [Float](repeating: 0, count: Self.inputHeight * width)
         for y in 0 ..< Self.inkHeight {
-            let row = (y + Self.margin) * width + Self.margin
+            let row = (y + Self.margin) * width + left
             for x in 0 ..< inkWidth { values[row + x] = min(1, scaled[y * inkWidth + x]) }
         }
         self.values = values
         self.box = box
+        self.left = left
         horizontalScale = Double(inkWidth) / Double(box.width)
     }
 
     /// The picture column of input column `column`.
     func pictureColumn(of column: Double) -> Double {
-        Double(box.x) + (column - Double(Self.margin)) / horizontalScale
+        Double(box.x) + (column - Double(left)) / horizontalScale
     }
 }
 
@@ -61,28 +66,56 @@ extension RowSegmenter {
     }
 
     /// The row's ink (other rows' and specks blanked) as the row reader's input, for a network
-    /// whose input is `width` columns wide.
-    func rowReaderInput(width: Int) -> RowReaderInput {
+    /// whose input is `width` columns wide, with `left` columns of paper before it.
+    func rowReaderInput(width: Int, left: Int = RowReaderInput.margin) -> RowReaderInput {
         let box = members.dropFirst().reduce(pieces[members[0]].box) { $0.union(pieces[$1].box) }
-        return RowReaderInput(ink: inkMap(of: members.map { Slice(piece: $0) }, in: box), box: box, width: width)
+        return RowReaderInput(
+            ink: inkMap(of: members.map { Slice(piece: $0) }, in: box), box: box, width: width, left: left)
     }
 
-    /// The row read whole by `rowReader`, without cutting it: the likeliest string of digits by
-    /// beam search over its frames (`ConnectionistTemporalClassification.beamSearch`), each digit
-    /// then changed to another while that makes the string likelier. Each digit's probabilities
-    /// are the row reader's chances of the string with that digit replaced by each of the ten,
-    /// shared out; its box is the row's ink between the midpoints to its neighbours' frames on
-    /// the string's likeliest path.
-    func readWhole(row: Int, with rowReader: ConvolutionalNetwork) -> [ReadDigit] {
-        let input = rowReaderInput(width: rowReader.convolutions[0].inputWidth)
-        let logits = rowReader.logits(Matrix(rows: 1, columns: input.values.count, values: input.values))
-        let (frames, classes) = (rowReader.frames, rowReader.outputCount)
-        let blank = classes - 1
-        let scores = ConnectionistTemporalClassification.Scores(
-            logits: logits.storage, frames: frames, classes: classes, blank: blank)
-        var labels = ConnectionistTemporalClassification.beamSearch(
-            logits: logits.storage, frames: frames, classes: classes, blank: blank,
-            beamWidth: max(1, Int(settings.rowReaderBeamWidth)))
+    /// The row read whole by `rowReaders`, without cutting it.
+    ///
+    /// Each row reader reads the row `settings.rowReaderViews` times, shifted right a pixel more
+    /// each time: a network whose frames lie some columns apart sees a digit differently as it
+    /// falls between them, and the readings' mistakes are partly their own. Every reading gives
+    /// each string a probability (`ConnectionistTemporalClassification.Scores`); a string's
+    /// chance is the mean of their logs. The string read is the likeliest of each reading's beam
+    /// search (`ConnectionistTemporalClassification.beamSearch`), then each digit changed to
+    /// another while that makes the string likelier. Each digit's probabilities are the chances
+    /// of the string with that digit replaced by each of the ten, shared out; its box is the
+    /// row's ink between the midpoints to its neighbours' frames on the first reading's
+    /// likeliest path.
+    func readWhole(row: Int, with rowReaders: [ConvolutionalNetwork]) -> [ReadDigit] {
+        typealias CTC = ConnectionistTemporalClassification
+        let blank = NumberReader.rowReaderOutputCount - 1
+        var readings: [(network: ConvolutionalNetwork, input: RowReaderInput, logits: [Float])] = []
+        for network in rowReaders {
+            let shifts = 0 ..< max(1, min(8, Int(settings.rowReaderViews)))
+            let inputs = shifts.map { shift in
+                rowReaderInput(width: network.convolutions[0].inputWidth, left: RowReaderInput.margin + shift)
+            }
+            // Each frame's logits, image after image: all the shifts go through the network at once.
+            let logits = network.logits(
+                Matrix(rows: inputs.count, columns: network.inputCount, values: inputs.flatMap(\.values)))
+            let perImage = network.frames * network.outputCount
+            for (index, input) in inputs.enumerated() {
+                readings.append((network, input, Array(logits.storage[index * perImage ..< (index + 1) * perImage])))
+            }
+        }
+        let scores = readings.map { reading in
+            CTC.Scores(
+                logits: reading.logits, frames: reading.network.frames, classes: reading.network.outputCount,
+                blank: blank)
+        }
+        func logChance(_ labels: [Int]) -> Double {
+            scores.reduce(0) { $0 + $1.logProbability(of: labels) } / Double(scores.count)
+        }
+        let candidates = readings.map { reading in
+            CTC.beamSearch(
+                logits: reading.logits, frames: reading.network.frames, classes: reading.network.outputCount,
+                blank: blank, beamWidth: max(1, Int(settings.rowReaderBeamWidth)))
+        }
+        var labels = candidates.max { logChance($0) < logChance($1) }!
         // The beam may drop the string it should have kept; one digit changed at a time, each
         // change making the string likelier, finds it when it differs by a digit or two, and
         // leaves every digit its position's likeliest.
@@ -95,7 +128,7 @@ extension RowSegmenter {
                 let chances = (0 ..< blank).map { digit -> Double in
                     var replaced = labels
                     replaced[position] = digit
-                    return scores.logProbability(of: replaced)
+                    return logChance(replaced)
                 }
                 let best = chances.indices.max { chances[$0] < chances[$1] }!
                 if chances[best] > chances[labels[position]] {
@@ -105,12 +138,13 @@ extension RowSegmenter {
                 probabilities.append(Softmax.probabilities(of: chances.map { Float(max($0, -1e30)) }))
             }
         }
+        let (network, input, logits) = readings[0]
         guard
-            let spans = ConnectionistTemporalClassification.alignment(
-                logits: logits.storage, frames: frames, classes: classes, blank: blank, labels: labels)
+            let spans = CTC.alignment(
+                logits: logits, frames: network.frames, classes: network.outputCount, blank: blank, labels: labels)
         else { return [] }
         let read = labels.indices.map { (label: labels[$0], frames: spans[$0], probabilities: probabilities[$0]) }
-        return digits(of: read, input: input, rowReader: rowReader, row: row)
+        return digits(of: read, input: input, rowReader: network, row: row)
     }
 
     /// The digits `read` by the row reader in `input`, each with the frames it holds on the

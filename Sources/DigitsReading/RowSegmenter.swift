@@ -38,8 +38,8 @@ struct RowSegmenter {
     var verifier: MLP?
     /// The network that says where touching digits part (see `NumberReader.cutScorer`).
     var cutScorer: MLP?
-    /// The network that reads a row of touching digits whole (see `NumberReader.rowReader`).
-    var rowReader: ConvolutionalNetwork? = nil
+    /// The networks that read a row of touching digits whole (see `NumberReader.rowReaders`).
+    var rowReaders: [ConvolutionalNetwork] = []
     /// Pieces this close are dots of one dotted stroke (see `RowFinder.dotGap`).
     var dotGap = 0
 
@@ -71,7 +71,7 @@ struct RowSegmenter {
     /// of its lattice (see `lattice(of:height:candidates:)`).
     func read(row: Int) -> [ReadDigit] {
         let groups = groups()
-        if let rowReader, holdsTouchingDigits(groups: groups) { return readWhole(row: row, with: rowReader) }
+        if !rowReaders.isEmpty, holdsTouchingDigits(groups: groups) { return readWhole(row: row, with: rowReaders) }
         return readByCuts(row: row, groups: groups)
     }
 

@@ -94,12 +94,14 @@ public struct SegmentationSettings: Equatable, Sendable {
     public var heightPenalty = 15.0
 
     /// A row holding a piece at least this many times as wide as the row is tall is read whole by
-    /// the row reader (see `NumberReader.rowReader`), when there is one. Pieces from 1.3 row
+    /// the row readers (see `NumberReader.rowReaders`), when there are any. Pieces from 1.3 row
     /// heights wide are often touching digits, but a wide 0 or 2 can be as wide, and the row
     /// reader reads such a row of separate digits less well than cuts do.
     public var rowReaderWidth = 1.5
     /// How many strings the row reader's beam search keeps at each frame.
     public var rowReaderBeamWidth = 8.0
+    /// How many times (1 to 8) each row reader reads a row, shifted right a pixel more each time.
+    public var rowReaderViews = 1.0
 
     /// Marks smaller than this on both sides (dots, specks, stray strokes)…
     public var largestMark = 0.4

@@ -38,14 +38,14 @@ public struct ServerRoutes: Sendable {
     /// Routes serving `modelFile`, described as `modelName` (a path, or the built-in model's name),
     /// whose reader judges its candidate digits with `verifier` (see `NumberReader.verifier`) and
     /// places cuts between touching digits with `cutScorer` (see `NumberReader.cutScorer`) and
-    /// reads rows of touching digits whole with `rowReader` (see `NumberReader.rowReader`), and
+    /// reads rows of touching digits whole with `rowReaders` (see `NumberReader.rowReaders`), and
     /// serves the `report`'s files under `/report/`, when given.
     public init(
         modelFile: ModelFile, modelName: String, verifier: MLP?, cutScorer: MLP?,
-        rowReader: ConvolutionalNetwork? = nil, report: [MediaFile]? = nil
+        rowReaders: [ConvolutionalNetwork] = [], report: [MediaFile]? = nil
     ) {
         classifier = DigitClassifier(model: modelFile.model)
-        reader = NumberReader(model: modelFile.model, verifier: verifier, cutScorer: cutScorer, rowReader: rowReader)
+        reader = NumberReader(model: modelFile.model, verifier: verifier, cutScorer: cutScorer, rowReaders: rowReaders)
         modelJSON = Self.describe(modelFile, name: modelName)
         self.report = report
     }

@@ -90,7 +90,7 @@ struct Read: ParsableCommand {
         let (_, modelFile) = try modelOptions.load()
         let reader = NumberReader(
             model: modelFile.model, verifier: try ShippedModel.loadVerifier().model,
-            cutScorer: nil, rowReader: touching ? try ShippedModel.loadRowReader().network : nil)
+            cutScorer: nil, rowReaders: touching ? try ShippedModel.loadRowReaders() : [])
         var failures = 0
         for (index, file) in inputs.enumerated() {
             let name = file == "-" ? "standard input" : file

@@ -53,7 +53,7 @@ import Testing
             "cutCost": \.cutCost, "cutBaseCost": \.cutBaseCost, "severalDigitsWidth": \.severalDigitsWidth,
             "aspectWeight": \.aspectWeight, "shortestDigit": \.shortestDigit, "heightPenalty": \.heightPenalty,
             "largestMark": \.largestMark, "markCost": \.markCost, "rowReaderBeamWidth": \.rowReaderBeamWidth,
-            "rowReaderWidth": \.rowReaderWidth,
+            "rowReaderWidth": \.rowReaderWidth, "rowReaderViews": \.rowReaderViews,
         ]
         var settings = settings
         for change in changes.split(separator: ",") {
@@ -130,9 +130,14 @@ import Testing
         case let path?:
             rowReader = try ConvolutionalModelFile(contentsOf: path, outputs: ModelFile.rowReaderOutputCount).network
         }
+        var rowReaders = rowReader.map { [$0] } ?? []
+        if let path = Self.environment["DIGITS_READING_ROW_READER_2"] {
+            rowReaders.append(
+                try ConvolutionalModelFile(contentsOf: path, outputs: ModelFile.rowReaderOutputCount).network)
+        }
         var reader = NumberReader(
             model: try model ?? ShippedModel.load().model, verifier: verifier, cutScorer: cutScorer,
-            rowReader: rowReader)
+            rowReaders: rowReaders)
         reader.settings = try Self.tuned(reader.settings)
         let seed = try Self.seed()
         let failures = Self.environment["DIGITS_READING_FAILURES"]

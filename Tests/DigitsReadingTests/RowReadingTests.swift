@@ -9,7 +9,7 @@ import Testing
     static let reader = Result {
         NumberReader(
             model: try ShippedModel.load().model, verifier: try ShippedModel.loadVerifier().model, cutScorer: nil,
-            rowReader: try ShippedModel.loadRowReader().network)
+            rowReaders: try ShippedModel.loadRowReaders())
     }
     static let readerByInk = Result {
         NumberReader(
@@ -37,6 +37,21 @@ import Testing
         #expect(ink(50, 25) == 0 && ink(1, 10) == 0 && ink(10, 26) == 0 && ink(10, 1) == 0)
         #expect(input.horizontalScale == 0.48)
         #expect(input.pictureColumn(of: 2) == 30 && input.pictureColumn(of: 50) == 130)
+    }
+
+    @Test("a row shifted right starts that many columns later, and its columns still map back to the picture's")
+    func shiftedInput() {
+        let box = PixelBox(x: 30, y: 10, width: 100, height: 50)
+        let ink = Self.inkMap(width: 100, height: 50) { _, _ in true }
+        let input = RowReaderInput(ink: ink, box: box, width: 252)
+        let shifted = RowReaderInput(ink: ink, box: box, width: 252, left: 5)
+        for y in 0 ..< 28 {
+            #expect(
+                Array(shifted.values[y * 252 + 5 ..< y * 252 + 251])
+                    == Array(input.values[y * 252 + 2 ..< y * 252 + 248]))
+            #expect(shifted.values[y * 252 + 4] == 0)
+        }
+        #expect(shifted.pictureColumn(of: 5) == 30 && shifted.pictureColumn(of: 53) == 130)
     }
 
     @Test("a row too wide for the input is squeezed across to fit, not cut off")
@@ -81,6 +96,48 @@ import Testing
             #expect(digit.box.x >= row.x - 1 && digit.box.x + digit.box.width <= row.x + row.width + 1)
             #expect(digit.classification.input.inkFound)
         }
+    }
+
+    /// A string's chance is the mean of its log-probabilities over the readings, so a reading
+    /// repeated changes nothing: not the digits, not their probabilities, not their boxes.
+    @Test("two copies of one row reader read every touching row exactly as one does")
+    func copiesOfOneReaderReadAsOne() throws {
+        let one = try Self.reader.get()
+        let rowReaders = try ShippedModel.loadRowReaders()
+        let copies = NumberReader(
+            model: try ShippedModel.load().model, verifier: try ShippedModel.loadVerifier().model, cutScorer: nil,
+            rowReaders: rowReaders + rowReaders)
+        for sample in try ReadingSets.fixtures().samples(.touching, count: 4) {
+            let (a, b) = (try one.read(sample.image), try copies.read(sample.image))
+            #expect(a.text == b.text)
+            for (left, right) in zip(a.rows.flatMap(\.digits), b.rows.flatMap(\.digits)) {
+                #expect(left.box == right.box)
+                for (p, q) in zip(left.classification.probabilities, right.classification.probabilities) {
+                    #expect(abs(p - q) < 1e-5)
+                }
+            }
+        }
+    }
+
+    @Test("reading each row a second time shifted a pixel gets no more of the bundled touching rows' digits wrong")
+    func shiftedViewsReadAsWell() throws {
+        var settings = try Self.reader.get().settings
+        settings.rowReaderViews = 1
+        var oneView = try Self.reader.get()
+        oneView.settings = settings
+        settings.rowReaderViews = 2
+        var twoViews = oneView
+        twoViews.settings = settings
+        var (one, two) = (ReadingScore(), ReadingScore())
+        for sample in try ReadingSets.fixtures().samples(.touching, count: 12) {
+            one.add(expected: sample.text, read: try oneView.read(sample.image).text)
+            let reading = try twoViews.read(sample.image)
+            two.add(expected: sample.text, read: reading.text)
+            for digit in reading.rows.flatMap(\.digits) {
+                #expect(abs(digit.classification.probabilities.reduce(0, +) - 1) < 1e-4)
+            }
+        }
+        #expect(two.digitErrors <= one.digitErrors)
     }
 
     @Test(

@@ -53,7 +53,7 @@ final class LiveServer: Sendable {
         configuration.maximumConnections = maximumConnections
         let routes = ServerRoutes(
             modelFile: ServerRoutesTests.modelFile, modelName: "built-in", verifier: ServerRoutesTests.verifier,
-            cutScorer: nil, rowReader: ServerRoutesTests.rowReader)
+            cutScorer: nil, rowReaders: ServerRoutesTests.rowReaders)
         let running = try DigitServer(configuration: configuration, routes: routes).start()
         self.running = running
         client = LoopbackHTTPClient(port: running.port)

@@ -8,10 +8,10 @@ import Testing
 @Suite struct ServerRoutesTests {
     static let modelFile = try! ShippedModel.load()
     static let verifier = try! ShippedModel.loadVerifier().model
-    static let rowReader = try! ShippedModel.loadRowReader().network
+    static let rowReaders = try! ShippedModel.loadRowReaders()
     static let routes = ServerRoutes(
         modelFile: modelFile, modelName: "built-in (mnist-mlp.safetensors)", verifier: verifier,
-        cutScorer: nil, rowReader: rowReader)
+        cutScorer: nil, rowReaders: rowReaders)
     static func fixture(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: URL(fileURLWithPath: DataTestSupport.packageRoot + "/Fixtures/digits/" + name)))
     }
@@ -66,7 +66,7 @@ import Testing
         let response = await Self.routes.respond(to: HTTPRequest(method: "POST", path: "/read", body: png))
         #expect(response.status == 200)
         let reader = NumberReader(
-            model: Self.modelFile.model, verifier: Self.verifier, cutScorer: nil, rowReader: Self.rowReader)
+            model: Self.modelFile.model, verifier: Self.verifier, cutScorer: nil, rowReaders: Self.rowReaders)
         let reading = try reader.read(pngBytes: png, name: "upload")
         #expect(response == HTTPResponse.json(ReadingRecord(file: "upload", reading: reading, annotation: nil)))
         #expect(Self.json(response)?["text"] as? String == "40917")
