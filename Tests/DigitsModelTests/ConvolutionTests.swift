@@ -123,17 +123,25 @@ import Testing
         #expect(checked > 20)
     }
 
-    @Test("a frame's centre column is where the middle of its window sees the input")
-    func centreColumns() {
+    /// A network over 28×252 inputs shaped like the row reader: two 5×5 convolutions of two
+    /// channels (28×252 → 24×248 → 12×124 → 8×120), the second pooling 2 × `poolWidth`, and a
+    /// head over every `window` columns.
+    static func rowNetwork(poolWidth: Int, window: Int) -> ConvolutionalNetwork {
         var generator = SplitMix64(seed: 2)
-        // 28×252 → 24×248 → 12×124 → 8×120 → 4×60; frames of three columns.
         let first = Convolution(
             kernelSize: 5, inputHeight: 28, inputWidth: 252, inputChannels: 1, outputChannels: 2, generator: &generator)
         let second = Convolution(
-            kernelSize: 5, inputHeight: 12, inputWidth: 124, inputChannels: 2, outputChannels: 2, generator: &generator)
-        let network = ConvolutionalNetwork(
-            convolutions: [first, second], window: 3,
-            head: MLP(inputCount: 4 * 3 * 2, hidden: [], outputCount: 3, activation: .relu, generator: &generator))
+            kernelSize: 5, inputHeight: 12, inputWidth: 124, inputChannels: 2, outputChannels: 2, poolWidth: poolWidth,
+            generator: &generator)
+        return ConvolutionalNetwork(
+            convolutions: [first, second], window: window,
+            head: MLP(inputCount: 4 * window * 2, hidden: [], outputCount: 3, activation: .relu, generator: &generator))
+    }
+
+    @Test("a frame's centre column is where the middle of its window sees the input")
+    func centreColumns() {
+        // 8×120 → 4×60; frames of three columns.
+        let network = Self.rowNetwork(poolWidth: 2, window: 3)
         #expect(network.frames == 58)
         // The window's middle column is the second layer's pooled column f + 1, which pools its
         // convolved columns 2f + 2 and 2f + 3, which see the first layer's pooled columns 2f + 2
@@ -146,12 +154,7 @@ import Testing
         // window's middle is the second layer's column f + 2.5, a convolved column itself, which
         // sees the first layer's pooled columns centred on f + 4.5, which pool convolved columns
         // centred on 2f + 9.5, which see input columns centred on 2f + 11.5.
-        let finer = Convolution(
-            kernelSize: 5, inputHeight: 12, inputWidth: 124, inputChannels: 2, outputChannels: 2, poolWidth: 1,
-            generator: &generator)
-        let stepsOfTwo = ConvolutionalNetwork(
-            convolutions: [first, finer], window: 6,
-            head: MLP(inputCount: 4 * 6 * 2, hidden: [], outputCount: 3, activation: .relu, generator: &generator))
+        let stepsOfTwo = Self.rowNetwork(poolWidth: 1, window: 6)
         #expect(stepsOfTwo.frames == 115)
         #expect(stepsOfTwo.centreColumn(ofFrame: 0) == 11.5)
         #expect(stepsOfTwo.centreColumn(ofFrame: 10) == 31.5)
