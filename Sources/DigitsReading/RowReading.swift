@@ -75,9 +75,10 @@ extension RowSegmenter {
 
     /// The row read whole by `rowReaders`, without cutting it.
     ///
-    /// Each row reader reads the row `settings.rowReaderViews` times, shifted right a pixel more
-    /// each time: a network whose frames lie some columns apart sees a digit differently as it
-    /// falls between them, and the readings' mistakes are partly their own. Every reading gives
+    /// Each row reader reads the row `settings.rowReaderViews` times (at most as many as there
+    /// are columns between its frames), shifted right a pixel more each time: a network whose
+    /// frames lie some columns apart sees a digit differently as it falls between them, and the
+    /// readings' mistakes are partly their own. Every reading gives
     /// each string a probability (`ConnectionistTemporalClassification.Scores`); a string's
     /// chance is the mean of their logs. The string read is the likeliest of each reading's beam
     /// search (`ConnectionistTemporalClassification.beamSearch`), then each digit changed to
@@ -90,7 +91,9 @@ extension RowSegmenter {
         let blank = NumberReader.rowReaderOutputCount - 1
         var readings: [(network: ConvolutionalNetwork, input: RowReaderInput, logits: [Float])] = []
         for network in rowReaders {
-            let shifts = 0 ..< max(1, min(8, Int(settings.rowReaderViews)))
+            // Shifted by a whole frame's step, the row gives the same frames one place on.
+            let step = Int((network.centreColumn(ofFrame: 1) - network.centreColumn(ofFrame: 0)).rounded())
+            let shifts = 0 ..< max(1, min(step, Int(settings.rowReaderViews)))
             let inputs = shifts.map { shift in
                 rowReaderInput(width: network.convolutions[0].inputWidth, left: RowReaderInput.margin + shift)
             }

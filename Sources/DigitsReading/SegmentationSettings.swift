@@ -100,7 +100,8 @@ public struct SegmentationSettings: Equatable, Sendable {
     public var rowReaderWidth = 1.5
     /// How many strings the row reader's beam search keeps at each frame.
     public var rowReaderBeamWidth = 8.0
-    /// How many times (1 to 8) each row reader reads a row, shifted right a pixel more each time.
+    /// How many times each row reader reads a row, shifted right a pixel more each time, up to
+    /// the number of input columns between its frames (past that, a shift repeats a reading).
     public var rowReaderViews = 1.0
 
     /// Marks smaller than this on both sides (dots, specks, stray strokes)…
