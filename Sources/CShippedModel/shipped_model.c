@@ -8,8 +8,10 @@
 #error "Models/digit-verifier.safetensors was not found"
 #elif !__has_embed("../../Models/cut-scorer.safetensors")
 #error "Models/cut-scorer.safetensors was not found"
-#elif !__has_embed("../../Models/row-reader.safetensors")
-#error "Models/row-reader.safetensors was not found"
+#elif !__has_embed("../../Models/row-reader-2px.safetensors")
+#error "Models/row-reader-2px.safetensors was not found"
+#elif !__has_embed("../../Models/row-reader-4px.safetensors")
+#error "Models/row-reader-4px.safetensors was not found"
 #endif
 
 // The file's bytes, read by the compiler: the program carries its default model.
@@ -39,11 +41,19 @@ const unsigned char *digits_shipped_cut_scorer_bytes(void) { return shipped_cut_
 
 size_t digits_shipped_cut_scorer_size(void) { return sizeof shipped_cut_scorer; }
 
-// The reader's row reader, likewise.
-static const unsigned char shipped_row_reader[] = {
-#embed "../../Models/row-reader.safetensors"
+// The reader's two row readers, likewise: frames two input columns apart, and four.
+static const unsigned char shipped_row_reader_2px[] = {
+#embed "../../Models/row-reader-2px.safetensors"
 };
 
-const unsigned char *digits_shipped_row_reader_bytes(void) { return shipped_row_reader; }
+const unsigned char *digits_shipped_row_reader_2px_bytes(void) { return shipped_row_reader_2px; }
 
-size_t digits_shipped_row_reader_size(void) { return sizeof shipped_row_reader; }
+size_t digits_shipped_row_reader_2px_size(void) { return sizeof shipped_row_reader_2px; }
+
+static const unsigned char shipped_row_reader_4px[] = {
+#embed "../../Models/row-reader-4px.safetensors"
+};
+
+const unsigned char *digits_shipped_row_reader_4px_bytes(void) { return shipped_row_reader_4px; }
+
+size_t digits_shipped_row_reader_4px_size(void) { return sizeof shipped_row_reader_4px; }

@@ -42,8 +42,8 @@ public struct ModelFile: Equatable, Sendable {
     /// Outputs the reader's cut scorer gives: "digits do not part here", then "they do" (see
     /// `ShippedModel.loadCutScorer()`).
     public static let cutScorerOutputCount = 2
-    /// Outputs the reader's row reader gives at each frame: one logit per digit, then one for
-    /// "no digit here" (see `ShippedModel.loadRowReader()`).
+    /// Outputs each of the reader's row readers gives at each frame: one logit per digit, then
+    /// one for "no digit here" (see `ShippedModel.loadRowReaders()`).
     public static let rowReaderOutputCount = 11
 
     /// How a model file stores its weights and biases.

@@ -1,5 +1,4 @@
 import CShippedModel
-import DigitsModel
 
 /// The model that ships with `digits`, `Models/mnist-mlp.safetensors`, built into the program.
 ///
@@ -60,28 +59,31 @@ public enum ShippedModel {
             name: "the built-in cut scorer", outputs: ModelFile.cutScorerOutputCount)
     }
 
-    /// The file name of the reader's row reader, which ships beside the model.
-    public static let rowReaderFileName = "row-reader.safetensors"
-
-    /// The row reader's path inside the package, where its bytes are built from.
-    public static let rowReaderPackagePath = "Models/" + rowReaderFileName
-
-    /// Decodes and validates the row reader built into the program: a convolutional network
-    /// that reads a row of digits scaled to 24 pixels tall without cutting it, giving each frame
-    /// of four columns the chance of each digit and of none (see
-    /// `ConnectionistTemporalClassification`). `NumberReader` reads rows of touching digits with
-    /// it, where cuts down the picture cannot part digits that overlap.
-    public static func loadRowReader() throws -> ConvolutionalModelFile {
-        let name = "the built-in row reader"
-        let embedded = UnsafeRawBufferPointer(
-            start: digits_shipped_row_reader_bytes(), count: digits_shipped_row_reader_size())
-        return try ConvolutionalModelFile(
-            try SafeTensorsFile.Layout(of: embedded, file: name), file: name, outputs: ModelFile.rowReaderOutputCount)
+    /// The row readers built into the program, each a convolutional network that reads a row of
+    /// digits scaled to 24 pixels tall without cutting it, giving each frame the chance of each
+    /// digit and of none (see `ConnectionistTemporalClassification`): one whose frames are two
+    /// input columns apart (`Models/row-reader-2px.safetensors`), then one whose frames are four
+    /// apart (`Models/row-reader-4px.safetensors`). `NumberReader` reads rows of touching digits
+    /// with both, where cuts down the picture cannot part digits that overlap; each misreads rows
+    /// the other reads right.
+    public static func loadRowReaders() throws -> [ConvolutionalModelFile] {
+        [
+            try decodeRowReader(
+                start: digits_shipped_row_reader_2px_bytes(), count: digits_shipped_row_reader_2px_size(),
+                name: "the built-in row reader of 2-pixel frames"),
+            try decodeRowReader(
+                start: digits_shipped_row_reader_4px_bytes(), count: digits_shipped_row_reader_4px_size(),
+                name: "the built-in row reader of 4-pixel frames"),
+        ]
     }
 
-    /// The row readers built into the program, as `NumberReader` reads rows with them.
-    public static func loadRowReaders() throws -> [ConvolutionalNetwork] {
-        [try loadRowReader().network]
+    /// Decodes and validates the row reader of `count` bytes the program holds at `start`.
+    private static func decodeRowReader(
+        start: UnsafeRawPointer?, count: Int, name: String
+    ) throws -> ConvolutionalModelFile {
+        let embedded = UnsafeRawBufferPointer(start: start, count: count)
+        return try ConvolutionalModelFile(
+            try SafeTensorsFile.Layout(of: embedded, file: name), file: name, outputs: ModelFile.rowReaderOutputCount)
     }
 
     /// Decodes and validates the model file of `count` bytes the program holds at `start`, named

@@ -48,7 +48,7 @@ public struct NumberReader: Sendable {
     /// 11 outputs; `ShippedModel.loadVerifier()` gives the one that ships) to judge candidates,
     /// and `cutScorer` (784 inputs, 2 outputs; `ShippedModel.loadCutScorer()`) to place cuts, and
     /// `rowReaders` (each with a 28-pixel-tall single-channel input and 11 outputs a frame;
-    /// `ShippedModel.loadRowReader()`) to read rows of touching digits whole.
+    /// `ShippedModel.loadRowReaders()`) to read rows of touching digits whole.
     public init(model: MLP, verifier: MLP?, cutScorer: MLP?, rowReaders: [ConvolutionalNetwork] = []) {
         let side = NormalizedDigit.side * NormalizedDigit.side
         precondition(

@@ -102,7 +102,7 @@ public struct SegmentationSettings: Equatable, Sendable {
     public var rowReaderBeamWidth = 8.0
     /// How many times each row reader reads a row, shifted right a pixel more each time, up to
     /// the number of input columns between its frames (past that, a shift repeats a reading).
-    public var rowReaderViews = 1.0
+    public var rowReaderViews = 2.0
 
     /// Marks smaller than this on both sides (dots, specks, stray strokes)…
     public var largestMark = 0.4

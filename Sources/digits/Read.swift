@@ -90,7 +90,7 @@ struct Read: ParsableCommand {
         let (_, modelFile) = try modelOptions.load()
         let reader = NumberReader(
             model: modelFile.model, verifier: try ShippedModel.loadVerifier().model,
-            cutScorer: nil, rowReaders: touching ? try ShippedModel.loadRowReaders() : [])
+            cutScorer: nil, rowReaders: touching ? try ShippedModel.loadRowReaders().map(\.network) : [])
         var failures = 0
         for (index, file) in inputs.enumerated() {
             let name = file == "-" ? "standard input" : file

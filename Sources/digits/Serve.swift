@@ -75,7 +75,7 @@ struct Serve: ParsableCommand {
             of: modelFile, named: source.description, data: data, environment: Environment.current)
         let routes = ServerRoutes(
             modelFile: modelFile, modelName: source.description, verifier: try ShippedModel.loadVerifier().model,
-            cutScorer: nil, rowReaders: try ShippedModel.loadRowReaders(), report: report.page.files)
+            cutScorer: nil, rowReaders: try ShippedModel.loadRowReaders().map(\.network), report: report.page.files)
         let running: RunningServer
         do {
             running = try DigitServer(configuration: configuration, routes: routes).start()

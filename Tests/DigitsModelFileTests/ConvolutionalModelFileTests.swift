@@ -77,12 +77,17 @@ import Testing
         }
     }
 
-    @Test("the row reader built into the program decodes and reads rows 28 pixels tall")
+    @Test(
+        "the row readers built into the program decode, read rows 28 pixels tall, and have frames 2 and 4 columns apart"
+    )
     func builtIn() throws {
-        let rowReader = try ShippedModel.loadRowReader().network
-        #expect(rowReader.convolutions[0].inputHeight == 28 && rowReader.convolutions[0].inputChannels == 1)
-        #expect(rowReader.outputCount == NumberReader.rowReaderOutputCount)
-        #expect(rowReader.frames > 20)
+        let rowReaders = try ShippedModel.loadRowReaders().map(\.network)
+        for rowReader in rowReaders {
+            #expect(rowReader.convolutions[0].inputHeight == 28 && rowReader.convolutions[0].inputChannels == 1)
+            #expect(rowReader.outputCount == NumberReader.rowReaderOutputCount)
+            #expect(rowReader.frames > 20)
+        }
+        #expect(rowReaders.map { $0.centreColumn(ofFrame: 1) - $0.centreColumn(ofFrame: 0) } == [2, 4])
     }
 
     @Test("a file that is not a convolutional network, or whose shapes do not fit, is refused with the reason")

@@ -5,9 +5,10 @@ import Testing
 
 @testable import DigitsReading
 
-/// Trains the reader's row reader, `Models/row-reader.safetensors`, when `scripts/train-verifier
-/// --row-reader` sets `DIGITS_ROW_READER_OUTPUT` to where it goes (and full MNIST is here);
-/// otherwise only the row reader's input is tested.
+/// Trains one of the reader's row readers, `Models/row-reader-2px.safetensors` or
+/// `Models/row-reader-4px.safetensors` (`DIGITS_ROW_READER_FRAME_STEP` 2 or 4), when
+/// `scripts/train-verifier --row-reader` sets `DIGITS_ROW_READER_OUTPUT` to where it goes (and
+/// full MNIST is here); otherwise only the row reader's input is tested.
 ///
 /// The row reader learns from pictures of numbers drawn as the reading sets draw them, but from
 /// MNIST's training digits and with a seed of their own: three touching rows in every seven, the
@@ -52,7 +53,14 @@ import Testing
         guard let output = Self.environment["DIGITS_ROW_READER_OUTPUT"] else { return }
         let directory = try #require(FullMNIST.directory, "training the row reader needs full MNIST")
         let environment = Self.environment
-        let epochs = environment["DIGITS_ROW_READER_EPOCHS"].flatMap { Int($0) } ?? 8
+        // The two row readers that ship: frames two input columns apart, or four.
+        let frameStep = environment["DIGITS_ROW_READER_FRAME_STEP"] ?? "2"
+        guard frameStep == "2" || frameStep == "4" else {
+            Issue.record("DIGITS_ROW_READER_FRAME_STEP is 2 or 4, not \(frameStep)")
+            return
+        }
+        let fine = frameStep == "2"
+        let epochs = environment["DIGITS_ROW_READER_EPOCHS"].flatMap { Int($0) } ?? (fine ? 12 : 8)
         let rowsPerEpoch = environment["DIGITS_ROW_READER_ROWS"].flatMap { Int($0) } ?? 40_000
         let (peakRate, momentum, batchSize, warmupSteps) = (Float(0.02), Float(0.9), 32, 300)
         let seed: UInt64 = 0xC7C
@@ -65,10 +73,14 @@ import Testing
         let first = Convolution(
             kernelSize: 5, inputHeight: RowReaderInput.inputHeight, inputWidth: Self.inputWidth, inputChannels: 1,
             outputChannels: 32, generator: &generator)
+        // With frames two columns apart, the second layer pools rows only: a narrow 1 pressed
+        // against its neighbours then still has frames of its own, and a doubled digit room for
+        // the blank between its two. Its head reads six columns two apart, which see as far
+        // across as three four apart.
         let second = Convolution(
             kernelSize: 5, inputHeight: first.outputHeight, inputWidth: first.outputWidth, inputChannels: 32,
-            outputChannels: 48, generator: &generator)
-        let window = 3
+            outputChannels: 48, poolWidth: fine ? 1 : 2, generator: &generator)
+        let window = fine ? 6 : 3
         var network = ConvolutionalNetwork(
             convolutions: [first, second], window: window,
             head: MLP(
@@ -155,7 +167,8 @@ import Testing
                 "epoch \(epoch + 1) of \(epochs): mean CTC loss \(meanLoss) nats a row; held-out touching rows read "
                     + "whole \(whole) of \(held.count); \(Int(Date().timeIntervalSince(started))) s")
             let summary =
-                "trained by scripts/train-verifier --row-reader: \(epoch + 1) of \(epochs) epochs of \(steps * batchSize) rows"
+                "trained by scripts/train-verifier --row-reader (frames \(frameStep) columns apart): \(epoch + 1) of "
+                + "\(epochs) epochs of \(steps * batchSize) rows"
             try ConvolutionalModelFile(network: network, summary: summary).write(to: output, precision: .float16)
         }
     }

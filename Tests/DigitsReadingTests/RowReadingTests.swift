@@ -9,7 +9,7 @@ import Testing
     static let reader = Result {
         NumberReader(
             model: try ShippedModel.load().model, verifier: try ShippedModel.loadVerifier().model, cutScorer: nil,
-            rowReaders: try ShippedModel.loadRowReaders())
+            rowReaders: try ShippedModel.loadRowReaders().map(\.network))
     }
     static let readerByInk = Result {
         NumberReader(
@@ -103,7 +103,7 @@ import Testing
     @Test("two copies of one row reader read every touching row exactly as one does")
     func copiesOfOneReaderReadAsOne() throws {
         let one = try Self.reader.get()
-        let rowReaders = try ShippedModel.loadRowReaders()
+        let rowReaders = try ShippedModel.loadRowReaders().map(\.network)
         let copies = NumberReader(
             model: try ShippedModel.load().model, verifier: try ShippedModel.loadVerifier().model, cutScorer: nil,
             rowReaders: rowReaders + rowReaders)

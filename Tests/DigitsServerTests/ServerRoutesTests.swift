@@ -8,7 +8,7 @@ import Testing
 @Suite struct ServerRoutesTests {
     static let modelFile = try! ShippedModel.load()
     static let verifier = try! ShippedModel.loadVerifier().model
-    static let rowReaders = try! ShippedModel.loadRowReaders()
+    static let rowReaders = try! ShippedModel.loadRowReaders().map(\.network)
     static let routes = ServerRoutes(
         modelFile: modelFile, modelName: "built-in (mnist-mlp.safetensors)", verifier: verifier,
         cutScorer: nil, rowReaders: rowReaders)

@@ -255,7 +255,7 @@ import Testing
         let model = try ModelLocator.locate(explicit: nil, environment: ProcessInfo.processInfo.environment).load()
         let reader = NumberReader(
             model: model.model, verifier: try ShippedModel.loadVerifier().model,
-            cutScorer: nil, rowReaders: try ShippedModel.loadRowReaders())
+            cutScorer: nil, rowReaders: try ShippedModel.loadRowReaders().map(\.network))
         let reading = try reader.read(picture, name: path)
         let expected = ReadingAnnotation(image: picture, reading: reading)
         #expect(try expected.pngBytes() == bytes)

@@ -21,10 +21,16 @@ const unsigned char *digits_shipped_cut_scorer_bytes(void);
 /// How many bytes `digits_shipped_cut_scorer_bytes` points to.
 size_t digits_shipped_cut_scorer_size(void);
 
-/// The first byte of Models/row-reader.safetensors as built into the program.
-const unsigned char *digits_shipped_row_reader_bytes(void);
+/// The first byte of Models/row-reader-2px.safetensors as built into the program.
+const unsigned char *digits_shipped_row_reader_2px_bytes(void);
 
-/// How many bytes `digits_shipped_row_reader_bytes` points to.
-size_t digits_shipped_row_reader_size(void);
+/// How many bytes `digits_shipped_row_reader_2px_bytes` points to.
+size_t digits_shipped_row_reader_2px_size(void);
+
+/// The first byte of Models/row-reader-4px.safetensors as built into the program.
+const unsigned char *digits_shipped_row_reader_4px_bytes(void);
+
+/// How many bytes `digits_shipped_row_reader_4px_bytes` points to.
+size_t digits_shipped_row_reader_4px_size(void);
 
 #endif
