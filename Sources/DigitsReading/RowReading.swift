@@ -78,9 +78,9 @@ extension RowSegmenter {
     /// Each row reader reads the row `settings.rowReaderViews` times (at most as many as there
     /// are columns between its frames), shifted right a pixel more each time: a network whose
     /// frames lie some columns apart sees a digit differently as it falls between them, and the
-    /// readings' mistakes are partly their own. Every reading gives
-    /// each string a probability (`ConnectionistTemporalClassification.Scores`); a string's
-    /// chance is the mean of their logs. The string read is the likeliest of each reading's beam
+    /// readings' mistakes are partly their own. Every reading gives each string a probability
+    /// (`ConnectionistTemporalClassification.Scores`); a string's chance is the mean of their
+    /// logs. The string read is the likeliest of each reading's beam
     /// search (`ConnectionistTemporalClassification.beamSearch`), then each digit changed to
     /// another while that makes the string likelier. Each digit's probabilities are the chances
     /// of the string with that digit replaced by each of the ten, shared out; its box is the

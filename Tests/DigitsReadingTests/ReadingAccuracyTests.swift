@@ -199,7 +199,8 @@ import Testing
         if let touching = scores[.touching] {
             #expect(
                 touching.wholeAccuracy >= 0.80,
-                "GOAL: touching numbers read exactly at least 80% of the time; \(touching.exact) of \(touching.samples) were")
+                "GOAL: touching numbers read exactly at least 80% of the time; \(touching.exact) of \(touching.samples) were"
+            )
         }
 
         // The other kinds have no goal of their own; these floors keep what the reader achieves
