@@ -89,7 +89,7 @@ public struct ConvolutionalModelFile: Equatable, Sendable {
         try self.init(tensors: tensors, metadata: stored.metadata, file: file, outputs: outputs)
     }
 
-    /// Validates a safetensors file checked where it lies in memory (the row reader built into
+    /// Validates a safetensors file checked where it lies in memory (a row reader built into
     /// the program), reading the weights straight from its bytes.
     package init(_ layout: SafeTensorsFile.Layout, file: String, outputs: Int) throws(ModelFileError) {
         let tensors = layout.tensors.mapValues { tensor in

@@ -66,7 +66,7 @@ struct RowSegmenter {
         var evidence: CandidateEvidence
     }
 
-    /// The row's digits, left to right: as the row reader reads the row whole, when there is one
+    /// The row's digits, left to right: as the row readers read the row whole, when there are any
     /// and the row holds touching digits (see `readWhole(row:with:)`); otherwise the best reading
     /// of its lattice (see `lattice(of:height:candidates:)`).
     func read(row: Int) -> [ReadDigit] {

@@ -14,9 +14,9 @@ struct Read: ParsableCommand {
             where the ink holds several digits it is cut apart where the pieces read better than \
             the whole, as judged by the model and by a digit verifier built into digits (it tells \
             one whole digit from two run together or part of one, and is used with any --model). \
-            A row in which digits touch or overlap is instead read whole, without cutting, by a \
-            row reader built into digits: a convolutional network that reads the row column by \
-            column (trained on rows of touching digits; it does not use --model). --no-touching \
+            A row in which digits touch or overlap is instead read whole, without cutting, by two \
+            row readers built into digits: convolutional networks that read the row column by \
+            column (trained on rows of touching digits; they do not use --model). --no-touching \
             cuts such rows apart where the ink is thinnest, as readers before it did. Prints \
             the number, the confidence that all of it is right (the product of the digits' \
             probabilities), and each digit with its probability and its box in the picture.
@@ -56,9 +56,9 @@ struct Read: ParsableCommand {
     @Flag(
         inversion: .prefixedNo,
         help: ArgumentHelp(
-            "Read rows of touching digits whole with the built-in row reader; with --no-touching, cut them where the ink is thinnest.",
+            "Read rows of touching digits whole with the built-in row readers; with --no-touching, cut them where the ink is thinnest.",
             discussion:
-                "The row reader reads touching digits right far more often, and far faster; rows of separate digits read the same either way."
+                "The row readers read touching digits right far more often, and far faster; rows of separate digits read the same either way."
         ))
     var touching = true
 

@@ -266,11 +266,11 @@ import Testing
         #expect(colours.contains(ReadingAnnotation.labelColour))
     }
 
-    @Test("read reads a row of touching digits whole with the row reader; --no-touching, cutting by ink, misreads it")
+    @Test("read reads a row of touching digits whole with the row readers; --no-touching, cutting by ink, misreads it")
     func touchingReadsWithTheRowReader() throws {
         let scratch = try ScratchFolder()
         // Bundled touching row 1 is the first that the reader cutting by ink misreads and
-        // the shipped row reader reads right. A retrained model or row reader may read it alike
+        // the shipped row readers read right. A retrained model or row reader may read it alike
         // both ways; then one of the expectations fails and another row must be chosen.
         let sample = try ReadingSets.fixtures().sample(.touching, index: 1)
         let path = scratch.path("touching.png")
