@@ -48,6 +48,9 @@ public struct ConvolutionalNetwork: Equatable, Sendable {
         convolutions.reduce(head.parameterCount) { $0 + $1.weight.storage.count + $1.bias.storage.count }
     }
 
+    /// Input columns from one frame's view to the next's: the product of the layers' pool widths.
+    public var frameStep: Int { convolutions.reduce(1) { $0 * $1.poolWidth } }
+
     /// The input column at the centre of frame `frame`'s view (a fraction for a point between
     /// frames): each convolution multiplies the stride between its output columns by its pool
     /// width and widens what one sees by its kernel.

@@ -65,12 +65,16 @@ extension RowSegmenter {
         }
     }
 
-    /// The row's ink (other rows' and specks blanked) as the row reader's input, for a network
-    /// whose input is `width` columns wide, with `left` columns of paper before it.
-    func rowReaderInput(width: Int, left: Int = RowReaderInput.margin) -> RowReaderInput {
+    /// The row's box and its ink there, other rows' and specks blanked.
+    func rowInk() -> (ink: InkMap, box: PixelBox) {
         let box = members.dropFirst().reduce(pieces[members[0]].box) { $0.union(pieces[$1].box) }
-        return RowReaderInput(
-            ink: inkMap(of: members.map { Slice(piece: $0) }, in: box), box: box, width: width, left: left)
+        return (inkMap(of: members.map { Slice(piece: $0) }, in: box), box)
+    }
+
+    /// The row's ink as the row reader's input, for a network whose input is `width` columns wide.
+    func rowReaderInput(width: Int) -> RowReaderInput {
+        let (ink, box) = rowInk()
+        return RowReaderInput(ink: ink, box: box, width: width)
     }
 
     /// The row read whole by `rowReaders`, without cutting it.
@@ -89,13 +93,14 @@ extension RowSegmenter {
     func readWhole(row: Int, with rowReaders: [ConvolutionalNetwork]) -> [ReadDigit] {
         typealias CTC = ConnectionistTemporalClassification
         let blank = NumberReader.rowReaderOutputCount - 1
+        let (ink, box) = rowInk()
         var readings: [(network: ConvolutionalNetwork, input: RowReaderInput, logits: [Float])] = []
         for network in rowReaders {
             // Shifted by a whole frame's step, the row gives the same frames one place on.
-            let step = Int((network.centreColumn(ofFrame: 1) - network.centreColumn(ofFrame: 0)).rounded())
-            let shifts = 0 ..< max(1, min(step, Int(settings.rowReaderViews)))
+            let shifts = 0 ..< max(1, min(network.frameStep, Int(settings.rowReaderViews)))
             let inputs = shifts.map { shift in
-                rowReaderInput(width: network.convolutions[0].inputWidth, left: RowReaderInput.margin + shift)
+                RowReaderInput(
+                    ink: ink, box: box, width: network.convolutions[0].inputWidth, left: RowReaderInput.margin + shift)
             }
             // Each frame's logits, image after image: all the shifts go through the network at once.
             let logits = network.logits(

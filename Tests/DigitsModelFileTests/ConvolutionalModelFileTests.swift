@@ -87,7 +87,7 @@ import Testing
             #expect(rowReader.outputCount == NumberReader.rowReaderOutputCount)
             #expect(rowReader.frames > 20)
         }
-        #expect(rowReaders.map { $0.centreColumn(ofFrame: 1) - $0.centreColumn(ofFrame: 0) } == [2, 4])
+        #expect(rowReaders.map(\.frameStep) == [2, 4])
     }
 
     @Test("a file that is not a convolutional network, or whose shapes do not fit, is refused with the reason")

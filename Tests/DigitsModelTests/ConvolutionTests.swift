@@ -138,7 +138,7 @@ import Testing
             head: MLP(inputCount: 4 * window * 2, hidden: [], outputCount: 3, activation: .relu, generator: &generator))
     }
 
-    @Test("a frame's centre column is where the middle of its window sees the input")
+    @Test("a frame's centre column is where the middle of its window sees the input, a frame step from the next")
     func centreColumns() {
         // 8×120 → 4×60; frames of three columns.
         let network = Self.rowNetwork(poolWidth: 2, window: 3)
@@ -149,6 +149,7 @@ import Testing
         // 4f + 4 … 4f + 19: centre 4f + 11.5.
         #expect(network.centreColumn(ofFrame: 0) == 11.5)
         #expect(network.centreColumn(ofFrame: 10) == 51.5)
+        #expect(network.frameStep == 4)
 
         // With the second layer pooling rows only (8×120 → 4×120) and frames of six columns, the
         // window's middle is the second layer's column f + 2.5, a convolved column itself, which
@@ -158,6 +159,7 @@ import Testing
         #expect(stepsOfTwo.frames == 115)
         #expect(stepsOfTwo.centreColumn(ofFrame: 0) == 11.5)
         #expect(stepsOfTwo.centreColumn(ofFrame: 10) == 31.5)
+        #expect(stepsOfTwo.frameStep == 2)
     }
 
     @Test("gradients of two halves of a batch add up to the whole batch's")
