@@ -38,25 +38,26 @@ typedef struct {
     int lda, ldb, ldc;
 } shape;
 
-// One thread's products in a training step on two threads (batch 64): the first layer for the
-// whole batch on the thread's 128-column panel of W, the later layers on its 32-row half of the
-// batch, and the weight gradients of its share of the parameters from all 64 rows; then the
-// same for the wide workload's middle layer.
+// One thread's products in a training step on two threads (batch 64): each hidden layer for
+// the whole batch on the thread's column panel of W (half its columns), the output layer on its
+// 32-row half of the batch, the weight gradients of its share of the parameters from all 64 rows,
+// and its term of each hidden layer's input gradient (its columns of dL/dZ times its panel of
+// Wᵀ); then the same for the wide workload's middle layer.
 static const shape shapes[] = {
     {"forward  64x784 * 784x128  ", false, false, 64, 128, 784},
-    {"forward  32x256 * 256x128  ", false, false, 32, 128, 256},
+    {"forward   64x256 * 256x64  ", false, false, 64, 64, 256, .ldc = 128},
     {"forward  32x128 * 128x10   ", false, false, 32, 10, 128},
-    {"dW     (64x784)T * 64x128  ", true, false, 784, 128, 64},
-    {"dW     (64x128)T * 64x128  ", true, false, 128, 128, 64},
-    {"dW      (64x64)T * 64x10   ", true, false, 64, 10, 64},
-    {"dI   32x128 * (256x128)T   ", false, true, 32, 256, 128},
+    {"dW     (64x784)T * 64x128  ", true, false, 784, 128, 64, .ldb = 256},
+    {"dW      (64x256)T * 64x64  ", true, false, 256, 64, 64, .ldb = 128},
+    {"dW      (64x64)T * 64x10   ", true, false, 64, 10, 64, .lda = 128},
+    {"dI    64x64 * (256x64)T    ", false, true, 64, 256, 64, .lda = 128},
     {"dI    32x10 * (128x10)T    ", false, true, 32, 128, 10},
-    // The wide workload's middle layer (784-1024-1024-10): forward and input gradient on a
-    // 32-row shard, and one 48-row block of its weight gradient, with the activations' and
-    // gradients' rows 1040 floats apart as the engine stores them.
-    {"forward 32x1024 * 1024x1024", false, false, 32, 1024, 1024, .lda = 1040, .ldc = 1040},
-    {"dI 32x1024 * (1024x1024)T  ", false, true, 32, 1024, 1024, .lda = 1040, .ldc = 1040},
-    {"dW  (64x48)T * 64x1024     ", true, false, 48, 1024, 64, .lda = 1040, .ldb = 1040},
+    // The wide workload's middle layer (784-1024-1024-10): forward and input-gradient term on
+    // the thread's 512-column panel, and one 48-row block of its weight gradient, with the
+    // activations' and gradients' rows 1040 floats apart as the engine stores them.
+    {"forward 64x1024 * 1024x512 ", false, false, 64, 512, 1024, .lda = 1040, .ldc = 1040},
+    {"dI  64x512 * (1024x512)T   ", false, true, 64, 1024, 512, .lda = 1040, .ldc = 1040},
+    {"dW   (64x48)T * 64x512     ", true, false, 48, 512, 64, .lda = 1040, .ldb = 1040},
     {"square   1024^3            ", false, false, 1024, 1024, 1024},
     // One picture through the shipped 784-1024-512-10 network, as `digits classify` runs it:
     // one row by each wide layer's weights, which are streamed once instead of packed.

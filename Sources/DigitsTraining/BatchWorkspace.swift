@@ -4,12 +4,12 @@ import DigitsTensor
 
 /// The memory a training step works in: the batch's inputs, labels, every layer's output and
 /// dL/dZ, one row per example (`rowStride(width:)` floats apart), plus each thread's scratch
-/// for its share of the update.
+/// for its share of the update and of the input gradients.
 ///
 /// Allocated once for the largest batch and reused every step, so a step allocates nothing.
 /// The threads of a step share the batch buffers and write disjoint parts of them: the rows of
-/// their shard, or (for the first layer's output) their own columns. The step's barriers order
-/// every read of another thread's part after its write.
+/// their shard, or (for the layers split by columns) their own columns. The step's barriers
+/// order every read of another thread's part after its write.
 final class BatchWorkspace {
     let layout: ParameterLayout
     /// The most examples a batch may have.
@@ -37,22 +37,33 @@ final class BatchWorkspace {
     /// cache between the product that fills it and the update that reads it.
     static let gradientBlockRows = 48
 
-    /// One thread's gradient block (`gradientBlockRows` × the widest layer), bias gradient, room
-    /// to distort images in when augmenting, and what the loss came to on its shard.
+    /// One thread's gradient block (`gradientBlockRows` × the widest layer), bias gradient, its
+    /// part of the input gradient of every split layer but the first, room to distort images in
+    /// when augmenting, and what the loss came to on its shard.
     final class ThreadScratch {
         let gradientBlock: UnsafeMutableBufferPointer<Float>
         let biasGradient: UnsafeMutableBufferPointer<Float>
+        /// For each layer l in `layout.splitLayers` above the first, this thread's term of dL/dI:
+        /// its columns of dL/dZ times its panel of Wᵀ (capacity rows, as layer l − 1's output is
+        /// laid out). The threads' terms sum to the layer's dL/dI. Nil for the other layers.
+        let inputGradientParts: [UnsafeMutableBufferPointer<Float>?]
         let distortion = DigitDistorter.Workspace()
         var evaluation = Loss.Evaluation(lossSum: 0, correct: 0)
 
-        init(widest: Int) {
+        init(layout: ParameterLayout, capacity: Int, outputStrides: [Int]) {
+            let widest = layout.layers.map(\.outputs).max() ?? 0
             gradientBlock = .allocateCacheAligned(count: BatchWorkspace.gradientBlockRows * widest)
             biasGradient = .allocateCacheAligned(count: widest)
+            inputGradientParts = layout.layers.indices.map { l in
+                guard l > 0, layout.splitLayers.contains(l) else { return nil }
+                return .allocateCacheAligned(count: capacity * outputStrides[l - 1])
+            }
         }
 
         deinit {
             gradientBlock.deallocateCacheAligned()
             biasGradient.deallocateCacheAligned()
+            for part in inputGradientParts { part?.deallocateCacheAligned() }
         }
     }
 
@@ -83,8 +94,9 @@ final class BatchWorkspace {
         examples.initialize(repeating: 0)
         outputs = outputStrides.map { .allocateCacheAligned(count: capacity * $0) }
         outputGradients = outputStrides.map { .allocateCacheAligned(count: capacity * $0) }
-        let widest = layout.layers.map(\.outputs).max() ?? 0
-        scratch = (0 ..< threadCount).map { _ in ThreadScratch(widest: widest) }
+        scratch = (0 ..< threadCount).map { [outputStrides] _ in
+            ThreadScratch(layout: layout, capacity: capacity, outputStrides: outputStrides)
+        }
     }
 
     deinit {
@@ -149,103 +161,128 @@ final class BatchWorkspace {
     /// Layer `l`'s dL/dZ (rows × m, rows `outputStrides[l]` apart) once the backward pass has run.
     func outputGradient(_ l: Int) -> UnsafeMutablePointer<Float> { outputGradients[l].baseAddress! }
 
-    /// The first layer's forward pass for the columns of W's panel `p`, for every row of the
-    /// batch: `Dense.forward` on the panel as an n → width layer, its outputs written into its
-    /// own columns of the full output through the output stride; then, when the layer is hidden
-    /// and `dropout` asks, those columns' units dropped.
-    func forwardFirstLayer(panel p: Int, parameters: UnsafePointer<Float>, dropout: EpochDropout?) {
-        let layer = layout.layers[0]
+    /// The forward pass of layer `l`, one of `layout.splitLayers`, for the columns of W's panel
+    /// `p`, for every row of the batch: `Dense.forward` on the panel as an n → width layer, its
+    /// outputs written into its own columns of the full output through the output stride; then,
+    /// when the layer is hidden and `dropout` asks, those columns' units dropped. The layer's
+    /// input must be complete for every row.
+    func forward(layer l: Int, panel p: Int, parameters: UnsafePointer<Float>, dropout: EpochDropout?) {
+        let layer = layout.layers[l]
         let columns = layer.panels[p]
         Dense.forward(
-            Dense.Shape(rows: rows, inputs: layer.inputs, outputs: columns.count), input: inputs.baseAddress!,
+            Dense.Shape(rows: rows, inputs: layer.inputs, outputs: columns.count), input: layerInput(l),
             weight: parameters + layer.panelStart(p), bias: parameters + layer.bias.lowerBound + columns.lowerBound,
-            activation: layer.activation, output: output(0) + columns.lowerBound, outputStride: outputStrides[0],
-            inputStride: inputStride)
-        if let dropout, dropout.dropout.hidden > 0, layout.layers.count > 1 {
+            activation: layer.activation, output: output(l) + columns.lowerBound, outputStride: outputStrides[l],
+            inputStride: layerInputStride(l))
+        if let dropout, dropout.dropout.hidden > 0, l < layout.layers.count - 1 {
             for row in 0 ..< rows {
                 Dropout.apply(
-                    to: output(0) + row * outputStrides[0] + columns.lowerBound, firstUnit: columns.lowerBound,
-                    count: columns.count, layer: 1, example: examples[row], epoch: dropout.epoch, seed: dropout.seed,
-                    rate: dropout.dropout.hidden)
+                    to: output(l) + row * outputStrides[l] + columns.lowerBound, firstUnit: columns.lowerBound,
+                    count: columns.count, layer: l + 1, example: examples[row], epoch: dropout.epoch,
+                    seed: dropout.seed, rate: dropout.dropout.hidden)
             }
         }
     }
 
-    /// Forward from layer 1, the loss and backward down to layer 0's dL/dZ, for the rows `shard`.
-    /// Layer 0's output must be complete for these rows. `batchSize` is the whole batch's size,
-    /// so that the shards' gradients sum to the gradient of the batch's mean loss;
-    /// `labelSmoothing` is the loss's ε (0 for none). With `dropout`, every hidden layer's
-    /// output loses its dropped units (layer 0's already has, in `forwardFirstLayer`), and
-    /// their dL/dZ is scaled as the kept units were (see `Dropout`).
+    /// The output layer's part of the step for the rows `shard`: its forward pass (unless it is
+    /// split by columns, in a network without hidden layers, and `forward(layer:panel:)` has run
+    /// it), the loss, and its backward steps 1 and 4 — dL/dZ in place, then dL/dI written as the
+    /// layer below's dL/dA for these rows. The output layer's input must be complete for these
+    /// rows. `batchSize` is the whole batch's size, so that the shards' gradients sum to the
+    /// gradient of the batch's mean loss; `labelSmoothing` is the loss's ε (0 for none).
     ///
-    /// The calls, in order: `Dense.forward` for layers 1…; `Loss.evaluate` on the raw buffers,
-    /// which writes dL/dA of the logits; then, from the last layer down, backward step 1
-    /// (`Dense.activationBackward`, dL/dZ in place) and, above layer 0, step 4
-    /// (`Dense.inputGradient`, dL/dI written as the layer below's dL/dA). That is the part of
-    /// `MLP.backward` that runs down the layers, per shard. Steps 2 and 3 (`Dense.weightGradient`,
+    /// With `backward(layer:panel:parameters:dropout:parts:)` for the layers below, this is the
+    /// part of `MLP.backward` that runs down the layers. Steps 2 and 3 (`Dense.weightGradient`,
     /// `Dense.biasGradient`) are not run here: `TrainingEngine` forms dL/dW and dL/db afterwards
-    /// from all rows at once, each thread for its own share of the parameters, and layer 0's
-    /// dL/dI is never formed since nothing below needs it.
-    func forwardBackward(
-        rows shard: Range<Int>, parameters: UnsafePointer<Float>, loss: Loss, labelSmoothing: Float, batchSize: Int,
-        dropout: EpochDropout?
+    /// from all rows at once, each thread for its own share of the parameters.
+    func outputLayerForwardBackward(
+        rows shard: Range<Int>, parameters: UnsafePointer<Float>, loss: Loss, labelSmoothing: Float, batchSize: Int
     ) -> Loss.Evaluation {
         guard !shard.isEmpty else { return Loss.Evaluation(lossSum: 0, correct: 0) }
-        let layers = layout.layers
-        func shape(_ l: Int) -> Dense.Shape {
-            Dense.Shape(rows: shard.count, inputs: layers[l].inputs, outputs: layers[l].outputs)
-        }
+        let last = layout.layers.count - 1
+        let layer = layout.layers[last]
+        let shape = Dense.Shape(rows: shard.count, inputs: layer.inputs, outputs: layer.outputs)
         func rowsOf(_ buffer: UnsafeMutablePointer<Float>, stride: Int) -> UnsafeMutablePointer<Float> {
             buffer + shard.lowerBound * stride
         }
-        for l in layers.indices.dropFirst() {
-            let layer = layers[l]
-            assert(layer.panels.count == 1, "only the first layer is split into panels")
+        if !layout.splitLayers.contains(last) {
             Dense.forward(
-                shape(l), input: rowsOf(layerInput(l), stride: layerInputStride(l)),
+                shape, input: rowsOf(layerInput(last), stride: layerInputStride(last)),
                 weight: parameters + layer.weight.lowerBound, bias: parameters + layer.bias.lowerBound,
-                activation: layer.activation, output: rowsOf(output(l), stride: outputStrides[l]),
-                outputStride: outputStrides[l], inputStride: layerInputStride(l))
-            if let dropout, dropout.dropout.hidden > 0, l < layers.count - 1 {
-                for row in shard {
-                    Dropout.apply(
-                        to: output(l) + row * outputStrides[l], firstUnit: 0, count: layer.outputs, layer: l + 1,
-                        example: examples[row], epoch: dropout.epoch, seed: dropout.seed, rate: dropout.dropout.hidden)
-                }
-            }
+                activation: layer.activation, output: rowsOf(output(last), stride: outputStrides[last]),
+                outputStride: outputStrides[last], inputStride: layerInputStride(last))
         }
-        let last = layers.count - 1
-        let classes = layers[last].outputs
         // The loss reads and writes packed rows; ten classes never take a padded stride.
-        precondition(outputStrides[last] == classes, "the output layer's rows are padded")
+        precondition(outputStrides[last] == layer.outputs, "the output layer's rows are padded")
         let evaluation = loss.evaluate(
-            logits: rowsOf(output(last), stride: classes), rows: shard.count,
-            classes: classes, labels: labels.baseAddress! + shard.lowerBound,
+            logits: rowsOf(output(last), stride: layer.outputs), rows: shard.count,
+            classes: layer.outputs, labels: labels.baseAddress! + shard.lowerBound,
             batchSize: batchSize, labelSmoothing: labelSmoothing,
-            gradient: rowsOf(outputGradient(last), stride: classes))
-        for l in stride(from: last, through: 0, by: -1) {
-            let layer = layers[l]
-            // dL/dZ = dL/dA ⊙ f'(Z), in place. The rows' padding comes along; it is zero in both
-            // buffers, and stays zero.
-            Dense.activationBackward(
-                layer.activation, output: rowsOf(output(l), stride: outputStrides[l]),
-                outputGradient: rowsOf(outputGradient(l), stride: outputStrides[l]),
-                count: shard.count * outputStrides[l])
-            if let dropout, dropout.dropout.hidden > 0, l < last {
-                // A dropped unit's dL/dZ is already 0 (ReLU's derivative, read from its zeroed
-                // output); a kept one's is scaled as its output was.
-                let scale = 1 / (1 - dropout.dropout.hidden)
-                let gradient = rowsOf(outputGradient(l), stride: outputStrides[l])
-                for i in 0 ..< shard.count * outputStrides[l] { gradient[i] *= scale }
-            }
-            if l > 0 {
-                Dense.inputGradient(
-                    shape(l), outputGradient: rowsOf(outputGradient(l), stride: outputStrides[l]),
-                    weight: parameters + layer.weight.lowerBound,
-                    inputGradient: rowsOf(outputGradient(l - 1), stride: outputStrides[l - 1]),
-                    outputGradientStride: outputStrides[l], inputGradientStride: outputStrides[l - 1])
-            }
+            gradient: rowsOf(outputGradient(last), stride: layer.outputs))
+        // dL/dZ = dL/dA ⊙ f'(Z), in place.
+        Dense.activationBackward(
+            layer.activation, output: rowsOf(output(last), stride: layer.outputs),
+            outputGradient: rowsOf(outputGradient(last), stride: layer.outputs), count: shard.count * layer.outputs)
+        if last > 0 {
+            Dense.inputGradient(
+                shape, outputGradient: rowsOf(outputGradient(last), stride: layer.outputs),
+                weight: parameters + layer.weight.lowerBound,
+                inputGradient: rowsOf(outputGradient(last - 1), stride: outputStrides[last - 1]),
+                outputGradientStride: layer.outputs, inputGradientStride: outputStrides[last - 1])
         }
         return evaluation
+    }
+
+    /// The backward pass of hidden layer `l`, one of `layout.splitLayers`, for the columns of
+    /// panel `p` and every row of the batch; `parts` are every thread's scratch, `own` the calling
+    /// thread's.
+    ///
+    /// First its dL/dA: the layer above has written it whole when that is the output layer;
+    /// otherwise each thread of the layer above left a term of it in `parts`, and this thread
+    /// sums them, in thread order, for its own columns. Then backward step 1 (dL/dZ in place,
+    /// dropped units' kept and scaled as their outputs were), and, above layer 0, step 4 for the
+    /// panel: its columns of dL/dZ times its panel of Wᵀ, this thread's term of the layer below's
+    /// dL/dA, into `own`. Layer 0's dL/dI is never formed since nothing below needs it.
+    func backward(
+        layer l: Int, panel p: Int, parameters: UnsafePointer<Float>, dropout: EpochDropout?,
+        parts: [ThreadScratch], own: ThreadScratch
+    ) {
+        let layer = layout.layers[l]
+        let columns = layer.panels[p]
+        let stride = outputStrides[l]
+        if !columns.isEmpty {
+            let gradient = outputGradient(l) + columns.lowerBound, activations = output(l) + columns.lowerBound
+            let width = columns.count
+            let scale: Float? = dropout.flatMap { $0.dropout.hidden > 0 ? 1 / (1 - $0.dropout.hidden) : nil }
+            for row in 0 ..< rows {
+                let destination = gradient + row * stride
+                if l + 1 < layout.layers.count - 1 {
+                    let offset = row * stride + columns.lowerBound
+                    let first = parts[0].inputGradientParts[l + 1]!.baseAddress! + offset
+                    destination.update(from: first, count: width)
+                    for part in parts.dropFirst() {
+                        let term = part.inputGradientParts[l + 1]!.baseAddress! + offset
+                        for j in 0 ..< width { destination[j] += term[j] }
+                    }
+                }
+                Dense.activationBackward(
+                    layer.activation, output: activations + row * stride, outputGradient: destination, count: width)
+                // A dropped unit's dL/dZ is already 0 (ReLU's derivative, read from its zeroed
+                // output); a kept one's is scaled as its output was.
+                if let scale { for j in 0 ..< width { destination[j] *= scale } }
+            }
+        }
+        guard l > 0 else { return }
+        let term = own.inputGradientParts[l]!.baseAddress!
+        let belowStride = outputStrides[l - 1]
+        if columns.isEmpty {
+            // A panel without columns adds nothing to the sum.
+            term.update(repeating: 0, count: rows * belowStride)
+        } else {
+            Dense.inputGradient(
+                Dense.Shape(rows: rows, inputs: layer.inputs, outputs: columns.count),
+                outputGradient: outputGradient(l) + columns.lowerBound, weight: parameters + layer.panelStart(p),
+                inputGradient: term, outputGradientStride: stride, inputGradientStride: belowStride)
+        }
     }
 }

@@ -34,15 +34,16 @@ struct ParameterLayout {
     var count: Int
 
     /// The layout of `model`'s parameters — layer 0's weight, layer 0's bias, layer 1's weight,
-    /// … — with layer 0's weight split into `firstLayerPanels` column panels (see
-    /// `columnShares`) and every other weight in one.
-    init(model: MLP, firstLayerPanels: Int = 1) {
+    /// … — with the weight of every layer in `splitLayers` cut into `panels` column panels (see
+    /// `columnShares`) and the output layer's in one.
+    init(model: MLP, panels: Int = 1) {
         var offset = 0
+        let split = Self.splitLayers(count: model.layers.count)
         layers = model.layers.enumerated().map { l, layer in
             let weight = offset ..< offset + layer.weight.storage.count
             let bias = weight.upperBound ..< weight.upperBound + layer.bias.storage.count
             offset = bias.upperBound
-            let parts = l == 0 ? firstLayerPanels : 1
+            let parts = split.contains(l) ? panels : 1
             return Layer(
                 inputs: layer.inputCount, outputs: layer.outputCount, activation: layer.activation,
                 weight: weight, panels: ParameterLayout.columnShares(of: layer.outputCount, parts: parts),
@@ -50,6 +51,14 @@ struct ParameterLayout {
         }
         count = offset
     }
+
+    /// The layers that threads split by their output columns: every layer but the output layer,
+    /// or the only layer of a network without hidden layers. The output layer of a deeper network
+    /// is split by rows of the batch instead, since its loss is computed row by row and its
+    /// weights are few.
+    var splitLayers: Range<Int> { Self.splitLayers(count: layers.count) }
+
+    private static func splitLayers(count: Int) -> Range<Int> { 0 ..< max(count - 1, 1) }
 
     /// `count` columns cut into `parts` consecutive ranges as even as possible, at multiples of
     /// 16 when every part can have some, so that a panel's rows start on 64-byte boundaries.

@@ -2,8 +2,8 @@ import Testing
 import DigitsKit
 @testable import DigitsTraining
 
-/// The engine's fast step (flat buffers, the first layer split into per-thread column panels,
-/// shards over threads, fused kernels) against the plain path, `Optimizer.trainingStep`: the whole
+/// The engine's fast step (flat buffers, the hidden layers split into per-thread column panels,
+/// the output layer's rows into shards, fused kernels) against the plain path, `Optimizer.trainingStep`: the whole
 /// batch through `MLP.forwardOutputs`, the loss, `MLP.backward`, then `Optimizer.step`.
 @Suite struct TrainingEngineTests {
     struct Case: CustomTestStringConvertible, Sendable {
@@ -33,7 +33,12 @@ import DigitsKit
         // The smoothed target reaches every shard's gradient.
         Case(threads: 1, batch: 10, hidden: [20, 12], labelSmoothing: 0.1),
         Case(threads: 3, batch: 7, hidden: [20, 12], labelSmoothing: 0.2),
-        // Every other update rule, on the first layer's panels and the later layers' row shares.
+        // A hidden layer narrower than the thread count: one thread's panel of it is empty, and
+        // its term of the input gradient is zero.
+        Case(threads: 4, batch: 6, hidden: [20, 3]),
+        // Three hidden layers: each one's input gradient is summed from the threads' terms.
+        Case(threads: 3, batch: 7, hidden: [20, 40, 12], method: .adam),
+        // Every other update rule, on the hidden layers' panels and the output layer's row shares.
         Case(threads: 1, batch: 10, hidden: [20, 12], method: .nesterov),
         Case(threads: 3, batch: 7, hidden: [20, 12], method: .nesterov),
         Case(threads: 1, batch: 10, hidden: [20, 12], method: .adam),
@@ -43,7 +48,7 @@ import DigitsKit
         Case(threads: 1, batch: 10, hidden: [20, 12], averaging: 0.9),
         Case(threads: 3, batch: 7, hidden: [20, 12], method: .adam, averaging: 0.5),
         // Hidden rows 512 wide, stored 528 floats apart (`BatchWorkspace.rowStride`): as the
-        // first layer's output, and as the last layer's input.
+        // first layer's output and the second's input, and as the last layer's input.
         Case(threads: 2, batch: 9, hidden: [512, 20]),
         Case(threads: 3, batch: 7, hidden: [24, 512], method: .adam),
     ])
@@ -159,8 +164,19 @@ import DigitsKit
     }
 }
 
-/// The flat parameter vector's layout, with its first layer in column panels.
+/// The flat parameter vector's layout, with its hidden layers in column panels.
 @Suite struct ParameterLayoutTests {
+    @Test func everyLayerButTheOutputLayerIsSplitUnlessItIsTheOnlyOne() {
+        var generator = SplitMix64(seed: 3)
+        let deep = MLP(inputCount: 6, hidden: [40, 20], outputCount: 4, activation: .relu, generator: &generator)
+        let layout = ParameterLayout(model: deep, panels: 2)
+        #expect(layout.splitLayers == 0 ..< 2)
+        #expect(layout.layers.map(\.panels) == [[0 ..< 16, 16 ..< 40], [0 ..< 10, 10 ..< 20], [0 ..< 4]])
+        let shallow = MLP(inputCount: 6, hidden: [], outputCount: 4, activation: .relu, generator: &generator)
+        #expect(ParameterLayout(model: shallow, panels: 2).splitLayers == 0 ..< 1)
+        #expect(ParameterLayout(model: shallow, panels: 2).layers[0].panels == [0 ..< 2, 2 ..< 4])
+    }
+
     @Test func columnSharesCoverEveryColumnOnceAtMultiplesOf16WhenTheyCan() {
         #expect(ParameterLayout.columnShares(of: 256, parts: 2) == [0 ..< 128, 128 ..< 256])
         #expect(ParameterLayout.columnShares(of: 100, parts: 3) == [0 ..< 32, 32 ..< 64, 64 ..< 100])
@@ -172,7 +188,7 @@ import DigitsKit
     @Test func panelsHoldTheirColumnsRowMajorOneAfterAnother() {
         var generator = SplitMix64(seed: 2)
         let model = MLP(inputCount: 3, hidden: [5], outputCount: 2, activation: .relu, generator: &generator)
-        let layout = ParameterLayout(model: model, firstLayerPanels: 2)
+        let layout = ParameterLayout(model: model, panels: 2)
         #expect(layout.layers[0].panels == [0 ..< 2, 2 ..< 5])
         #expect(layout.layers[1].panels == [0 ..< 2])
         let vector = UnsafeMutableBufferPointer<Float>.allocate(capacity: layout.count)
