@@ -191,7 +191,7 @@ final class BatchWorkspace {
     /// rows. `batchSize` is the whole batch's size, so that the shards' gradients sum to the
     /// gradient of the batch's mean loss; `labelSmoothing` is the loss's ε (0 for none).
     ///
-    /// With `backward(layer:panel:parameters:dropout:parts:)` for the layers below, this is the
+    /// With `backward(layer:panel:parameters:dropout:parts:own:)` for the layers below, this is the
     /// part of `MLP.backward` that runs down the layers. Steps 2 and 3 (`Dense.weightGradient`,
     /// `Dense.biasGradient`) are not run here: `TrainingEngine` forms dL/dW and dL/db afterwards
     /// from all rows at once, each thread for its own share of the parameters.
