@@ -191,7 +191,7 @@ final class BatchWorkspace {
     /// rows. `batchSize` is the whole batch's size, so that the shards' gradients sum to the
     /// gradient of the batch's mean loss; `labelSmoothing` is the loss's ε (0 for none).
     ///
-    /// With `backward(layer:panel:parameters:dropout:parts:own:)` for the layers below, this is the
+    /// With `backward(layer:panel:parameters:dropout:parts:)` for the layers below, this is the
     /// part of `MLP.backward` that runs down the layers. Steps 2 and 3 (`Dense.weightGradient`,
     /// `Dense.biasGradient`) are not run here: `TrainingEngine` forms dL/dW and dL/db afterwards
     /// from all rows at once, each thread for its own share of the parameters.
@@ -234,18 +234,17 @@ final class BatchWorkspace {
     }
 
     /// The backward pass of hidden layer `l`, one of `layout.splitLayers`, for the columns of
-    /// panel `p` and every row of the batch; `parts` are every thread's scratch, `own` the calling
-    /// thread's.
+    /// panel `p` and every row of the batch, run by thread `p`; `parts` are every thread's scratch.
     ///
     /// First its dL/dA: the layer above has written it whole when that is the output layer;
     /// otherwise each thread of the layer above left a term of it in `parts`, and this thread
     /// sums them, in thread order, for its own columns. Then backward step 1 (dL/dZ in place,
     /// dropped units' kept and scaled as their outputs were), and, above layer 0, step 4 for the
     /// panel: its columns of dL/dZ times its panel of Wᵀ, this thread's term of the layer below's
-    /// dL/dA, into `own`. Layer 0's dL/dI is never formed since nothing below needs it.
+    /// dL/dA, into `parts[p]`. Layer 0's dL/dI is never formed since nothing below needs it.
     func backward(
         layer l: Int, panel p: Int, parameters: UnsafePointer<Float>, dropout: EpochDropout?,
-        parts: [ThreadScratch], own: ThreadScratch
+        parts: [ThreadScratch]
     ) {
         let layer = layout.layers[l]
         let columns = layer.panels[p]
@@ -256,7 +255,7 @@ final class BatchWorkspace {
             let scale: Float? = dropout.flatMap { $0.dropout.hidden > 0 ? 1 / (1 - $0.dropout.hidden) : nil }
             for row in 0 ..< rows {
                 let destination = gradient + row * stride
-                if l + 1 < layout.layers.count - 1 {
+                if layout.splitLayers.contains(l + 1) {
                     let offset = row * stride + columns.lowerBound
                     let first = parts[0].inputGradientParts[l + 1]!.baseAddress! + offset
                     destination.update(from: first, count: width)
@@ -273,7 +272,7 @@ final class BatchWorkspace {
             }
         }
         guard l > 0 else { return }
-        let term = own.inputGradientParts[l]!.baseAddress!
+        let term = parts[p].inputGradientParts[l]!.baseAddress!
         let belowStride = outputStrides[l - 1]
         if columns.isEmpty {
             // A panel without columns adds nothing to the sum.

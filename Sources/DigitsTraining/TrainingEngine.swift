@@ -182,8 +182,7 @@ public final class TrainingEngine {
                 // Backward through the hidden layers, each thread for its own columns of every row.
                 let last = layout.layers.count - 1
                 for l in layout.splitLayers.reversed() where l < last {
-                    workspace.backward(
-                        layer: l, panel: t, parameters: p, dropout: dropout, parts: workspace.scratch, own: scratch)
+                    workspace.backward(layer: l, panel: t, parameters: p, dropout: dropout, parts: workspace.scratch)
                     if l > 0 { pool.barrier() }
                 }
 
