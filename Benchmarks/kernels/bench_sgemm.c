@@ -53,11 +53,11 @@ static const shape shapes[] = {
     {"dI    64x64 * (256x64)T    ", false, true, 64, 256, 64, .lda = 128},
     {"dI    32x10 * (128x10)T    ", false, true, 32, 128, 10},
     // The wide workload's middle layer (784-1024-1024-10): forward and input-gradient term on
-    // the thread's 512-column panel, and one 48-row block of its weight gradient, with the
+    // the thread's 512-column panel, and one 128-row block of its weight gradient, with the
     // activations' and gradients' rows 1040 floats apart as the engine stores them.
     {"forward 64x1024 * 1024x512 ", false, false, 64, 512, 1024, .lda = 1040, .ldc = 1040},
     {"dI  64x512 * (1024x512)T   ", false, true, 64, 1024, 512, .lda = 1040, .ldc = 1040},
-    {"dW   (64x48)T * 64x512     ", true, false, 48, 512, 64, .lda = 1040, .ldb = 1040},
+    {"dW  (64x128)T * 64x512     ", true, false, 128, 512, 64, .lda = 1040, .ldb = 1040},
     {"square   1024^3            ", false, false, 1024, 1024, 1024},
     // One picture through the shipped 784-1024-512-10 network, as `digits classify` runs it:
     // one row by each wide layer's weights, which are streamed once instead of packed.
