@@ -39,8 +39,9 @@ final class BatchWorkspace {
     /// its dL/dZ panels and the update streams long runs of weights and moments. From 48 rows,
     /// the wide workload's epoch (784-1024-1024-10, Adam, two threads on a Zen 4 EPYC) went from
     /// 3.51 to 3.34 s at the first quartile of alternating runs in a busy hour and from 3.34 to
-    /// 3.31 s in a quiet one; the reference workload's from 0.503 to 0.484 s. With 48 rows one
-    /// thread's gradient of the 1024×1024 layer ran 10–25% slower than the other's.
+    /// 3.31 s in a quiet one, and the reference workload's, in the busy hour, from 0.503 to
+    /// 0.484 s. With 48 rows one thread's gradient of the 1024×1024 layer ran 10–30% slower than
+    /// the other's.
     static let gradientBlockRows = 128
 
     /// One thread's gradient block (`gradientBlockRows` × the widest layer), bias gradient, its
