@@ -119,7 +119,8 @@ public enum Kernels {
     }
 
     /// Starts loading the `bytes` bytes at `start` into cache, without waiting for them: for
-    /// memory the caller reads next in an order the hardware cannot foresee.
+    /// memory the caller reads soon, in an order the hardware cannot foresee or before the
+    /// hardware prefetchers would get to it.
     public static func prefetch(_ start: UnsafeRawPointer, bytes: Int) {
         ck_prefetch_for_reading(start, bytes)
     }
